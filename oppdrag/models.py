@@ -1,0 +1,251 @@
+"""Oppdrag (assignments): identity across years, frister in every form, milepæler, and the agency's
+follow-up (status, red/yellow/green, corrective measures, deliveries)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+
+from styring.historikk import historikk
+from styring.models import FristFelter
+
+from .querysets import FristQuerySet, OppdragQuerySet
+
+
+class Status(models.TextChoices):
+    IKKE_STARTET = "ikke_startet", "Ikke startet"
+    PAAGAAR = "paagaar", "Pågår"
+    LEVERT = "levert", "Levert"
+    AVSLUTTET = "avsluttet", "Avsluttet"
+    UTSATT = "utsatt", "Utsatt"
+    BORTFALT = "bortfalt", "Bortfalt"
+
+
+#: States in which an oppdrag is finished: no more reminders, not "open" in next year's letter.
+FERDIGE_STATUSER = (Status.LEVERT, Status.AVSLUTTET, Status.BORTFALT)
+
+
+class Risiko(models.TextChoices):
+    IKKE_VURDERT = "", "Ikke vurdert"
+    GRONN = "gronn", "Grønn"
+    GUL = "gul", "Gul"
+    ROD = "rod", "Rød"
+
+
+RISIKO_DEFINISJON = {
+    Risiko.ROD: "Svært forsinket, eller effekten blir ikke som forutsatt, og av særlig betydning for "
+                "måloppnåelsen. Korrigering må iverksettes.",
+    Risiko.GUL: "Forsinket, eller effekten blir ikke som forutsatt. Virksomheten redegjør for korrigerende tiltak.",
+    Risiko.GRONN: "I rute.",
+}
+
+
+class FoU(models.TextChoices):
+    NEI = "", "Nei"
+    JA = "fou", "FoU"
+    DELVIS = "delvis", "Delvis FoU"
+
+
+nummer_validator = RegexValidator(
+    r"^[0-9A-Za-z][0-9A-Za-z.\- ]*$", "Oppdragsnummeret kan bare inneholde bokstaver, tall, punktum og bindestrek."
+)
+
+
+class Oppdrag(models.Model):
+    """An assignment from the ministry. Its number (2023-01, O7, 021) identifies it across years."""
+
+    virksomhet = models.ForeignKey("styring.Organisasjon", verbose_name="virksomhet", on_delete=models.PROTECT,
+                                   related_name="oppdrag", limit_choices_to={"type": "virksomhet"})
+    nummer = models.CharField("nummer", max_length=20, validators=[nummer_validator])
+    aar = models.PositiveSmallIntegerField("gitt år")
+    tildelingsbrev = models.ForeignKey("styring.Tildelingsbrev", verbose_name="gitt i tildelingsbrev",
+                                       on_delete=models.PROTECT, null=True, blank=True, related_name="nye_oppdrag")
+    tillegg = models.ForeignKey("styring.Tillegg", verbose_name="gitt i tillegg", on_delete=models.PROTECT,
+                                null=True, blank=True, related_name="oppdrag")
+    maal = models.ForeignKey("styring.Maal", verbose_name="mål", on_delete=models.SET_NULL, null=True, blank=True,
+                             related_name="oppdrag")
+    tittel = models.TextField("tittel")
+    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
+    fou = models.CharField("FoU", max_length=10, choices=FoU.choices, blank=True, default=FoU.NEI)
+    bakgrunn = models.TextField("bakgrunn", blank=True)
+    beskrivelse = models.TextField("beskrivelse av oppdraget", blank=True)
+    formaal = models.TextField("formål/hensikt", blank=True)
+    rapportering = models.TextField("rapportering", blank=True)
+    i_aarsrapport = models.BooleanField("rapporteres i årsrapport", default=False)
+    i_halvaarsrapport = models.BooleanField("rapporteres i halvårsrapport", default=False)
+    rapporteringskriterier = models.TextField("rapporteringskriterier", blank=True)
+    start = models.DateField("oppstart", null=True, blank=True)
+    start_tekst = models.CharField("oppstart (som i brevet)", max_length=200, blank=True)
+    finansiering_tekst = models.TextField("finansiering (som i brevet)", blank=True)
+    frist_tekst = models.TextField("frist (som i vedlegget)", blank=True)
+    tilleggsinformasjon = models.TextField("andre opplysninger", blank=True)
+    hovedansvar = models.ForeignKey("styring.Organisasjon", verbose_name="hovedansvar", on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="oppdrag_med_hovedansvar")
+    delt_med = models.ManyToManyField("styring.Organisasjon", verbose_name="delt med", blank=True,
+                                      related_name="delte_oppdrag")
+    jf_oppdrag = models.ManyToManyField("self", verbose_name="jf. oppdrag", symmetrical=False, blank=True,
+                                        related_name="videreført_i")
+    ansvarlig = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="ansvarlig i virksomheten",
+                                  on_delete=models.SET_NULL, null=True, blank=True, related_name="ansvar_for_oppdrag")
+    # The current follow-up state, kept by services.oppdrag_set_status from the latest Statusoppdatering.
+    status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.IKKE_STARTET)
+    risiko = models.CharField("risiko", max_length=10, choices=Risiko.choices, blank=True, default=Risiko.IKKE_VURDERT)
+
+    objects = OppdragQuerySet.as_manager()
+    history = historikk(m2m_fields=[delt_med, jf_oppdrag])
+
+    class Meta:
+        verbose_name = "oppdrag"
+        verbose_name_plural = "oppdrag"
+        ordering = ["virksomhet", "aar", "rekkefolge", "nummer"]
+        constraints = [
+            models.UniqueConstraint(fields=["virksomhet", "nummer"], name="oppdrag_unikt_nummer_per_virksomhet"),
+            models.CheckConstraint(condition=Q(aar__gte=1990) & Q(aar__lte=2100), name="oppdrag_rimelig_aar"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.nummer} {self.tittel[:80]}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.tildelingsbrev_id and self.tillegg_id and self.tillegg.tildelingsbrev_id != self.tildelingsbrev_id:
+            errors["tillegg"] = "Tillegget hører til et annet tildelingsbrev."
+        if self.tildelingsbrev_id and self.tildelingsbrev.aar != self.aar:
+            errors["aar"] = f"Året må være {self.tildelingsbrev.aar}, som tildelingsbrevet."
+        if self.tildelingsbrev_id and self.virksomhet_id and self.tildelingsbrev.virksomhet_id != self.virksomhet_id:
+            errors["virksomhet"] = "Oppdraget må gjelde samme virksomhet som tildelingsbrevet."
+        if self.pk and self.start:
+            tidlig = self.frister.filter(dato__lt=self.start).order_by("dato").first()
+            if tidlig:
+                errors["start"] = (f"Oppstart {self.start:%d.%m.%Y} er etter fristen «{tidlig.tekst}» "
+                                   f"({tidlig.dato:%d.%m.%Y}).")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def er_ferdig(self) -> bool:
+        return self.status in FERDIGE_STATUSER
+
+
+class Tittelvariant(models.Model):
+    """The wording a later letter uses for an earlier oppdrag when it differs from the original title."""
+
+    oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="tittelvarianter")
+    tildelingsbrev = models.ForeignKey("styring.Tildelingsbrev", on_delete=models.CASCADE, related_name="+")
+    tittel = models.TextField("tittel i dette brevet")
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "tittel i senere brev"
+        verbose_name_plural = "titler i senere brev"
+        constraints = [models.UniqueConstraint(fields=["oppdrag", "tildelingsbrev"], name="en_tittelvariant_per_brev")]
+
+    def __str__(self) -> str:
+        return self.tittel
+
+
+class Frist(FristFelter):
+    """A deadline of an oppdrag as stated in a letter; a later letter may state new frister."""
+
+    oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="frister")
+    tildelingsbrev = models.ForeignKey("styring.Tildelingsbrev", verbose_name="fastsatt i",
+                                       on_delete=models.CASCADE, related_name="oppdragsfrister")
+    tillegg = models.ForeignKey("styring.Tillegg", verbose_name="fastsatt i tillegg", on_delete=models.CASCADE,
+                                null=True, blank=True, related_name="oppdragsfrister")
+    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
+
+    objects = FristQuerySet.as_manager()
+    history = historikk()
+
+    class Meta(FristFelter.Meta):
+        verbose_name = "frist"
+        verbose_name_plural = "frister"
+        ordering = ["oppdrag", "tildelingsbrev__aar", "rekkefolge"]
+
+    def __str__(self) -> str:
+        return f"{self.oppdrag.nummer}: {self.tekst}"
+
+
+class Milepael(FristFelter):
+    """A main milestone (hovedmilepæl) of an oppdrag, with its own frist."""
+
+    oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="milepaeler")
+    tittel = models.CharField("milepæl", max_length=500)
+    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta(FristFelter.Meta):
+        verbose_name = "milepæl"
+        verbose_name_plural = "milepæler"
+        ordering = ["oppdrag", "rekkefolge"]
+
+    def __str__(self) -> str:
+        return f"{self.tittel} ({self.tekst})"
+
+
+class Statusoppdatering(models.Model):
+    """The agency's follow-up entry; the latest one is the oppdrag's current state."""
+
+    oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="statusoppdateringer")
+    status = models.CharField("status", max_length=20, choices=Status.choices)
+    risiko = models.CharField("risiko", max_length=10, choices=Risiko.choices, blank=True)
+    risiko_tekst = models.TextField("vurdering", blank=True)
+    tiltak = models.TextField("korrigerende tiltak", blank=True)
+    kommentar = models.TextField("kommentar", blank=True)
+    gjelder_dato = models.DateField("gjelder per")
+    opprettet = models.DateTimeField("registrert", auto_now_add=True)
+    opprettet_av = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="registrert av", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "statusoppdatering"
+        verbose_name_plural = "statusoppdateringer"
+        ordering = ["oppdrag", "-gjelder_dato", "-opprettet"]
+        constraints = [
+            models.CheckConstraint(condition=Q(risiko="") | ~Q(risiko_tekst=""), name="risiko_krever_vurdering"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.oppdrag.nummer} {self.get_status_display()} ({self.gjelder_dato:%d.%m.%Y})"
+
+
+def leveranse_path(instance: Leveranse, filename: str) -> str:
+    return f"leveranser/{instance.oppdrag.virksomhet.kortnavn}/{instance.oppdrag.nummer}/{filename}"
+
+
+class Leveranse(models.Model):
+    """A delivered document for an oppdrag (report, memo), stored through the storage API."""
+
+    class Type(models.TextChoices):
+        RAPPORT = "rapport", "Rapport"
+        NOTAT = "notat", "Notat"
+        UNDERVEIS = "underveis", "Underveisrapport"
+        ANNET = "annet", "Annet"
+
+    oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="leveranser")
+    statusoppdatering = models.ForeignKey(Statusoppdatering, on_delete=models.SET_NULL, null=True, blank=True,
+                                          related_name="leveranser")
+    tittel = models.CharField("tittel", max_length=300)
+    type = models.CharField("type", max_length=20, choices=Type.choices, default=Type.RAPPORT)
+    fil = models.FileField("fil", upload_to=leveranse_path, max_length=500)
+    storrelse = models.PositiveBigIntegerField("størrelse (byte)", default=0)
+    levert = models.DateTimeField("levert", auto_now_add=True)
+    levert_av = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="levert av", on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "leveranse"
+        verbose_name_plural = "leveranser"
+        ordering = ["oppdrag", "-levert"]
+
+    def __str__(self) -> str:
+        return self.tittel

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RapporteringConfig(AppConfig):
+    name = "rapportering"
+    verbose_name = "Rapportering"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StyringConfig(AppConfig):
+    name = "styring"
+    verbose_name = "Styring"
