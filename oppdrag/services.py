@@ -1,0 +1,80 @@
+"""Writes on oppdrag: frister from their wording, and the agency's follow-up."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from styring.models import FristFelter, Rapporteringspunkt
+
+from .frister import Form, ParsedFrist, parse_frist, rapport_frist_standard
+from .models import Frist, Oppdrag, Statusoppdatering
+
+FRIST_FIELDS = ("form", "dato", "fra_dato", "opprinnelig_dato", "del_betegnelse", "etikett", "rolle",
+                "intervall_mnd", "gjentas_til", "rapport_type", "rapport_aar", "uke")
+
+
+def rapport_dato(*, virksomhet_id: int, rapport_type: str, rapport_aar: int) -> date | None:
+    """The deadline of a report as the agency's letters set it, else the standard deadline."""
+    punkt = (
+        Rapporteringspunkt.objects.filter(
+            tildelingsbrev__virksomhet_id=virksomhet_id, type=rapport_type, rapport_aar=rapport_aar
+        )
+        .order_by("-tildelingsbrev__aar")
+        .first()
+    )
+    return punkt.frist if punkt else rapport_frist_standard(rapport_type, rapport_aar)
+
+
+def frist_values(tekst: str, *, aar: int, virksomhet_id: int | None = None, kontekst: str = "") -> dict:
+    """Derive the structured fields of a frist from its wording (kept verbatim in ``tekst``)."""
+    parsed: ParsedFrist = parse_frist(tekst, aar=aar, kontekst=kontekst)
+    values = {name: getattr(parsed, name) for name in FRIST_FIELDS}
+    values["form"] = str(parsed.form)
+    values["rolle"] = str(parsed.rolle)
+    for key in ("del_betegnelse", "etikett", "rapport_type"):
+        values[key] = values[key] or ""
+    if parsed.form == Form.RAPPORT and parsed.dato is None and virksomhet_id and parsed.rapport_aar:
+        values["dato"] = rapport_dato(virksomhet_id=virksomhet_id, rapport_type=parsed.rapport_type,
+                                      rapport_aar=parsed.rapport_aar)
+    return values
+
+
+def apply_frist_text(obj: FristFelter, *, aar: int, virksomhet_id: int | None, kontekst: str = "",
+                     dato: date | None = None) -> FristFelter:
+    """Fill a Frist/Milepael/Plikt from its ``tekst``; an explicit ``dato`` wins over the derived one."""
+    for key, value in frist_values(obj.tekst, aar=aar, virksomhet_id=virksomhet_id, kontekst=kontekst).items():
+        setattr(obj, key, value)
+    if dato is not None:
+        obj.dato = dato
+        if obj.form in (FristFelter.Form.TEKST, FristFelter.Form.LOPENDE):
+            obj.form = FristFelter.Form.DATO
+    return obj
+
+
+@transaction.atomic
+def oppdrag_set_status(*, oppdrag: Oppdrag, status: str, risiko: str = "", risiko_tekst: str = "",
+                       tiltak: str = "", kommentar: str = "", gjelder_dato: date | None = None,
+                       acting_user) -> Statusoppdatering:
+    """Record the agency's follow-up; the latest update is the oppdrag's current state."""
+    entry = Statusoppdatering(
+        oppdrag=oppdrag, status=status, risiko=risiko, risiko_tekst=risiko_tekst, tiltak=tiltak,
+        kommentar=kommentar, gjelder_dato=gjelder_dato or timezone.localdate(), opprettet_av=acting_user,
+    )
+    entry._history_user = acting_user
+    entry.full_clean()
+    entry.save()
+    latest = oppdrag.statusoppdateringer.order_by("-gjelder_dato", "-opprettet", "-pk").first()
+    if latest and (oppdrag.status, oppdrag.risiko) != (latest.status, latest.risiko):
+        oppdrag.status, oppdrag.risiko = latest.status, latest.risiko
+        oppdrag._history_user = acting_user
+        oppdrag.save(update_fields=["status", "risiko"])
+    return entry
+
+
+def frister_before_start(oppdrag: Oppdrag) -> list[Frist]:
+    if not oppdrag.start:
+        return []
+    return [f for f in oppdrag.frister.all() if f.dato and f.dato < oppdrag.start]

@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from rapportering.demo import demo_logins, load_demo
+
+
+class Command(BaseCommand):
+    help = "Laster demodata: IMDis tildelingsbrev for 2023 og 2024, instruksene og én bruker per rolle."
+
+    def handle(self, *args, **options):
+        load_demo(stdout=self.stdout)
+        self.stdout.write(demo_logins())
