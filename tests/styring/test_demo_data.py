@@ -153,7 +153,7 @@ def test_checks_find_the_2024_letters_mistakes(demo):
     m = "\n".join(_meldinger(demo[2024]))
     assert ("Kap. 671: summen i brevet er 28 979 866 000 kr, men postene summerer seg til 25 949 864 000 kr "
             "(differanse 3 030 002 000 kr)") in m
-    assert "viser til oppdrag 2024-17, som ikke finnes" in m
+    assert "viser til oppdrag 2024-17, men brevet gir ikke noe oppdrag med det nummeret" in m
     assert "viser til oppdrag 2024-05" in m and "passer med oppdrag 2024-06" in m
     assert "viser til oppdrag 2023-07, som ikke står blant oppdragene i tildelingsbrevet for 2024" in m
     assert "tabellen viser virksomhetens andel (235 693 000 kr), ikke det Stortinget har bevilget" in m
