@@ -495,13 +495,13 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
             if not _full_clean(sp, f"maal[{i}].styringsparametere[{j}]", errors, exclude=["maal"]):
                 continue
             sp.save()
-            for k, v in enumerate(sp_data.get("maaleverdier", [])):
+            for v in sp_data.get("maaleverdier", []):
                 Maaleverdi.objects.create(styringsparameter=sp, periode=v["periode"], dato=_d(v.get("dato")),
                                           verdi=v.get("verdi"), enhet=v.get("enhet", ""), tekst=v.get("tekst", ""))
             for k, r in enumerate(sp_data.get("resultatkrav", [])):
                 Resultatkrav.objects.create(styringsparameter=sp, verdi=r.get("verdi"), enhet=r.get("enhet", ""),
                                             tekst=r.get("tekst", ""), rekkefolge=k)
-    for i, r in enumerate(data.get("rapporteringskrav", [])):
+    for r in data.get("rapporteringskrav", []):
         Rapporteringskrav.objects.create(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"],
                                          maal=maal_by_nr.get(r["maal"]) if r.get("maal") else None,
                                          frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"])

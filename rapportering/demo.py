@@ -151,7 +151,7 @@ def _demo_oppfolging(users: dict) -> None:
 
 
 def demo_logins() -> str:
-    lines = ["Demo-pålogging (passord for alle: %s):" % DEMO_PASSORD]
+    lines = [f"Demo-pålogging (passord for alle: {DEMO_PASSORD}):"]
     for d in DEMO_BRUKERE:
         lines.append(f"  {d.username:<16} {dict(Rolle.choices)[d.rolle]} ({d.org})")
     return "\n".join(lines)

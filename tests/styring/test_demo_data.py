@@ -167,3 +167,34 @@ def test_checks_stay_quiet_on_a_correct_letter(demo):
 def test_history_records_the_acting_user_of_the_demo_load(demo):
     maal = Maal.objects.get(tildelingsbrev=demo[2024], nummer=1)
     assert maal.history.first().history_user.username == "admin"
+
+
+SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
+
+
+def _seed_text() -> str:
+    return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+
+
+def test_full_texts_are_verbatim_from_the_seeds(demo):
+    seeds = _seed_text()
+    brev = demo[2023]
+    kap = {a.nummer: a for a in brev.avsnitt.all()}
+    assert kap["8.1"].tittel == "Års- og halvårsrapportering"
+    o = Oppdrag.objects.get(virksomhet__kortnavn="IMDi", nummer="2023-07")
+    assert "surveyundersøkelse" in o.beskrivelse
+    maal1 = brev.maal.get(nummer=1)
+    texts = [a.tekst for a in brev.avsnitt.all()] + [maal1.tekst, o.beskrivelse, o.bakgrunn]
+    for text in filter(None, texts):
+        for paragraph in text.split("\n\n"):
+            assert paragraph in seeds, paragraph[:80]
+
+
+def test_instrukser_are_loaded_and_the_letter_points_to_the_one_in_force(demo):
+    from styring.models import Instruks
+
+    kd, aid = Instruks.objects.order_by("trer_i_kraft")
+    assert (kd.departement.kortnavn, kd.trer_i_kraft, kd.avsnitt.count()) == ("KD", date(2021, 1, 1), 20)
+    assert (aid.departement.kortnavn, aid.trer_i_kraft) == ("AID", date(2023, 1, 1))
+    assert "erstatter tidligere instruks" in aid.erstatter_tekst
+    assert demo[2023].instruks == aid

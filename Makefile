@@ -1,0 +1,72 @@
+# Styringsportalen. `make run` and `make test` work on a fresh machine that has only Python 3.11.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: run test bench lint check lock worker migrate demo clean help
+
+help:
+	@echo "make run    – installer, migrer, last demo og start portalen på http://$(HOST):$(PORT)"
+	@echo "make test   – hele testsuiten (bruker DATABASE_URL og REDIS_URL når de er satt)"
+	@echo "make bench  – ytelsesmålinger (bench/)"
+	@echo "make lint   – ruff"
+	@echo "make lock   – lås avhengighetene på nytt fra pyproject.toml"
+
+$(PY):
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): requirements.txt requirements-dev.txt | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+demo: migrate
+	$(PY) manage.py load_demo
+
+# The web server in the foreground; a Celery worker with embedded beat in the background on the
+# filesystem broker (no Redis needed; REDIS_URL switches to Redis). Ctrl-C stops both.
+run: demo
+	@mkdir -p var/celery/out var/celery/processed var/log
+	@$(PY) -m celery -A config worker -B --pool=solo --loglevel=INFO \
+	    --schedule var/celerybeat-schedule > var/log/worker.log 2>&1 & \
+	  WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
+	  echo ""; echo "Bakgrunnsjobber: Celery-arbeider med beat (logg: var/log/worker.log)"; \
+	  $(PY) manage.py demo_logins; \
+	  echo ""; echo "Styringsportalen kjører på http://$(HOST):$(PORT)/  (Ctrl-C stopper)"; echo ""; \
+	  $(PY) manage.py runserver $(HOST):$(PORT)
+
+worker: $(STAMP)
+	$(PY) -m celery -A config worker -B --pool=solo --loglevel=INFO --schedule var/celerybeat-schedule
+
+test: $(STAMP)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+bench: migrate
+	$(PY) bench/run.py
+
+lint: $(STAMP)
+	$(PY) -m ruff check .
+
+check: $(STAMP)
+	$(PY) manage.py check
+	$(PY) manage.py makemigrations --check --dry-run
+
+lock:
+	rm -rf var/lockvenv && $(PYTHON) -m venv var/lockvenv
+	var/lockvenv/bin/python -m pip install --quiet -r <($(PYTHON) -c "import tomllib;print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['dependencies']))")
+	{ echo "# Full lock of the runtime dependencies (pyproject.toml [project.dependencies]). Regenerate: make lock"; \
+	  var/lockvenv/bin/python -m pip freeze | sort -f; } > requirements.txt
+	var/lockvenv/bin/python -m pip install --quiet -r <($(PYTHON) -c "import tomllib;print('\n'.join(tomllib.load(open('pyproject.toml','rb'))['project']['optional-dependencies']['dev']))")
+	{ echo "# Test and lint tools on top of requirements.txt (pyproject.toml [project.optional-dependencies].dev). Regenerate: make lock"; \
+	  echo "-r requirements.txt"; var/lockvenv/bin/python -m pip freeze | sort -f | grep -vxF -f <(grep -v '^#' requirements.txt); } > requirements-dev.txt
+	rm -rf var/lockvenv
+
+clean:
+	rm -rf $(VENV) var
