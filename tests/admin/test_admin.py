@@ -1,0 +1,89 @@
+"""The admin covers every domain model, in Norwegian, with history, totals and consistency warnings."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.apps import apps
+from django.contrib import admin
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from oppdrag.models import Oppdrag
+from styring.models import Tildelingsbrev
+from tests.factories import OppdragFactory
+
+pytestmark = pytest.mark.django_db
+
+DOMAIN_APPS = ("brukere", "styring", "oppdrag", "budsjett", "rapportering")
+
+
+def _domain_models():
+    return [m for a in DOMAIN_APPS for m in apps.get_app_config(a).get_models()
+            if not m.__name__.startswith("Historical")]
+
+
+@pytest.fixture
+def superuser_client(client, django_user_model):
+    call_command("load_demo", stdout=StringIO())
+    user = django_user_model.objects.get(username="admin")
+    client.force_login(user)
+    return client
+
+
+def test_every_domain_model_is_in_the_admin():
+    missing = [m.__name__ for m in _domain_models() if not admin.site.is_registered(m)]
+    assert missing == []
+
+
+def test_every_changelist_change_and_history_page_opens_with_the_real_data(superuser_client):
+    for model in _domain_models():
+        prefix = f"admin:{model._meta.app_label}_{model._meta.model_name}"
+        response = superuser_client.get(reverse(f"{prefix}_changelist"), {"q": "a"})
+        assert response.status_code == 200, model.__name__
+        obj = model._default_manager.order_by("pk").first()
+        if obj is None:
+            continue
+        for view in ("change", "history"):
+            response = superuser_client.get(reverse(f"{prefix}_{view}", args=[obj.pk]))
+            assert response.status_code == 200, (model.__name__, view)
+
+
+def test_letter_page_shows_the_letters_real_mistakes_and_computed_budget(superuser_client):
+    brev = Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2023)
+    html = superuser_client.get(reverse("admin:styring_tildelingsbrev_change", args=[brev.pk])).content.decode()
+    assert "Konsistenskontroll" in html or "konsistenskontroll" in html
+    assert "fordelingen summerer seg til 224 020 000 kr" in html
+    assert "Kap. 672 Opplæring i norsk og samfunnskunnskap for voksne innvandrere" in html
+    assert "Nye oppdrag i 2023" in html
+
+
+def test_history_shows_who_changed_what(superuser_client):
+    o = Oppdrag.objects.get(virksomhet__kortnavn="IMDi", nummer="2024-05")
+    html = superuser_client.get(reverse("admin:oppdrag_oppdrag_history", args=[o.pk])).content.decode()
+    html = re.sub(r"\s+", " ", html)
+    assert "Ola Oppdragsansvarlig" in html  # the demo's IMDi oppdrag owner set the status
+    assert "Ikke startet &nbsp;&rarr;&nbsp;&nbsp;Pågår" in html
+    assert "Ansvarlig i virksomheten:</strong> – &nbsp;&rarr;&nbsp;&nbsp;Ola Oppdragsansvarlig" in html
+    assert "None" not in html
+
+
+def test_admin_is_in_norwegian(superuser_client):
+    html = superuser_client.get(reverse("admin:index")).content.decode()
+    assert 'lang="nb"' in html
+    assert "Styringsportalen" in html and "Logg ut" in html
+
+
+def test_oppdrag_changelist_query_count_does_not_grow_with_rows(superuser_client):
+    url = reverse("admin:oppdrag_oppdrag_changelist")
+    with CaptureQueriesContext(connection) as few:
+        assert superuser_client.get(url).status_code == 200
+    brev = Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2024)
+    for i in range(40):
+        OppdragFactory(virksomhet=brev.virksomhet, tildelingsbrev=brev, aar=2024, nummer=f"2024-{60 + i}",
+                       maal=brev.maal.get(nummer=1 + i % 6))
+    with CaptureQueriesContext(connection) as many:
+        assert superuser_client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
