@@ -36,7 +36,9 @@ def test_load_demo_is_idempotent(demo):
     call_command("load_demo", stdout=out)
     assert (Tildelingsbrev.objects.count(), Oppdrag.objects.count(), Budsjettpost.objects.count()) == counts
     assert "finnes allerede" in out.getvalue()
-    assert "dep.redaktor" in out.getvalue()
+    logins = StringIO()
+    call_command("demo_logins", stdout=logins)
+    assert "dep.redaktor" in logins.getvalue() and "styring-demo-2024" in logins.getvalue()
 
 
 @pytest.mark.parametrize("aar, per_maal", [

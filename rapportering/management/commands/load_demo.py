@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from rapportering.demo import demo_logins, load_demo
+from rapportering.demo import load_demo
 
 
 class Command(BaseCommand):
@@ -8,4 +8,4 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         load_demo(stdout=self.stdout)
-        self.stdout.write(demo_logins())
+        self.stdout.write("Demobrukerne og passordet: python manage.py demo_logins")
