@@ -8,6 +8,7 @@ DJANGO_DEBUG=0, SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL, REDIS_URL and EMAIL_URL
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -75,7 +76,9 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "brukere.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "logg-inn"
+LOGIN_REDIRECT_URL = "min-side"
+LOGOUT_REDIRECT_URL = "logg-inn"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -138,6 +141,26 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# Reminders (rapportering/paaminnelser.py). Lead times in days before a frist; a notice when a frist
+# has passed without delivery, at most PAAMINNELSE_FORFALT_DAGER late; the daily run's local time.
+PAAMINNELSE_DAGER = env.list("PAAMINNELSE_DAGER", cast=int, default=[14, 7, 1])
+PAAMINNELSE_FORFALT_DAGER = env.int("PAAMINNELSE_FORFALT_DAGER", default=7)
+PAAMINNELSE_TID = env("PAAMINNELSE_TID", default="07:00")
+OPPSUMMERING_UKER = env.int("OPPSUMMERING_UKER", default=3)
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
+
+_time_hour, _time_minute = (int(x) for x in PAAMINNELSE_TID.split(":"))
+CELERY_BEAT_SCHEDULE = {
+    "paaminnelser-daglig": {
+        "task": "rapportering.tasks.kjor_paaminnelser",
+        "schedule": crontab(hour=_time_hour, minute=_time_minute),
+    },
+    "ukesoppsummering-mandag": {
+        "task": "rapportering.tasks.send_ukesoppsummeringer",
+        "schedule": crontab(hour=_time_hour, minute=_time_minute, day_of_week="mon"),
+    },
+}
 
 # Production hardening; `manage.py check --deploy` passes with DJANGO_DEBUG=0.
 if not DEBUG:

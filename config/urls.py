@@ -1,12 +1,19 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import path
-from django.views.generic import RedirectView
+
+from oppdrag.views import oppdrag_detail
+from rapportering.views import min_side, varselinnstillinger
 
 admin.site.site_header = "Styringsportalen – administrasjon"
 admin.site.site_title = "Styringsportalen"
 admin.site.index_title = "Styringsdialogen"
 
 urlpatterns = [
+    path("", min_side, name="min-side"),
+    path("logg-inn/", auth_views.LoginView.as_view(), name="logg-inn"),
+    path("logg-ut/", auth_views.LogoutView.as_view(), name="logg-ut"),
+    path("oppdrag/<int:pk>/", oppdrag_detail, name="oppdrag-detalj"),
+    path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False)),
 ]
