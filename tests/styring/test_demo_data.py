@@ -175,6 +175,8 @@ SEEDS = Path(__file__).resolve().parents[3] / "shared" / "seeds"
 
 
 def _seed_text() -> str:
+    if not SEEDS.exists():
+        pytest.skip("../shared/seeds is not beside the project")
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
 
 
