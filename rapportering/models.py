@@ -65,6 +65,8 @@ class Paaminnelse(models.Model):
     opprettet = models.DateTimeField("opprettet", auto_now_add=True)
     sist_forsok = models.DateTimeField("siste forsøk", null=True, blank=True)
     sendt = models.DateTimeField("sendt", null=True, blank=True)
+    krav = models.CharField("tatt av kjøring", max_length=32, blank=True, db_index=True,
+                            help_text="Hvilken kjøring som tok raden for sending (satt i samme UPDATE).")
 
     class Meta:
         verbose_name = "påminnelse"

@@ -68,12 +68,14 @@ class Planlagt:
 
     @property
     def emne(self) -> str:
+        """Short enough to read in an inbox (and cheap to encode): long titles are cut."""
         f = self.forekomst
+        hva = f.hva if len(f.hva) <= 80 else f.hva[:79].rstrip() + "…"
         if self.dager == Paaminnelse.FORFALT:
-            return f"Frist passert {f.dato:%d.%m.%Y}: {f.hva}"[:300]
+            return f"Frist passert {f.dato:%d.%m.%Y}: {hva}"
         igjen = self.dager_igjen
         naar = "i dag" if igjen == 0 else "i morgen" if igjen == 1 else f"om {igjen} dager"
-        return f"Påminnelse: frist {naar} ({f.dato:%d.%m.%Y}) – {f.hva}"[:300]
+        return f"Påminnelse: frist {naar} ({f.dato:%d.%m.%Y}) – {hva}"
 
 
 def _uniq(users) -> list:

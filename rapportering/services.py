@@ -10,10 +10,11 @@ exactly-once: see docs/paaminnelser.md).
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
@@ -112,17 +113,48 @@ def paaminnelser_rydd(*, eldre_enn: timedelta = timedelta(minutes=30)) -> list[i
     return stuck
 
 
+def paaminnelser_send_mange(*, rader: list[Paaminnelse], batch: int = 500) -> dict:
+    """Send many planned rows over one mail connection: each batch is claimed by one conditional
+    UPDATE tagged with a token (so racing runs split the rows, never share one), and recorded
+    with one UPDATE for the successes. Failures are recorded per row and left for a retry."""
+    resultat = {Status.SENDT: 0, Status.FEILET: 0}
+    connection = get_connection()
+    connection.open()
+    try:
+        for start in range(0, len(rader), batch):
+            chunk = rader[start:start + batch]
+            token = uuid.uuid4().hex
+            Paaminnelse.objects.filter(pk__in=[r.pk for r in chunk], status__in=KLAR).update(
+                status=Status.SENDER, forsok=F("forsok") + 1, sist_forsok=timezone.now(), krav=token)
+            claimed = set(Paaminnelse.objects.filter(krav=token).values_list("pk", flat=True))
+            ok = []
+            for row in chunk:
+                if row.pk not in claimed:
+                    continue
+                row.mottaker = row._planlagt.mottaker
+                msg = paaminnelse_melding(paaminnelse=row, forekomst=row._planlagt.forekomst)
+                msg.connection = connection
+                try:
+                    msg.send()
+                except Exception as exc:  # recorded; the next run or the task retries it
+                    Paaminnelse.objects.filter(pk=row.pk).update(status=Status.FEILET,
+                                                                 feil=f"{type(exc).__name__}: {exc}"[:2000])
+                    resultat[Status.FEILET] += 1
+                    continue
+                ok.append(row.pk)
+            Paaminnelse.objects.filter(pk__in=ok, krav=token).update(status=Status.SENDT, sendt=timezone.now(), feil="")
+            resultat[Status.SENDT] += len(ok)
+    finally:
+        connection.close()
+    return resultat
+
+
 def paaminnelser_kjor(*, dato: date, send_now: bool = True) -> dict:
     """Plan what is due on ``dato`` and send it here (commands, tests, eager runs)."""
     nye = paaminnelser_planlegg(dato=dato)
     resultat = {"planlagt": len(nye), Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0}
     if send_now:
-        for row in nye:
-            try:
-                status = paaminnelse_send(paaminnelse_id=row.pk, forekomst=row._planlagt.forekomst)
-            except Exception:  # recorded on the row; the next run or a retry takes it up
-                status = Status.FEILET
-            resultat[status] = resultat.get(status, 0) + 1
+        resultat.update(paaminnelser_send_mange(rader=nye))
     return resultat
 
 
