@@ -30,6 +30,10 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "simple_history",
+    "django_htmx",
+    "django_filters",
+    "axes",
+    "csp",
     "brukere",
     "styring",
     "oppdrag",
@@ -48,6 +52,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -63,6 +71,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -80,6 +89,58 @@ LOGIN_URL = "logg-inn"
 LOGIN_REDIRECT_URL = "min-side"
 LOGOUT_REDIRECT_URL = "logg-inn"
 
+# Local login is protected by django-axes: after AXES_FAILURE_LIMIT failed attempts for one
+# username from one address the login is refused for AXES_COOLOFF_TIME hours.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=1.0)  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_TEMPLATE = "registration/sperret.html"
+AXES_RESET_ON_SUCCESS = True
+
+# Single sign-on (Entra ID, ID-porten/Ansattporten) through OpenID Connect, on when OIDC_RP_CLIENT_ID
+# is set: authorization code flow with PKCE, RS256 tokens checked against the provider's JWKS.
+# Users are matched on e-mail and must already exist (an administrator gives them organisation
+# and role); see brukere/oidc.py.
+OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID", default="")
+if OIDC_RP_CLIENT_ID:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(1, "brukere.oidc.PortalOIDCBackend")
+    OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+    OIDC_RP_SIGN_ALGO = "RS256"
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+    OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_USE_PKCE = True
+    OIDC_TIMEOUT = env.int("OIDC_TIMEOUT", default=10)
+    OIDC_CREATE_USER = False
+    OIDC_RENEW_ID_TOKEN_EXPIRY_SECONDS = 15 * 60
+OIDC_LOGIN_NAME = env("OIDC_LOGIN_NAME", default="Logg inn med virksomhetens konto")
+
+# Content Security Policy (django-csp): no inline script or style anywhere; htmx is served from
+# /static. Reports go to the log when CSP_REPORT_ONLY is set while rolling out a change.
+_csp = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
+if env.bool("CSP_REPORT_ONLY", default=False):
+    CONTENT_SECURITY_POLICY_REPORT_ONLY = _csp
+else:
+    CONTENT_SECURITY_POLICY = _csp
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -93,6 +154,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
 WHITENOISE_AUTOREFRESH = DEBUG  # serve from the apps in development; no collectstatic needed
 MEDIA_URL = "media/"
@@ -172,6 +234,11 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
+
+# Uploads of delivered documents: size limit and accepted types (see oppdrag/forms.py).
+LEVERANSE_MAKS_BYTE = env.int("LEVERANSE_MAKS_BYTE", default=25 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -1,8 +1,8 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
-from oppdrag.views import oppdrag_detail
 from rapportering.views import min_side, varselinnstillinger
 
 admin.site.site_header = "Styringsportalen – administrasjon"
@@ -13,7 +13,11 @@ urlpatterns = [
     path("", min_side, name="min-side"),
     path("logg-inn/", auth_views.LoginView.as_view(), name="logg-inn"),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logg-ut"),
-    path("oppdrag/<int:pk>/", oppdrag_detail, name="oppdrag-detalj"),
+    path("brev/", include("styring.urls")),
+    path("oppdrag/", include("oppdrag.urls")),
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
     path("admin/", admin.site.urls),
 ]
+
+if "mozilla_django_oidc" in settings.INSTALLED_APPS:
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

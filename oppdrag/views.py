@@ -6,6 +6,12 @@ from .querysets import frister_per_brev
 
 
 @login_required
+def oppdrag_liste(request):
+    oppdrag = Oppdrag.objects.for_user(request.user).with_list_data().order_by("-aar", "rekkefolge", "nummer")[:500]
+    return render(request, "oppdrag/oppdrag_liste.html", {"oppdrag_liste": oppdrag})
+
+
+@login_required
 def oppdrag_detail(request, pk: int):
     oppdrag = get_object_or_404(Oppdrag.objects.for_user(request.user).with_list_data(), pk=pk)
     aar = max((f.tildelingsbrev.aar for f in oppdrag.frister.all()), default=oppdrag.aar)

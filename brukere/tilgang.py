@@ -1,0 +1,47 @@
+"""Who may do what with an object. Views fetch objects through the models' ``for_user()``
+querysets (what a person may see) and ask these functions what they may change.
+
+Roles: ministry editor (drafts letters), ministry approver (also sends them), agency staff
+(contact person, oppdrag owner, leader: follow-up of their own agency's oppdrag), observer
+(reads sent letters), administrator (everything, through the admin).
+"""
+
+from __future__ import annotations
+
+from .models import Rolle
+
+
+def er_admin(user) -> bool:
+    return user.is_authenticated and (user.is_superuser or user.rolle == Rolle.ADMINISTRATOR)
+
+
+def i_departementet(user, departement_id: int | None) -> bool:
+    return user.is_authenticated and user.er_departement and user.organisasjon_id == departement_id
+
+
+def i_virksomheten(user, virksomhet_id: int | None) -> bool:
+    return user.is_authenticated and user.er_virksomhet and user.organisasjon_id == virksomhet_id
+
+
+def kan_redigere_brev(user, brev) -> bool:
+    """Editors and approvers of the sending ministry change a letter while it is a draft."""
+    return i_departementet(user, brev.departement_id) and brev.status == "utkast"
+
+
+def kan_godkjenne_brev(user, brev) -> bool:
+    return (i_departementet(user, brev.departement_id) and user.rolle == Rolle.DEPARTEMENT_GODKJENNER
+            and brev.status == "til_godkjenning")
+
+
+def kan_lage_tillegg(user, brev) -> bool:
+    return i_departementet(user, brev.departement_id) and brev.status == "sendt"
+
+
+def kan_folge_opp(user, oppdrag) -> bool:
+    """Agency staff of the oppdrag's agency record follow-up and deliveries."""
+    return i_virksomheten(user, oppdrag.virksomhet_id)
+
+
+def kan_kommentere_oppdrag(user, oppdrag, departement_id: int | None) -> bool:
+    """The steering ministry comments on an oppdrag and marks it delivered or closed."""
+    return i_departementet(user, departement_id)
