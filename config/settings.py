@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "oppdrag",
     "budsjett",
     "rapportering",
+    "dokumenter",
 ]
 
 MIDDLEWARE = [
@@ -222,7 +223,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "rapportering.tasks.send_ukesoppsummeringer",
         "schedule": crontab(hour=_time_hour, minute=_time_minute, day_of_week="mon"),
     },
+    "pdf-feiing": {"task": "dokumenter.tasks.sweep_pdf", "schedule": 60.0},
 }
+
+# PDF rendering (dokumenter/): a render "lager" longer than this is taken over by the sweep or a
+# redelivered message (a worker died). Keep it above the task's time limit (600 s).
+PDF_LAGER_FORELDET_SEKUNDER = env.int("PDF_LAGER_FORELDET_SEKUNDER", default=900)
 
 # Production hardening; `manage.py check --deploy` passes with DJANGO_DEBUG=0.
 if not DEBUG:

@@ -16,6 +16,7 @@ urlpatterns = [
     path("brev/", include("styring.urls")),
     path("oppdrag/", include("oppdrag.urls")),
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
+    path("dokumenter/", include("dokumenter.urls")),
     path("admin/", admin.site.urls),
 ]
 
