@@ -1,0 +1,19 @@
+from django.apps import AppConfig
+
+
+class RapporterConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "rapporter"
+    verbose_name = "Halvårs- og årsrapporter"
+
+    def ready(self) -> None:
+        # The PDF infrastructure lives in the app "dokumenter"; the reports work without it.
+        try:
+            from dokumenter.registry import register
+        except ImportError:
+            return
+        from .models import Rapport
+        from .pdf import bygg_rapport
+
+        register("rapport", model="rapporter.Rapport", bygg=bygg_rapport,
+                 synlige=lambda user: Rapport.objects.for_user(user))

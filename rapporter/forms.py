@@ -1,0 +1,155 @@
+"""Forms for the report's sections. They validate and turn text into typed values; services save."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from budsjett.belop import BelopError, format_tall, parse_kroner
+
+from .format import format_desimal, krav_tekst
+from .models import Parameterresultat, Postrapport, Risiko
+from .services import Postverdier, Resultat
+
+_SPACES = re.compile(r"[\s\u00a0\u202f]+")
+_TUSENPUNKT = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
+_TALL = re.compile(r"-?\d+([.,]\d+)?")
+
+
+def parse_tall(tekst: str) -> Decimal:
+    """A number as Norwegians write it ("12,5", "1 234,5", "87 %"), exactly, without float."""
+    raw = tekst.strip()
+    cleaned = _SPACES.sub("", raw).replace("−", "-").replace("–", "-")
+    cleaned = re.sub(r"(%|prosent)$", "", cleaned, flags=re.IGNORECASE)
+    if _TUSENPUNKT.fullmatch(cleaned):
+        cleaned = cleaned.replace(".", "")
+    if not _TALL.fullmatch(cleaned):
+        raise ValidationError(
+            f"«{raw}» er ikke et tall. Resultatkravet er tallfestet, så resultatet må være et tall, f.eks. 12,5. "
+            "Har dere ikke et resultat for perioden, kryss av for «Ingenting å rapportere for perioden».",
+            code="ikke_tall",
+        )
+    try:
+        value = Decimal(cleaned.replace(",", "."))
+    except InvalidOperation as exc:  # pragma: no cover - the regex admits only digits
+        raise ValidationError(f"«{raw}» er ikke et tall.") from exc
+    if value != value.quantize(Decimal("0.001")):
+        raise ValidationError("Bruk høyst tre desimaler.", code="desimaler")
+    if abs(value) >= Decimal("1e13"):
+        raise ValidationError("Tallet er for stort.", code="for_stort")
+    return value
+
+
+class DelerForm(forms.Form):
+    """One textarea per text part of the report."""
+
+    def __init__(self, *args, deler, **kwargs):
+        super().__init__(*args, **kwargs)
+        for d in deler:
+            self.fields[d.kode] = forms.CharField(label=d.tittel, required=False, initial=d.tekst,
+                                                  widget=forms.Textarea(attrs={"rows": 8}))
+
+    def tekster(self) -> dict[str, str]:
+        return dict(self.cleaned_data)
+
+
+RISIKO_VALG = [("", "Ikke vurdert"), (Risiko.GRONN, "Grønn – i rute"), (Risiko.GUL, "Gul – forsinket eller svakere effekt"),
+               (Risiko.ROD, "Rød – svært forsinket, korrigering må iverksettes")]
+
+
+class ParameterForm(forms.Form):
+    """The result for one styringsparameter: a number where the target is a number, else text."""
+
+    resultat = forms.CharField(label="Resultat for perioden", required=False)
+    vurdering = forms.CharField(label="Vurdering", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    risiko = forms.ChoiceField(label="Risiko for manglende måloppnåelse", choices=RISIKO_VALG, required=False)
+    ingenting_aa_rapportere = forms.BooleanField(label="Ingenting å rapportere for perioden", required=False)
+
+    def __init__(self, *args, rad: Parameterresultat, **kwargs):
+        self.rad = rad
+        initial = {
+            "resultat": format_desimal(rad.resultat_tall) if rad.numerisk else rad.resultat_tekst,
+            "vurdering": rad.vurdering, "risiko": rad.risiko, "ingenting_aa_rapportere": rad.ingenting_aa_rapportere,
+        }
+        super().__init__(*args, prefix=f"p{rad.pk}", initial=initial, **kwargs)
+        self.krav = [krav_tekst(k) for k in rad.styringsparameter.resultatkrav.all()]
+        if rad.numerisk:
+            self.fields["resultat"].label = "Resultat for perioden (tall)"
+            self.fields["resultat"].help_text = "Et tall, f.eks. 12,5."
+            self.fields["resultat"].widget.attrs["inputmode"] = "decimal"
+        else:
+            self.fields["resultat"].widget = forms.Textarea(attrs={"rows": 3})
+
+    def clean_resultat(self):
+        tekst = self.cleaned_data["resultat"].strip()
+        if not tekst:
+            return None if self.rad.numerisk else ""
+        return parse_tall(tekst) if self.rad.numerisk else tekst
+
+    def clean(self):
+        data = super().clean()
+        resultat = data.get("resultat")
+        if data.get("ingenting_aa_rapportere") and resultat not in (None, ""):
+            self.add_error("ingenting_aa_rapportere", "Velg enten et resultat eller «Ingenting å rapportere for "
+                                                      "perioden», ikke begge.")
+        return data
+
+    def resultat_verdier(self) -> Resultat:
+        d = self.cleaned_data
+        numerisk = self.rad.numerisk
+        return Resultat(
+            resultat_tall=d["resultat"] if numerisk else None,
+            resultat_tekst="" if numerisk else d["resultat"],
+            vurdering=d["vurdering"], risiko=d["risiko"], ingenting_aa_rapportere=d["ingenting_aa_rapportere"],
+        )
+
+
+class OppdragForm(forms.Form):
+    kommentar = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, rad, **kwargs):
+        self.rad = rad
+        super().__init__(*args, prefix=f"o{rad.pk}", initial={"kommentar": rad.kommentar}, **kwargs)
+
+
+class BelopField(forms.CharField):
+    """Whole kroner as written ("37 510 000", "1 523,9 mill."); negatives refused."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+
+    def clean(self, value):
+        tekst = super().clean(value).strip()
+        if not tekst:
+            return None
+        try:
+            return parse_kroner(tekst)
+        except BelopError as exc:
+            raise ValidationError(str(exc), code="belop") from exc
+
+
+class PostForm(forms.Form):
+    forbruk = BelopField(label="Forbruk per telletidspunktet", help_text="F.eks. 12 500 000 eller 12,5 mill.")
+    prognose = BelopField(label="Prognose for resten av året", help_text="F.eks. 12 500 000 eller 12,5 mill.")
+    kommentar = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, rad: Postrapport, **kwargs):
+        self.rad = rad
+        initial = {"forbruk": format_tall(rad.forbruk_kr) if rad.forbruk_kr is not None else "",
+                   "prognose": format_tall(rad.prognose_kr) if rad.prognose_kr is not None else "",
+                   "kommentar": rad.kommentar}
+        super().__init__(*args, prefix=f"b{rad.pk}", initial=initial, **kwargs)
+
+    def post_verdier(self) -> Postverdier:
+        d = self.cleaned_data
+        return Postverdier(forbruk_kr=d["forbruk"], prognose_kr=d["prognose"], kommentar=d["kommentar"])
+
+
+class KommentarForm(forms.Form):
+    tekst = forms.CharField(label="Departementets kommentar", widget=forms.Textarea(attrs={"rows": 4}),
+                            error_messages={"required": "Skriv en kommentar."})

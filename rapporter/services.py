@@ -1,0 +1,356 @@
+"""Every write on a report: prefill, the agency's edits, submission, receipt and the ministry's comments.
+
+Each service checks who may do it and that the report is still a draft (re-read under a row lock,
+never trusted from the caller's object), runs in one transaction and records the acting user in
+the history.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db import transaction
+from django.db.models import Q, Sum
+from django.utils import timezone
+
+from brukere.models import Rolle
+from budsjett.models import Budsjettendring, Budsjettpost, Forbruk
+from oppdrag.models import Status as OppdragStatus
+from oppdrag.models import Statusoppdatering
+from oppdrag.querysets import oppdrag_i_brev
+from styring.historikk import acting_user
+from styring.models import Rapporteringspunkt, Styringsparameter, Tildelingsbrev
+
+from .models import (
+    DELER,
+    Kommentar,
+    Oppdragsstatus,
+    Parameterresultat,
+    Postrapport,
+    Rapport,
+    Rapportdel,
+    RapportStatus,
+    Type,
+)
+
+
+class RapportFeil(Exception):
+    """A refused action on a report; the message is Norwegian and shown to the user."""
+
+
+LAAST_MELDING = "Rapporten er sendt til departementet og kan ikke lenger endres."
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+def kan_skrive(user, rapport: Rapport) -> bool:
+    """Agency staff of the report's own agency, while the report is a draft."""
+    return (user.is_authenticated and user.er_virksomhet and user.organisasjon_id == rapport.virksomhet_id
+            and not rapport.er_laast)
+
+
+def kan_sende(user, rapport: Rapport) -> bool:
+    return kan_skrive(user, rapport) and user.rolle == Rolle.VIRKSOMHET_LEDER
+
+
+def kan_kommentere(user, rapport: Rapport) -> bool:
+    """Staff of the ministry the report is sent to, once it is sent."""
+    return (user.is_authenticated and user.er_departement and user.organisasjon_id == rapport.departement_id
+            and rapport.status in (RapportStatus.SENDT, RapportStatus.MOTTATT))
+
+
+def kan_motta(user, rapport: Rapport) -> bool:
+    return kan_kommentere(user, rapport) and rapport.status == RapportStatus.SENDT
+
+
+def kan_opprette(user, punkt: Rapporteringspunkt) -> bool:
+    return (user.is_authenticated and user.er_virksomhet
+            and user.organisasjon_id == punkt.tildelingsbrev.virksomhet_id
+            and punkt.type in (Type.AARSRAPPORT, Type.HALVAARSRAPPORT))
+
+
+def _laas(rapport: Rapport) -> Rapport:
+    """The report as stored now, locked for this transaction."""
+    return Rapport.objects.select_for_update().get(pk=rapport.pk)
+
+
+def _krev_skriver(user, rapport: Rapport) -> Rapport:
+    fersk = _laas(rapport)
+    if fersk.er_laast:
+        raise RapportFeil(LAAST_MELDING)
+    if not kan_skrive(user, fersk):
+        raise RapportFeil("Bare virksomhetens egne medarbeidere kan skrive i rapporten.")
+    return fersk
+
+
+# --- prefill ---------------------------------------------------------------------------------
+
+def innholdsbrev(punkt: Rapporteringspunkt) -> Tildelingsbrev:
+    """The letter whose goals, oppdrag and budget the report accounts for: the agency's letter for
+    the report's year (the 2024 letter's table also lists the årsrapport for 2023, which reports
+    on the 2023 letter), else the letter holding the reporting table."""
+    brev = punkt.tildelingsbrev
+    if brev.aar == punkt.rapport_aar:
+        return brev
+    return Tildelingsbrev.objects.filter(virksomhet_id=brev.virksomhet_id, aar=punkt.rapport_aar).first() or brev
+
+
+def _valgte(rader: list, flagg: str) -> list:
+    """The rows the letter marks for this report; when it marks none, all of them (the 2023 and
+    2024 letters mark none, yet the reports must account for every parameter and oppdrag)."""
+    merket = [r for r in rader if getattr(r, flagg)]
+    return merket or rader
+
+
+def _er_numerisk(sp: Styringsparameter) -> bool:
+    # One number answers one numeric target; several targets, or targets in words, ask for text.
+    krav = list(sp.resultatkrav.all())
+    return len(krav) == 1 and krav[0].verdi is not None
+
+
+def status_per(oppdrag_ids: list[int], telletidspunkt: date) -> dict[int, Statusoppdatering]:
+    """The follow-up as of the telletidspunkt: per oppdrag the latest update with gjelder_dato on or
+    before it (a later update, even if registered earlier, is not taken)."""
+    latest: dict[int, Statusoppdatering] = {}
+    qs = (Statusoppdatering.objects.filter(oppdrag_id__in=oppdrag_ids, gjelder_dato__lte=telletidspunkt)
+          .order_by("oppdrag_id", "-gjelder_dato", "-opprettet", "-pk"))
+    for s in qs:
+        latest.setdefault(s.oppdrag_id, s)
+    return latest
+
+
+def tildelt_per(poster: list[Budsjettpost], telletidspunkt: date) -> dict[int, int]:
+    """The allocation per post as of the telletidspunkt: the letter's amount plus the changes in
+    tillegg sent up to then (dated on or before it; an undated tillegg counts from when it was sent)."""
+    sendt = Q(tillegg__status="sendt") & (
+        Q(tillegg__dato__lte=telletidspunkt) | Q(tillegg__dato__isnull=True, tillegg__sendt__date__lte=telletidspunkt)
+    )
+    endringer = dict(
+        Budsjettendring.objects.filter(sendt, post__in=poster).values_list("post_id").annotate(s=Sum("endring_kr"))
+    )
+    return {p.pk: p.tildelt_kr + (endringer.get(p.pk) or 0) for p in poster}
+
+
+def _fyll(rapport: Rapport, brev: Tildelingsbrev) -> None:
+    halvaar = rapport.type == Type.HALVAARSRAPPORT
+    flagg = "i_halvaarsrapport" if halvaar else "i_aarsrapport"
+
+    for i, d in enumerate(DELER[rapport.type]):
+        Rapportdel.objects.create(rapport=rapport, kode=d.kode, tittel=d.tittel, rekkefolge=i)
+
+    sps = list(Styringsparameter.objects.filter(maal__tildelingsbrev=brev).select_related("maal")
+               .prefetch_related("resultatkrav").order_by("maal__nummer", "rekkefolge", "kode"))
+    for i, sp in enumerate(_valgte(sps, flagg)):
+        Parameterresultat.objects.create(rapport=rapport, styringsparameter=sp, numerisk=_er_numerisk(sp),
+                                         rekkefolge=i)
+
+    oppdrag = [e.oppdrag for g in oppdrag_i_brev(brev) for e in g.nye + g.tidligere]
+    oppdrag = _valgte(oppdrag, flagg)
+    statuser = status_per([o.pk for o in oppdrag], rapport.telletidspunkt)
+    for i, o in enumerate(oppdrag):
+        s = statuser.get(o.pk)
+        Oppdragsstatus.objects.create(
+            rapport=rapport, oppdrag=o, kilde=s, rekkefolge=i,
+            status=s.status if s else OppdragStatus.IKKE_STARTET, risiko=s.risiko if s else "",
+            vurdering=s.risiko_tekst if s else "", tiltak=s.tiltak if s else "",
+        )
+
+    poster = list(Budsjettpost.objects.filter(kapittel__tildelingsbrev=brev).select_related("kapittel")
+                  .order_by("kapittel__rekkefolge", "kapittel__nummer", "post"))
+    tildelt = tildelt_per(poster, rapport.telletidspunkt)
+    # Spending already registered for exactly this date (budsjett.Forbruk) is carried in.
+    forbruk = {f.post_id: f for f in Forbruk.objects.filter(post__in=poster, per_dato=rapport.telletidspunkt)}
+    for i, p in enumerate(poster):
+        f = forbruk.get(p.pk)
+        Postrapport.objects.create(rapport=rapport, post=p, tildelt_kr=tildelt[p.pk], rekkefolge=i,
+                                   forbruk_kr=f.forbruk_kr if f else None, prognose_kr=f.prognose_kr if f else None)
+
+
+def _ny_rapport(punkt: Rapporteringspunkt, user) -> Rapport:
+    brev = innholdsbrev(punkt)
+    # Sent to the ministry that asks for it in its letter.
+    rapport = Rapport(virksomhet_id=punkt.tildelingsbrev.virksomhet_id,
+                      departement_id=punkt.tildelingsbrev.departement_id, tildelingsbrev=brev, punkt=punkt,
+                      type=punkt.type, rapport_aar=punkt.rapport_aar, telletidspunkt=punkt.telletidspunkt,
+                      frist=punkt.frist, opprettet_av=user)
+    rapport.full_clean()
+    rapport.save()
+    _fyll(rapport, brev)
+    return rapport
+
+
+@transaction.atomic
+def rapport_opprett(*, punkt: Rapporteringspunkt, user) -> Rapport:
+    """Create the report for a row of the reporting table, prefilled from the letter and the follow-up."""
+    if punkt.type not in (Type.AARSRAPPORT, Type.HALVAARSRAPPORT):
+        raise RapportFeil(f"«{punkt.betegnelse}» er verken halvårsrapport eller årsrapport og skrives ikke her.")
+    if not kan_opprette(user, punkt):
+        raise RapportFeil("Bare virksomhetens egne medarbeidere kan opprette rapporten.")
+    if Rapport.objects.filter(virksomhet_id=punkt.tildelingsbrev.virksomhet_id, type=punkt.type,
+                              rapport_aar=punkt.rapport_aar).exists():
+        raise RapportFeil(f"{punkt.get_type_display()} for {punkt.rapport_aar} finnes allerede.")
+    with acting_user(user):
+        return _ny_rapport(punkt, user)
+
+
+def rapport_forhaandsvis(*, punkt: Rapporteringspunkt) -> Rapport:
+    """A prefilled report that is not kept: call inside a transaction that is rolled back."""
+    return _ny_rapport(punkt, None)
+
+
+# --- the agency's edits ----------------------------------------------------------------------
+
+@transaction.atomic
+def rapport_lagre_deler(*, rapport: Rapport, tekster: Mapping[str, str], user) -> None:
+    """Save the text parts, by kode."""
+    fersk = _krev_skriver(user, rapport)
+    deler = {d.kode: d for d in fersk.deler.all()}
+    if ukjent := set(tekster) - set(deler):
+        raise RapportFeil(f"Ukjent del av rapporten: {', '.join(sorted(ukjent))}.")
+    with acting_user(user):
+        for kode, tekst in tekster.items():
+            d = deler[kode]
+            if d.tekst != tekst:
+                d.tekst = tekst
+                d.full_clean()
+                d.save()
+
+
+@dataclass
+class Resultat:
+    resultat_tall: Decimal | None = None
+    resultat_tekst: str = ""
+    vurdering: str = ""
+    risiko: str = ""
+    ingenting_aa_rapportere: bool = False
+
+
+@transaction.atomic
+def rapport_lagre_parametere(*, rapport: Rapport, resultater: Mapping[int, Resultat], user) -> None:
+    """Save the results per styringsparameter, keyed by Parameterresultat id; all or nothing."""
+    fersk = _krev_skriver(user, rapport)
+    rader = {r.pk: r for r in fersk.parameterresultater.filter(pk__in=list(resultater))}
+    if len(rader) != len(resultater):
+        raise RapportFeil("Et av resultatene hører ikke til denne rapporten.")
+    with acting_user(user):
+        for pk, verdier in resultater.items():
+            r = rader[pk]
+            for felt in ("resultat_tall", "resultat_tekst", "vurdering", "risiko", "ingenting_aa_rapportere"):
+                setattr(r, felt, getattr(verdier, felt))
+            r.full_clean()
+            r.save()
+
+
+@transaction.atomic
+def rapport_lagre_oppdrag(*, rapport: Rapport, kommentarer: Mapping[int, str], user) -> None:
+    """Save the agency's comments per oppdrag, keyed by Oppdragsstatus id."""
+    fersk = _krev_skriver(user, rapport)
+    rader = {r.pk: r for r in fersk.oppdragsstatuser.filter(pk__in=list(kommentarer))}
+    if len(rader) != len(kommentarer):
+        raise RapportFeil("Et av oppdragene hører ikke til denne rapporten.")
+    with acting_user(user):
+        for pk, tekst in kommentarer.items():
+            r = rader[pk]
+            if r.kommentar != tekst:
+                r.kommentar = tekst
+                r.full_clean()
+                r.save()
+
+
+@dataclass
+class Postverdier:
+    forbruk_kr: int | None = None
+    prognose_kr: int | None = None
+    kommentar: str = ""
+
+
+@transaction.atomic
+def rapport_lagre_poster(*, rapport: Rapport, verdier: Mapping[int, Postverdier], user) -> None:
+    """Save spent to date and forecast per post, keyed by Postrapport id; negatives are refused."""
+    fersk = _krev_skriver(user, rapport)
+    rader = {r.pk: r for r in fersk.postrapporter.filter(pk__in=list(verdier))}
+    if len(rader) != len(verdier):
+        raise RapportFeil("En av postene hører ikke til denne rapporten.")
+    with acting_user(user):
+        for pk, v in verdier.items():
+            for navn, belop in (("forbruk", v.forbruk_kr), ("prognose", v.prognose_kr)):
+                if belop is not None and belop < 0:
+                    raise RapportFeil(f"Beløpet for {navn} kan ikke være negativt.")
+            r = rader[pk]
+            r.forbruk_kr, r.prognose_kr, r.kommentar = v.forbruk_kr, v.prognose_kr, v.kommentar
+            r.full_clean()
+            r.save()
+
+
+# --- workflow --------------------------------------------------------------------------------
+
+@transaction.atomic
+def rapport_send(*, rapport: Rapport, user) -> Rapport:
+    """The agency's leader sends the report to the ministry; from then on it is locked."""
+    fersk = _laas(rapport)
+    if fersk.er_laast:
+        raise RapportFeil("Rapporten er allerede sendt.")
+    if not kan_sende(user, fersk):
+        raise RapportFeil("Bare virksomhetens leder kan sende rapporten til departementet.")
+    fersk.status, fersk.sendt, fersk.sendt_av = RapportStatus.SENDT, timezone.now(), user
+    with acting_user(user):
+        fersk.full_clean()
+        fersk.save()
+    return fersk
+
+
+@transaction.atomic
+def rapport_motta(*, rapport: Rapport, user) -> Rapport:
+    """The ministry confirms it has received the sent report."""
+    fersk = _laas(rapport)
+    if fersk.status != RapportStatus.SENDT:
+        raise RapportFeil("Bare en sendt rapport kan markeres som mottatt.")
+    if not kan_motta(user, fersk):
+        raise RapportFeil("Bare departementet som rapporten er sendt til, kan markere den som mottatt.")
+    fersk.status, fersk.mottatt, fersk.mottatt_av = RapportStatus.MOTTATT, timezone.now(), user
+    with acting_user(user):
+        fersk.full_clean()
+        fersk.save()
+    return fersk
+
+
+ELEMENTTYPER = {
+    "del": ("rapportdel", "deler"),
+    "parameter": ("parameterresultat", "parameterresultater"),
+    "oppdrag": ("oppdragsstatus", "oppdragsstatuser"),
+    "post": ("postrapport", "postrapporter"),
+}
+
+
+def finn_element(rapport: Rapport, art: str | None, element_id: int | None):
+    """The item of ``rapport`` a comment is on (None: the report as a whole)."""
+    if art is None:
+        return None
+    if art not in ELEMENTTYPER:
+        raise RapportFeil("Ukjent type element i rapporten.")
+    element = getattr(rapport, ELEMENTTYPER[art][1]).filter(pk=element_id).first()
+    if element is None:
+        raise RapportFeil("Elementet hører ikke til denne rapporten.")
+    return element
+
+
+@transaction.atomic
+def rapport_kommenter(*, rapport: Rapport, tekst: str, user, art: str | None = None,
+                      element_id: int | None = None) -> Kommentar:
+    """The ministry's comment on a sent report, on the whole or on one part, result, oppdrag or post."""
+    fersk = _laas(rapport)
+    if not kan_kommentere(user, fersk):
+        raise RapportFeil("Bare departementet som rapporten er sendt til, kan kommentere den.")
+    if not tekst.strip():
+        raise RapportFeil("Kommentaren kan ikke være tom.")
+    element = finn_element(fersk, art, element_id)
+    kommentar = Kommentar(rapport=fersk, tekst=tekst.strip(), opprettet_av=user)
+    if element is not None:
+        setattr(kommentar, ELEMENTTYPER[art][0], element)
+    with acting_user(user):
+        kommentar.full_clean()
+        kommentar.save()
+    return kommentar

@@ -1,0 +1,175 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from styring.models import Rapporteringspunkt, Tildelingsbrev
+
+from . import services
+from .forms import DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
+from .innhold import rapport_innhold
+from .models import Rapport
+from .services import RapportFeil
+
+SEKSJONER = {
+    "deler": "Tekstdeler",
+    "parametere": "Mål og styringsparametere",
+    "oppdrag": "Oppdrag",
+    "poster": "Økonomi per post",
+}
+
+
+def _avvist(request, rapport, melding: str):
+    return render(request, "rapporter/rapport_avvist.html", {"rapport": rapport, "melding": melding}, status=403)
+
+
+@login_required
+def rapport_liste(request):
+    brev = list(
+        Tildelingsbrev.objects.for_user(request.user).select_related("virksomhet", "departement")
+        .prefetch_related("rapporteringspunkter").order_by("virksomhet__kortnavn", "-aar")
+    )
+    rapporter = {(r.virksomhet_id, r.type, r.rapport_aar): r for r in Rapport.objects.for_user(request.user)}
+    rader = []
+    for b in brev:
+        punkter = []
+        for p in b.rapporteringspunkter.all():
+            rapport = rapporter.get((b.virksomhet_id, p.type, p.rapport_aar))
+            p.rapport = rapport
+            p.kan_opprette = rapport is None and services.kan_opprette(request.user, p)
+            punkter.append(p)
+        rader.append((b, punkter))
+    return render(request, "rapporter/rapport_liste.html", {"brev": rader})
+
+
+@login_required
+@require_POST
+def rapport_opprett(request, punkt_pk: int):
+    synlige = Tildelingsbrev.objects.for_user(request.user)
+    punkt = get_object_or_404(Rapporteringspunkt.objects.select_related("tildelingsbrev").filter(
+        tildelingsbrev__in=synlige), pk=punkt_pk)
+    try:
+        rapport = services.rapport_opprett(punkt=punkt, user=request.user)
+    except RapportFeil as exc:
+        messages.error(request, str(exc))
+        return redirect("rapporter:liste")
+    messages.success(request, f"{rapport.tittel} er opprettet og fylt ut med det som er kjent fra brevet og "
+                              "oppfølgingen.")
+    return redirect("rapporter:detalj", pk=rapport.pk)
+
+
+@login_required
+def rapport_detalj(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user).with_report_data(), pk=pk)
+    user = request.user
+    return render(request, "rapporter/rapport_detail.html", {
+        "rapport": rapport,
+        "innhold": rapport_innhold(rapport),
+        "kan_skrive": services.kan_skrive(user, rapport),
+        "kan_sende": services.kan_sende(user, rapport),
+        "kan_kommentere": services.kan_kommentere(user, rapport),
+        "kan_motta": services.kan_motta(user, rapport),
+        "seksjoner": SEKSJONER,
+    })
+
+
+def _skjema(seksjon: str, rapport: Rapport, data=None) -> list:
+    if seksjon == "deler":
+        return [DelerForm(data, deler=list(rapport.deler.all()))]
+    if seksjon == "parametere":
+        rader = rapport.parameterresultater.select_related("styringsparameter__maal").prefetch_related(
+            "styringsparameter__resultatkrav", "styringsparameter__maaleverdier")
+        return [ParameterForm(data, rad=r) for r in rader]
+    if seksjon == "oppdrag":
+        return [OppdragForm(data, rad=r) for r in rapport.oppdragsstatuser.select_related("oppdrag")]
+    return [PostForm(data, rad=r) for r in rapport.postrapporter.select_related("post__kapittel")]
+
+
+def _lagre(seksjon: str, rapport: Rapport, skjemaer: list, user) -> None:
+    if seksjon == "deler":
+        services.rapport_lagre_deler(rapport=rapport, tekster=skjemaer[0].tekster(), user=user)
+    elif seksjon == "parametere":
+        services.rapport_lagre_parametere(rapport=rapport, user=user,
+                                          resultater={f.rad.pk: f.resultat_verdier() for f in skjemaer})
+    elif seksjon == "oppdrag":
+        services.rapport_lagre_oppdrag(rapport=rapport, user=user,
+                                       kommentarer={f.rad.pk: f.cleaned_data["kommentar"] for f in skjemaer})
+    else:
+        services.rapport_lagre_poster(rapport=rapport, user=user,
+                                      verdier={f.rad.pk: f.post_verdier() for f in skjemaer})
+
+
+@login_required
+def rapport_rediger(request, pk: int, seksjon: str):
+    if seksjon not in SEKSJONER:
+        raise Http404
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
+    if rapport.er_laast:
+        return _avvist(request, rapport, services.LAAST_MELDING)
+    if not services.kan_skrive(request.user, rapport):
+        return _avvist(request, rapport, "Bare virksomhetens egne medarbeidere kan skrive i rapporten.")
+    if request.method == "POST":
+        skjemaer = _skjema(seksjon, rapport, request.POST)
+        if all(f.is_valid() for f in skjemaer):
+            try:
+                _lagre(seksjon, rapport, skjemaer, request.user)
+            except RapportFeil as exc:
+                return _avvist(request, rapport, str(exc))
+            messages.success(request, f"{SEKSJONER[seksjon]} er lagret.")
+            return redirect("rapporter:detalj", pk=rapport.pk)
+        feil = sum(bool(f.errors) for f in skjemaer)
+    else:
+        skjemaer, feil = _skjema(seksjon, rapport), 0
+    return render(request, f"rapporter/rapport_rediger_{seksjon}.html", {
+        "rapport": rapport, "skjemaer": skjemaer, "seksjon": seksjon, "seksjon_tittel": SEKSJONER[seksjon],
+        "feil": feil,
+    })
+
+
+@login_required
+@require_POST
+def rapport_send(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    try:
+        services.rapport_send(rapport=rapport, user=request.user)
+    except RapportFeil as exc:
+        return _avvist(request, rapport, str(exc))
+    messages.success(request, "Rapporten er sendt til departementet. Den kan ikke lenger endres.")
+    return redirect("rapporter:detalj", pk=rapport.pk)
+
+
+@login_required
+@require_POST
+def rapport_motta(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    try:
+        services.rapport_motta(rapport=rapport, user=request.user)
+    except RapportFeil as exc:
+        return _avvist(request, rapport, str(exc))
+    messages.success(request, "Rapporten er markert som mottatt.")
+    return redirect("rapporter:detalj", pk=rapport.pk)
+
+
+@login_required
+def rapport_kommenter(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    if not services.kan_kommentere(request.user, rapport):
+        return _avvist(request, rapport, "Bare departementet som rapporten er sendt til, kan kommentere den.")
+    art = request.GET.get("art") or request.POST.get("art") or None
+    raw_id = request.GET.get("id") or request.POST.get("id") or None
+    try:
+        element = services.finn_element(rapport, art, int(raw_id) if raw_id and raw_id.isdigit() else None)
+    except RapportFeil:
+        raise Http404 from None
+    form = KommentarForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rapport_kommenter(rapport=rapport, tekst=form.cleaned_data["tekst"], user=request.user,
+                                       art=art, element_id=element.pk if element else None)
+        except RapportFeil as exc:
+            return _avvist(request, rapport, str(exc))
+        messages.success(request, "Kommentaren er lagret.")
+        return redirect("rapporter:detalj", pk=rapport.pk)
+    return render(request, "rapporter/kommentar_form.html",
+                  {"rapport": rapport, "form": form, "element": element, "art": art or "", "element_id": raw_id or ""})
