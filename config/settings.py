@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "budsjett",
     "rapportering",
     "dokumenter",
+    "rapporter",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,7 @@ urlpatterns = [
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logg-ut"),
     path("brev/", include("styring.urls")),
     path("oppdrag/", include("oppdrag.urls")),
+    path("rapporter/", include("rapporter.urls")),
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
     path("dokumenter/", include("dokumenter.urls")),
     path("admin/", admin.site.urls),
