@@ -2,6 +2,7 @@ from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from rapportering.views import min_side, varselinnstillinger
 
@@ -11,7 +12,10 @@ admin.site.index_title = "Styringsdialogen"
 
 urlpatterns = [
     path("", min_side, name="min-side"),
-    path("logg-inn/", auth_views.LoginView.as_view(), name="logg-inn"),
+    path("logg-inn/", auth_views.LoginView.as_view(extra_context={
+        "oidc": "mozilla_django_oidc" in settings.INSTALLED_APPS, "oidc_navn": settings.OIDC_LOGIN_NAME,
+        "sperregrense": settings.AXES_FAILURE_LIMIT}), name="logg-inn"),
+    path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logg-ut"),
     path("brev/", include("styring.urls")),
     path("oppdrag/", include("oppdrag.urls")),

@@ -1,5 +1,3 @@
-from datetime import timedelta
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -7,22 +5,15 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
-from oppdrag.models import Oppdrag
-
 from .forms import VarselinnstillingForm
 from .models import Varselinnstilling
-from .paaminnelser import forekomster
-
-MIN_SIDE_DAGER = 30
-
+from .dashboard import DAGER_FREM, oversikt
 
 @login_required
 def min_side(request):
-    """The frister the user may see in the next 30 days (the full dashboard comes with issue 3)."""
-    idag = timezone.localdate()
-    synlige = set(Oppdrag.objects.for_user(request.user).values_list("virksomhet_id", flat=True).distinct())
-    frister = [f for f in forekomster(idag, idag + timedelta(days=MIN_SIDE_DAGER), virksomhet_ids=synlige)]
-    return render(request, "rapportering/min_side.html", {"frister": frister, "dager": MIN_SIDE_DAGER})
+    """The dashboard: due soon, overdue, red and yellow, latest follow-up — within what the user may see."""
+    return render(request, "rapportering/min_side.html", {"o": oversikt(request.user, timezone.localdate()),
+                                                           "dager": DAGER_FREM})
 
 
 @login_required

@@ -1,0 +1,102 @@
+"""Browser tests: Python Playwright driving Debian's Chromium (/usr/bin/chromium) against
+pytest-django's live server. Playwright cannot download its own browser here; .ci/run installs
+the Debian package. Locally the tests skip without it; in CI a missing browser is a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from io import StringIO
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+
+from tests.conftest import IN_CI
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
+# between browser steps are still synchronous and safe.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(config, items):
+    if shutil.which(CHROMIUM) or os.path.exists(CHROMIUM):
+        return
+    if IN_CI:
+        raise pytest.UsageError(f"CI=true krever Chromium på {CHROMIUM} for nettlesertestene")
+    skip = pytest.mark.skip(reason=f"Chromium finnes ikke på {CHROMIUM}")
+    for item in items:
+        if "tests/browser" in str(item.fspath):
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def nettleser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM,
+            headless=True,
+            args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
+                  "--disable-extensions", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def demo_live(transactional_db):
+    call_command("load_demo", stdout=StringIO())
+
+
+class Innlogger:
+    """Opens a browser context logged in as a user, by copying a Django session cookie in."""
+
+    def __init__(self, nettleser, live_server):
+        self.nettleser = nettleser
+        self.live_server = live_server
+        self.contexts = []
+
+    def side(self, user, *, bypass_csp: bool = False):
+        from django.test import Client
+
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        context = self.nettleser.new_context(base_url=self.live_server.url, locale="nb-NO",
+                                             bypass_csp=bypass_csp, viewport={"width": 1280, "height": 900})
+        context.add_cookies([{"name": settings.SESSION_COOKIE_NAME, "value": cookie.value,
+                              "url": self.live_server.url}])
+        context.set_default_timeout(15_000)
+        self.contexts.append(context)
+        page = context.new_page()
+        page.csp_feil = []
+        page.on("console", lambda msg: page.csp_feil.append(msg.text)
+                if "Content Security Policy" in msg.text else None)
+        return page
+
+    def lukk(self):
+        for c in self.contexts:
+            c.close()
+
+
+@pytest.fixture
+def innlogget(nettleser, live_server):
+    innlogger = Innlogger(nettleser, live_server)
+    yield innlogger.side
+    innlogger.lukk()
+
+
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+               "resultTypes": ["violations"]}
+
+
+def axe_sjekk(page) -> str:
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page; return a report of violations or ""."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, options=AXE_OPTIONS)
+    return "" if results.violations_count == 0 else results.generate_report()
