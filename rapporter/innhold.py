@@ -42,8 +42,8 @@ class Del:
 @dataclass
 class Summer:
     tildelt_kr: int = 0
-    forbruk_kr: int = 0
-    prognose_kr: int = 0
+    forbruk_kr: int | None = 0
+    prognose_kr: int | None = 0
     avvik_kr: int | None = 0
 
 
@@ -117,7 +117,11 @@ def rapport_innhold(rapport: Rapport) -> Innhold:
         summer.forbruk_kr += p.forbruk_kr or 0
         summer.prognose_kr += p.prognose_kr or 0
     mangler_poster = sum(p.mangler for p in poster)
-    # A total deviation is only meaningful when every post has both figures.
+    # A total is only meaningful when every post has the figure; a partial sum would mislead.
+    if any(p.forbruk_kr is None for p in poster):
+        summer.forbruk_kr = None
+    if any(p.prognose_kr is None for p in poster):
+        summer.prognose_kr = None
     summer.avvik_kr = None if mangler_poster else summer.tildelt_kr - summer.forbruk_kr - summer.prognose_kr
 
     return Innhold(rapport=rapport, deler=deler, maal=list(maal.values()), oppdrag=oppdrag, poster=poster,
