@@ -1,0 +1,157 @@
+"""Ordering and rendering: content-hash skip, a broker that is down, idempotent renders, failures."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.utils import timezone
+
+from dokumenter import registry
+from dokumenter.models import PdfDokument
+from dokumenter.services import bestill_pdf, pdf_sweep
+from dokumenter.tasks import render_pdf_task, sweep_pdf
+from tests.factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def dep(brev):
+    return UserFactory(organisasjon=brev.departement)
+
+
+def _filer(media: Path) -> list[Path]:
+    return sorted(p for p in media.rglob("*.pdf"))
+
+
+def test_second_order_without_changes_does_not_render_again(brev, dep, ko, media,
+                                                             django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    assert ko.sendt == [pdf.pk]
+    pdf.refresh_from_db()
+    assert pdf.status == "i_ko" and pdf.bestilt_av == dep
+    assert render_pdf_task(pdf.pk) == "klar"
+    pdf.refresh_from_db()
+    assert (pdf.status, pdf.forsok) == ("klar", 1) and pdf.sider >= 2 and pdf.storrelse > 1000
+    assert pdf.fil.name.endswith(f"tildelingsbrev-{brev.pk}-standard-{pdf.innholdshash[:16]}.pdf")
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        igjen = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    assert igjen.pk == pdf.pk and igjen.status == "klar"
+    assert callbacks == [] and ko.sendt == [pdf.pk]  # nothing enqueued, nothing rendered
+
+    brev.avsnitt.create(nummer="1", tittel="Innledning", tekst="Ny tekst i brevet.")
+    with django_capture_on_commit_callbacks(execute=True):
+        endret = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    assert endret.pk == pdf.pk and endret.innholdshash != pdf.innholdshash
+    assert ko.sendt == [pdf.pk, pdf.pk]
+    assert render_pdf_task(pdf.pk) == "klar"
+    endret.refresh_from_db()
+    assert endret.forsok == 2 and endret.fil.name != pdf.fil.name
+    assert len(_filer(media)) == 2  # the earlier version is kept beside the new one
+    # The PDF shows up in history: ordered, rendering, ready.
+    statuser = list(PdfDokument.history.filter(id=pdf.pk).order_by("history_id").values_list("status", flat=True))
+    assert statuser[:3] == ["venter", "lager", "klar"] and statuser[-1] == "klar"
+
+
+def test_the_variants_are_separate_documents(brev, dep, ko, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        a = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+        b = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="pdfa", user=dep)
+    assert a.pk != b.pk and a.innholdshash != b.innholdshash
+    assert sorted(ko.sendt) == sorted([a.pk, b.pk])
+
+
+def test_broker_down_leaves_the_order_waiting_and_the_sweep_enqueues_it(brev, dep, ko,
+                                                                       django_capture_on_commit_callbacks):
+    ko.nede = True
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="pdfa", user=dep)
+    pdf.refresh_from_db()
+    assert pdf.status == "venter" and ko.sendt == []
+    assert pdf_sweep() == []  # still down: still waiting, nothing lost
+    pdf.refresh_from_db()
+    assert pdf.status == "venter"
+
+    ko.nede = False
+    assert sweep_pdf() == 1
+    pdf.refresh_from_db()
+    assert pdf.status == "i_ko" and ko.sendt == [pdf.pk]
+    assert sweep_pdf() == 0  # freshly queued rows are left alone
+    assert render_pdf_task(pdf.pk) == "klar"
+
+
+def test_the_sweep_takes_over_a_render_a_dead_worker_left(brev, dep, ko, settings):
+    pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    lenge_siden = timezone.now() - timedelta(seconds=settings.PDF_LAGER_FORELDET_SEKUNDER + 5)
+    PdfDokument.objects.filter(pk=pdf.pk).update(status="lager", startet=lenge_siden, krav="dod-arbeider", forsok=1)
+    assert pdf_sweep() == [pdf.pk]
+    assert render_pdf_task(pdf.pk) == "klar"
+    pdf.refresh_from_db()
+    assert pdf.status == "klar" and pdf.forsok == 2
+
+
+def test_running_the_task_twice_yields_one_file_and_one_ready_state(brev, dep, ko, media):
+    pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="pdfa", user=dep)
+    assert render_pdf_task(pdf.pk) == "klar"
+    assert render_pdf_task(pdf.pk) == "klar"  # a duplicate message: nothing to claim
+    pdf.refresh_from_db()
+    assert pdf.forsok == 1
+    assert len(_filer(media)) == 1
+    assert PdfDokument.objects.count() == 1
+
+
+def test_a_render_in_progress_is_not_claimed_twice(brev, dep, ko):
+    pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    PdfDokument.objects.filter(pk=pdf.pk).update(status="lager", startet=timezone.now(), krav="levende")
+    assert render_pdf_task(pdf.pk) == "lager"
+    pdf.refresh_from_db()
+    assert pdf.krav == "levende" and pdf.forsok == 0
+
+
+def test_a_changed_document_ordered_during_a_render_is_not_overwritten_by_the_old_render(brev, dep, ko, monkeypatch):
+    from dokumenter import services
+
+    pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+
+    def endre_underveis():
+        brev.avsnitt.create(nummer="1", tittel="Innledning", tekst="Endret mens PDF-en ble laget.")
+        bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+
+    monkeypatch.setattr(services, "_test_pause", endre_underveis)
+    assert render_pdf_task(pdf.pk) == "venter"  # the old render may not record its result
+    monkeypatch.undo()
+    assert render_pdf_task(pdf.pk) == "klar"
+    pdf.refresh_from_db()
+    assert pdf.forsok == 2
+
+
+def test_a_failed_render_records_a_norwegian_reason_and_can_be_retried(brev, dep, ko):
+    registry.register("tomt", model="styring.Tildelingsbrev",
+                      bygg=lambda obj: registry.Bygget(html=" ", tittel="Tomt", filnavn="tomt.pdf"),
+                      synlige=lambda user: brev.__class__.objects.for_user(user))
+    try:
+        pdf = bestill_pdf(kind="tomt", obj=brev, variant="standard", user=dep)
+        assert render_pdf_task(pdf.pk) == "feilet"
+        pdf.refresh_from_db()
+        assert pdf.status == "feilet" and "Dokumentet er tomt" in pdf.feilmelding
+        retry = bestill_pdf(kind="tomt", obj=brev, variant="standard", user=dep)  # "Prøv igjen"
+        assert retry.status == "venter" and retry.feilmelding == ""
+    finally:
+        registry._TYPER.pop("tomt")
+
+
+def test_a_deleted_document_fails_with_a_reason(brev, dep, ko):
+    pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    PdfDokument.objects.filter(pk=pdf.pk).update(object_id=10**9)
+    assert render_pdf_task(pdf.pk) == "feilet"
+    pdf.refresh_from_db()
+    assert pdf.feilmelding == "Dokumentet finnes ikke lenger."
+
+
+def test_unknown_kind_and_variant_are_refused(brev, dep):
+    with pytest.raises(registry.UkjentDokumenttype, match="Ukjent dokumenttype «brev»"):
+        bestill_pdf(kind="brev", obj=brev, variant="standard", user=dep)
+    with pytest.raises(ValueError, match="Ukjent PDF-variant"):
+        bestill_pdf(kind="tildelingsbrev", obj=brev, variant="pdfx", user=dep)
