@@ -20,7 +20,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench import paaminnelser  # noqa: E402
+from bench import paaminnelser, ui  # noqa: E402
 
 
 def main() -> int:
@@ -31,6 +31,7 @@ def main() -> int:
         Path(db.removeprefix("sqlite:///")).unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
+    ui.run()
     paaminnelser.run()
     print(f"\nTotal benchmark time: {time.perf_counter() - t0:.1f} s")
     return 0

@@ -1,0 +1,225 @@
+"""The access matrix: every URL in the URLconf × every role × objects of the user's own and of
+other organisations → allowed or refused, as specified here.
+
+The URLs are enumerated from the URLconf, so a new view without an entry in ``SPEK`` fails this
+test: whoever adds a view must decide who may use it. Refused means 403 or 404 (a forged id
+reveals nothing); anonymous users are sent to the login page. Every state-changing view refuses
+a POST without a CSRF token.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from brukere.models import Rolle
+from tests.factories import (
+    BudsjettkapittelFactory,
+    BudsjettpostFactory,
+    DepartementFactory,
+    FristFactory,
+    MaalFactory,
+    ObservatorFactory,
+    OppdragFactory,
+    RapporteringspunktFactory,
+    StyringsparameterFactory,
+    TildelingsbrevFactory,
+    UserFactory,
+    VirksomhetFactory,
+)
+
+pytestmark = pytest.mark.django_db
+
+# Namespaces that are not ours to specify: the Django admin has its own staff check (tested in
+# tests/admin), and the OIDC callback is the identity provider's.
+UTENFOR = {"admin", "oidc"}
+UTEN_NAVN_OK = {"favicon.ico"}
+
+ROLLER = ["anonym", "dep_redaktor", "dep_godkjenner", "annet_dep", "virk_kontakt", "virk_leder", "annen_virk",
+          "observator", "admin"]
+DEP = {"dep_redaktor", "dep_godkjenner"}
+VIRK = {"virk_kontakt", "virk_leder"}
+ALLE_INNLOGGET = set(ROLLER) - {"anonym"}
+
+# Who may read what (the querysets' rules).
+LES_SENDT_BREV = DEP | VIRK | {"observator", "admin"}
+LES_UTKAST = DEP | {"admin"}
+
+
+@dataclass
+class Tilfelle:
+    """One request: a URL built from the world, and the roles for whom it must succeed."""
+
+    navn: str
+    kwargs: callable  # world -> dict of URL kwargs
+    tillatt: set
+    metode: str = "get"
+    query: callable = None  # world -> dict of GET/POST data
+    data: callable = None
+    anonym_ok: bool = False  # public by design (e.g. the calendar feed, which has its own secret)
+    til_innlogging_ok: bool = False  # logging out ends on the login page
+
+
+@dataclass
+class Spek:
+    tilfeller: list = field(default_factory=list)
+    endrer: bool = False  # state-changing: POST must carry a CSRF token
+
+
+def _t(navn, kwargs, tillatt, **kw):
+    return Tilfelle(navn, kwargs, set(tillatt), **kw)
+
+
+# ----------------------------------------------------------------------------------------------
+# The specification. Keys are "namespace:name" as in the URLconf.
+SPEK: dict[str, Spek] = {
+    "min-side": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "logg-inn": Spek([_t("", lambda w: {}, set(ROLLER), anonym_ok=True)]),
+    "logg-ut": Spek([_t("", lambda w: {}, set(ROLLER), metode="post", anonym_ok=True, til_innlogging_ok=True)],
+                    endrer=True),
+    "varselinnstillinger": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "styring:brev-liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "oppdrag:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "oppdrag:detalj": Spek([
+        _t("sendt", lambda w: {"pk": w.o_sendt.pk}, LES_SENDT_BREV),
+        _t("utkast", lambda w: {"pk": w.o_utkast.pk}, LES_UTKAST),
+        _t("annen virksomhet", lambda w: {"pk": w.o_annen.pk}, {"admin", "observator"}),
+    ]),
+}
+
+
+# ----------------------------------------------------------------------------------------------
+class Verden:
+    """Two ministries, each steering one agency; an observer; sent and draft letters; users."""
+
+    def __init__(self):
+        self.dep = DepartementFactory(kortnavn="DEPA", navn="Departement A")
+        self.dep2 = DepartementFactory(kortnavn="DEPB", navn="Departement B")
+        self.virk = VirksomhetFactory(kortnavn="VIRKA", navn="Direktorat A")
+        self.virk2 = VirksomhetFactory(kortnavn="VIRKB", navn="Direktorat B")
+        self.obs = ObservatorFactory()
+        self.brev_sendt = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep, aar=2024, sendt_brev=True)
+        self.brev_utkast = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep, aar=2025)
+        self.brev_annen = TildelingsbrevFactory(virksomhet=self.virk2, departement=self.dep2, aar=2024, sendt_brev=True)
+        self.maal = MaalFactory(tildelingsbrev=self.brev_sendt, nummer=1)
+        self.maal_utkast = MaalFactory(tildelingsbrev=self.brev_utkast, nummer=1)
+        self.maal_annen = MaalFactory(tildelingsbrev=self.brev_annen, nummer=1)
+        self.sp = StyringsparameterFactory(maal=self.maal)
+        self.sp_utkast = StyringsparameterFactory(maal=self.maal_utkast)
+        self.o_sendt = OppdragFactory(tildelingsbrev=self.brev_sendt, maal=self.maal, nummer="2024-01")
+        self.o_utkast = OppdragFactory(tildelingsbrev=self.brev_utkast, maal=self.maal_utkast, aar=2025, nummer="2025-01")
+        self.o_annen = OppdragFactory(tildelingsbrev=self.brev_annen, maal=self.maal_annen, nummer="2024-01")
+        for o, brev in ((self.o_sendt, self.brev_sendt), (self.o_utkast, self.brev_utkast), (self.o_annen, self.brev_annen)):
+            FristFactory(oppdrag=o, tildelingsbrev=brev)
+        self.kap = BudsjettkapittelFactory(tildelingsbrev=self.brev_sendt)
+        self.post = BudsjettpostFactory(kapittel=self.kap)
+        self.kap_utkast = BudsjettkapittelFactory(tildelingsbrev=self.brev_utkast)
+        self.post_utkast = BudsjettpostFactory(kapittel=self.kap_utkast)
+        self.punkt = RapporteringspunktFactory(tildelingsbrev=self.brev_sendt, type="aarsrapport", rapport_aar=2024,
+                                               telletidspunkt=date(2024, 12, 31), frist=date(2025, 3, 15))
+        self.punkt_annen = RapporteringspunktFactory(tildelingsbrev=self.brev_annen, type="aarsrapport",
+                                                     rapport_aar=2024, telletidspunkt=date(2024, 12, 31),
+                                                     frist=date(2025, 3, 15))
+        self.users = {
+            "dep_redaktor": UserFactory(username="dep_redaktor", organisasjon=self.dep, rolle=Rolle.DEPARTEMENT_REDAKTOR),
+            "dep_godkjenner": UserFactory(username="dep_godkjenner", organisasjon=self.dep,
+                                          rolle=Rolle.DEPARTEMENT_GODKJENNER),
+            "annet_dep": UserFactory(username="annet_dep", organisasjon=self.dep2, rolle=Rolle.DEPARTEMENT_GODKJENNER),
+            "virk_kontakt": UserFactory(username="virk_kontakt", organisasjon=self.virk, rolle=Rolle.VIRKSOMHET_KONTAKT),
+            "virk_leder": UserFactory(username="virk_leder", organisasjon=self.virk, rolle=Rolle.VIRKSOMHET_LEDER),
+            "annen_virk": UserFactory(username="annen_virk", organisasjon=self.virk2, rolle=Rolle.VIRKSOMHET_LEDER),
+            "observator": UserFactory(username="observator", organisasjon=self.obs, rolle=Rolle.OBSERVATOR),
+            "admin": UserFactory(username="admin", organisasjon=None, rolle=Rolle.ADMINISTRATOR, is_staff=True,
+                                 is_superuser=True),
+        }
+        for extra in EKSTRA_VERDEN:
+            extra(self)
+
+
+#: Functions that add objects some views need (reports, PDFs, uploads, calendar tokens).
+EKSTRA_VERDEN: list = []
+
+
+def _url_navn(resolver=None, prefix="") -> list[tuple[str, URLPattern]]:
+    resolver = resolver or get_resolver()
+    found = []
+    for p in resolver.url_patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace
+            if ns in UTENFOR or (p.app_name in UTENFOR):
+                continue
+            found += _url_navn(p, f"{prefix}{ns}:" if ns else prefix)
+        else:
+            found.append((f"{prefix}{p.name}" if p.name else str(p.pattern), p))
+    return found
+
+
+def test_hver_url_har_en_tilgangsspesifikasjon():
+    mangler = [navn for navn, _ in _url_navn() if navn not in SPEK and navn not in UTEN_NAVN_OK]
+    assert mangler == [], f"Visninger uten tilgangsspesifikasjon i tests/test_tilgangsmatrise.py: {mangler}"
+
+
+def _alle_tilfeller():
+    for navn, spek in SPEK.items():
+        for t in spek.tilfeller:
+            yield pytest.param(navn, t, id=f"{navn}[{t.navn}]" if t.navn else navn)
+
+
+@pytest.fixture
+def verden():
+    return Verden()
+
+
+def _svar(client, url, t: Tilfelle, w):
+    from django.urls import reverse
+
+    data = t.query(w) if t.query else {}
+    if t.metode == "post":
+        body = t.data(w) if t.data else {}
+        return client.post(reverse(url, kwargs=t.kwargs(w)), {**data, **body})
+    return client.get(reverse(url, kwargs=t.kwargs(w)), data)
+
+
+@pytest.mark.parametrize(("url", "tilfelle"), list(_alle_tilfeller()))
+def test_tilgang(url, tilfelle, verden):
+    for rolle in ROLLER:
+        client = Client()
+        if rolle != "anonym":
+            client.force_login(verden.users[rolle])
+        # Each role starts from the same world: what one role's request changed is rolled back.
+        with transaction.atomic():
+            r = _svar(client, url, tilfelle, verden)
+            transaction.set_rollback(True)
+        sted = f"{url} [{tilfelle.navn}] som {rolle}"
+        if rolle == "anonym" and not tilfelle.anonym_ok:
+            assert r.status_code == 302 and "/logg-inn/" in r["Location"], f"{sted}: {r.status_code}, ikke til innlogging"
+        elif rolle in tilfelle.tillatt:
+            assert r.status_code in (200, 204, 302), f"{sted}: skulle vært tillatt, fikk {r.status_code}"
+            if r.status_code == 302 and not tilfelle.til_innlogging_ok:
+                assert "/logg-inn/" not in r["Location"], f"{sted}: sendt til innlogging"
+        else:
+            assert r.status_code in (403, 404), f"{sted}: skulle vært nektet, fikk {r.status_code}"
+
+
+def _endrende():
+    for navn, spek in SPEK.items():
+        if spek.endrer:
+            t = spek.tilfeller[0]
+            yield pytest.param(navn, t, id=navn)
+
+
+@pytest.mark.parametrize(("url", "tilfelle"), list(_endrende()))
+def test_csrf_kreves_for_endringer(url, tilfelle, verden):
+    from django.urls import reverse
+
+    rolle = sorted(tilfelle.tillatt - {"anonym"})[0]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(verden.users[rolle])
+    body = {**(tilfelle.query(verden) if tilfelle.query else {}), **(tilfelle.data(verden) if tilfelle.data else {})}
+    r = client.post(reverse(url, kwargs=tilfelle.kwargs(verden)), body)
+    assert r.status_code == 403, f"{url}: POST uten CSRF-token ga {r.status_code}"
