@@ -45,3 +45,33 @@ def kan_folge_opp(user, oppdrag) -> bool:
 def kan_kommentere_oppdrag(user, oppdrag, departement_id: int | None) -> bool:
     """The steering ministry comments on an oppdrag and marks it delivered or closed."""
     return i_departementet(user, departement_id)
+
+
+# --- Letter workflow (styring.services) ---
+
+def kan_sende_til_godkjenning(user, brev) -> bool:
+    """Editors and approvers of the sending ministry put a draft forward for approval."""
+    return i_departementet(user, brev.departement_id) and brev.status == "utkast"
+
+
+def kan_sende_tilbake_brev(user, brev) -> bool:
+    """The sending ministry takes a letter under approval back to draft (the editor withdraws it,
+    the approver returns it), always with a reason."""
+    return i_departementet(user, brev.departement_id) and brev.status == "til_godkjenning"
+
+
+def kan_sende_tillegg(user, tillegg) -> bool:
+    """Only an approver of the sending ministry sends a draft tillegg."""
+    brev = tillegg.tildelingsbrev
+    return (i_departementet(user, brev.departement_id) and user.rolle == Rolle.DEPARTEMENT_GODKJENNER
+            and tillegg.status == "utkast" and brev.status == "sendt")
+
+
+def kan_viderefore_brev(user, brev) -> bool:
+    """Ministry staff of the sending ministry start next year's letter from this one."""
+    return i_departementet(user, brev.departement_id)
+
+
+def kan_redigere_tillegg(user, tillegg) -> bool:
+    """Editors and approvers of the letter's ministry change a tillegg while it is a draft."""
+    return i_departementet(user, tillegg.tildelingsbrev.departement_id) and tillegg.status == "utkast"
