@@ -65,6 +65,7 @@ def bestill(request):
     if variant not in PdfDokument.Variant.values:
         return HttpResponseBadRequest("Ukjent PDF-variant. Velg «Vanlig PDF» eller «PDF/A (arkiv)».")
     pdf = bestill_pdf(kind=request.POST["kind"], obj=obj, variant=variant, user=request.user)
+    pdf.refresh_from_db()  # the on-commit enqueue has moved it on (i_ko), or the broker was down (venter)
     if _is_htmx(request):
         return _partial(request, pdf)
     if pdf.status == PdfDokument.Status.KLAR:
