@@ -125,6 +125,9 @@ def load_demo(*, stdout=None) -> list[Tildelingsbrev]:
             imdi.kontaktperson = users["imdi.kontakt"]
             imdi.save()
         _demo_oppfolging(users)
+        from rapporter.demo import demo_aarsrapport  # the reports app builds on this one's demo data
+
+        demo_aarsrapport(user=users["imdi.kontakt"])
     return letters
 
 
