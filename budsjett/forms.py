@@ -9,6 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from styring.forms import RadKonfliktMixin
 from styring.konflikt import KonfliktsikkerForm
 from styring.models import Tillegg
 
@@ -100,7 +101,7 @@ class BudsjettpostForm(KonfliktsikkerForm):
         return post
 
 
-class BudsjettbindingForm(KonfliktsikkerForm):
+class BudsjettbindingForm(RadKonfliktMixin, KonfliktsikkerForm):
     belop_kr = BelopField(label="Beløp")
 
     class Meta:
@@ -110,7 +111,7 @@ class BudsjettbindingForm(KonfliktsikkerForm):
         help_texts = {"oppdrag_nummer": "F.eks. 2023-07. Kobles til oppdraget med dette nummeret."}
 
 
-class TilskuddForm(KonfliktsikkerForm):
+class TilskuddForm(RadKonfliktMixin, KonfliktsikkerForm):
     belop_kr = BelopField(label="Beløp")
 
     class Meta:
@@ -123,7 +124,7 @@ BindingFormSet = forms.inlineformset_factory(Budsjettpost, Budsjettbinding, form
 TilskuddFormSet = forms.inlineformset_factory(Budsjettpost, Tilskudd, form=TilskuddForm, extra=2, can_delete=True)
 
 
-class BudsjettendringForm(KonfliktsikkerForm):
+class BudsjettendringForm(RadKonfliktMixin, KonfliktsikkerForm):
     """A tillegg's change of a post: an increase, or a reduction (leading minus or the checkbox)."""
 
     endring_kr = BelopField(label="Endring", tillat_negativ=True,

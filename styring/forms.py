@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import InlineForeignKeyField
 
 from brukere.models import User
 from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
@@ -27,6 +28,14 @@ from .models import (
     Tildelingsbrev,
     Tillegg,
 )
+
+class RadKonfliktMixin:
+    """For a row of an inline formset: the link to the parent (which the formset adds to the form
+    after it is built) is not something the person edits, so it is not part of the conflict check."""
+
+    def _navn(self):
+        return [n for n in super()._navn() if not isinstance(self.fields[n], InlineForeignKeyField)]
+
 
 DATO_HJELP = "Skriv datoen som dd.mm.åååå, f.eks. 01.03.2025."
 
@@ -116,14 +125,14 @@ class _VerdiEllerTekst:
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("verdi") is None and not (cleaned.get("tekst") or "").strip() and not self.errors:
-            raise ValidationError("Fyll ut enten en verdi (tall) eller en tekst.", code="mangler")
         if cleaned.get("enhet") and cleaned.get("verdi") is None and "verdi" not in self.errors:
             self.add_error("verdi", "Enheten trenger en verdi.")
+        elif cleaned.get("verdi") is None and not (cleaned.get("tekst") or "").strip() and not self.errors:
+            raise ValidationError("Fyll ut enten en verdi (tall) eller en tekst.", code="mangler")
         return cleaned
 
 
-class ResultatkravForm(_VerdiEllerTekst, KonfliktsikkerForm):
+class ResultatkravForm(_VerdiEllerTekst, RadKonfliktMixin, KonfliktsikkerForm):
     class Meta:
         model = Resultatkrav
         fields = ["verdi", "enhet", "tekst"]
@@ -132,7 +141,7 @@ class ResultatkravForm(_VerdiEllerTekst, KonfliktsikkerForm):
         help_texts = {"verdi": "Et tall, f.eks. 90 eller 12,5.", "enhet": "F.eks. prosent, personer."}
 
 
-class MaaleverdiForm(_VerdiEllerTekst, KonfliktsikkerForm):
+class MaaleverdiForm(_VerdiEllerTekst, RadKonfliktMixin, KonfliktsikkerForm):
     dato = _dato_felt(label="Dato", required=False)
 
     class Meta:
@@ -275,14 +284,14 @@ class FristTekstMixin(forms.Form):
         return cleaned
 
 
-class FristForm(FristTekstMixin, KonfliktsikkerForm):
+class FristForm(FristTekstMixin, RadKonfliktMixin, KonfliktsikkerForm):
     class Meta:
         model = Frist
         fields = ["tekst"]
         labels = {"tekst": "Frist"}
 
 
-class MilepaelForm(FristTekstMixin, KonfliktsikkerForm):
+class MilepaelForm(FristTekstMixin, RadKonfliktMixin, KonfliktsikkerForm):
     class Meta:
         model = Milepael
         fields = ["tittel", "tekst"]
