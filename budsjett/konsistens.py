@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from difflib import SequenceMatcher
 
+from django.db.models import prefetch_related_objects
+
 from styring.konsistens import ADVARSEL, FEIL, MERKNAD, Avvik, register
 
 #: A letter that states "243,5 mill." where the table has 243 510 000 is rounding, not a mistake.
@@ -49,6 +51,8 @@ def check_budsjett(brev) -> list[Avvik]:
         "poster__bindinger", "poster__fordelinger__tilskudd", "poster__tilskudd", "poster__kapittel"
     )
     i_brevet = {e.oppdrag.nummer: e for g in oppdrag_i_brev(brev) for e in g.nye + g.tidligere}
+    # One query for every cited oppdrag's financing, not one per binding (the letter page runs this).
+    prefetch_related_objects([e.oppdrag for e in i_brevet.values()], "finansiering")
 
     for kap in kapitler:
         if kap.typed_sum_kr is not None and kap.typed_sum_kr != kap.sum_kr:
