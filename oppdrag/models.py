@@ -213,7 +213,11 @@ class Statusoppdatering(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.oppdrag.nummer} {self.get_status_display()} ({self.gjelder_dato:%d.%m.%Y})"
+        tekst = f"{self.get_status_display()} ({self.gjelder_dato:%d.%m.%Y})"
+        # Only when loaded: history lists call str() per row and must not query per row.
+        if Statusoppdatering._meta.get_field("oppdrag").is_cached(self):
+            return f"{self.oppdrag.nummer} {tekst}"
+        return tekst
 
 
 def leveranse_path(instance: Leveranse, filename: str) -> str:
@@ -249,3 +253,55 @@ class Leveranse(models.Model):
 
     def __str__(self) -> str:
         return self.tittel
+
+    @property
+    def storrelse_visning(self) -> str:
+        return format_storrelse(self.storrelse)
+
+
+def format_storrelse(antall_byte: int) -> str:
+    """A file size as people read it: "812 byte", "48,3 kB", "1,2 MB"."""
+    if antall_byte < 1024:
+        return f"{antall_byte} byte"
+    if antall_byte < 1024 * 1024:
+        return f"{antall_byte / 1024:.1f} kB".replace(".", ",")
+    return f"{antall_byte / (1024 * 1024):.1f} MB".replace(".", ",")
+
+
+class Oppdragskommentar(models.Model):
+    """The steering ministry's comment on an oppdrag and on the agency's follow-up."""
+
+    oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="kommentarer")
+    tekst = models.TextField("kommentar")
+    forfatter = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="skrevet av", on_delete=models.PROTECT,
+                                  null=True, blank=True, related_name="+")
+    opprettet = models.DateTimeField("skrevet", auto_now_add=True)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "kommentar fra departementet"
+        verbose_name_plural = "kommentarer fra departementet"
+        ordering = ["oppdrag", "-opprettet"]
+        constraints = [models.CheckConstraint(condition=~Q(tekst=""), name="oppdragskommentar_har_tekst")]
+
+    def __str__(self) -> str:
+        return f"Kommentar til {self.oppdrag.nummer}"
+
+
+class Kalendertilgang(models.Model):
+    """A user's secret calendar feed address. Only the SHA-256 of the token is stored, so the
+    address is shown once, when it is made; a new one replaces (and so revokes) the old."""
+
+    bruker = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="bruker", on_delete=models.CASCADE,
+                                  related_name="kalendertilgang")
+    token_hash = models.CharField("token (SHA-256)", max_length=64, unique=True)
+    opprettet = models.DateTimeField("opprettet", auto_now_add=True)
+    sist_hentet = models.DateTimeField("sist hentet", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "kalenderabonnement"
+        verbose_name_plural = "kalenderabonnementer"
+
+    def __str__(self) -> str:
+        return f"Kalender for {self.bruker}"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import secrets
 from datetime import date
 
 from django.db import transaction
@@ -10,7 +13,7 @@ from django.utils import timezone
 from styring.models import FristFelter, Rapporteringspunkt
 
 from .frister import Form, ParsedFrist, parse_frist, rapport_frist_standard
-from .models import Frist, Oppdrag, Statusoppdatering
+from .models import Frist, Kalendertilgang, Leveranse, Oppdrag, Oppdragskommentar, Statusoppdatering
 
 FRIST_FIELDS = ("form", "dato", "fra_dato", "opprinnelig_dato", "del_betegnelse", "etikett", "rolle",
                 "intervall_mnd", "gjentas_til", "rapport_type", "rapport_aar", "uke")
@@ -78,3 +81,62 @@ def frister_before_start(oppdrag: Oppdrag) -> list[Frist]:
     if not oppdrag.start:
         return []
     return [f for f in oppdrag.frister.all() if f.dato and f.dato < oppdrag.start]
+
+
+@transaction.atomic
+def oppdrag_avslutt(*, oppdrag: Oppdrag, status: str, kommentar: str, acting_user) -> Statusoppdatering:
+    """The steering ministry marks an oppdrag delivered, closed or dropped, with its reason.
+
+    The risk stays as the agency last assessed it (with that assessment), so closing does not
+    rewrite the agency's judgement; the entry records who closed it and why."""
+    from .models import FERDIGE_STATUSER
+
+    if status not in FERDIGE_STATUSER:
+        raise ValueError(f"Ugyldig avslutningsstatus: {status}")
+    siste = oppdrag.statusoppdateringer.order_by("-gjelder_dato", "-opprettet", "-pk").first()
+    risiko = oppdrag.risiko
+    vurdering = (siste.risiko_tekst if siste and siste.risiko == risiko else "") if risiko else ""
+    if risiko and not vurdering:
+        vurdering = kommentar
+    return oppdrag_set_status(oppdrag=oppdrag, status=status, risiko=risiko, risiko_tekst=vurdering,
+                              kommentar=kommentar, gjelder_dato=timezone.localdate(), acting_user=acting_user)
+
+
+@transaction.atomic
+def oppdrag_kommenter(*, oppdrag: Oppdrag, tekst: str, acting_user) -> Oppdragskommentar:
+    """The steering ministry's comment on an oppdrag."""
+    kommentar = Oppdragskommentar(oppdrag=oppdrag, tekst=tekst, forfatter=acting_user)
+    kommentar._history_user = acting_user
+    kommentar.full_clean()
+    kommentar.save()
+    return kommentar
+
+
+@transaction.atomic
+def leveranse_create(*, oppdrag: Oppdrag, tittel: str, type: str, fil, acting_user) -> Leveranse:
+    """Store a delivered document through the storage API (the form has checked type and size)."""
+    leveranse = Leveranse(oppdrag=oppdrag, tittel=tittel, type=type, storrelse=fil.size, levert_av=acting_user)
+    leveranse.fil.save(os.path.basename(fil.name), fil, save=False)
+    leveranse._history_user = acting_user
+    leveranse.full_clean()
+    leveranse.save()
+    return leveranse
+
+
+def kalender_token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+@transaction.atomic
+def kalendertilgang_lag(*, bruker) -> str:
+    """Make (or renew) the user's secret calendar address; returns the token, shown only now.
+    Renewing replaces the stored hash, so the old address stops working at once."""
+    token = secrets.token_urlsafe(32)
+    Kalendertilgang.objects.update_or_create(bruker=bruker, defaults={
+        "token_hash": kalender_token_hash(token), "opprettet": timezone.now(), "sist_hentet": None})
+    return token
+
+
+@transaction.atomic
+def kalendertilgang_slett(*, bruker) -> None:
+    Kalendertilgang.objects.filter(bruker=bruker).delete()

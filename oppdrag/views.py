@@ -1,19 +1,445 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+"""Oppdrag in the browser: the filtered list (and its Excel export), the follow-up page, and each
+user's calendar feed. Every view starts from ``Oppdrag.objects.for_user``; brukere.tilgang says
+who may change what."""
 
-from .models import Oppdrag
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import OuterRef, Prefetch, Subquery
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
+from styring.endringslogg import endringer
+from styring.models import Tildelingsbrev
+
+from . import services
+from .filters import SORTERING, OppdragFilter
+from .forms import AnsvarligForm, AvslutningForm, KommentarForm, LeveranseForm, StatusoppdateringForm
+from .models import (
+    RISIKO_DEFINISJON,
+    Frist,
+    Kalendertilgang,
+    Leveranse,
+    Oppdrag,
+    Oppdragskommentar,
+    Statusoppdatering,
+    Tittelvariant,
+)
 from .querysets import frister_per_brev
+
+PER_SIDE = 50
+PER_SIDE_VALG = (50, 100, 500)
+
+
+# --------------------------------------------------------------------------------------------------
+# List and export
+# --------------------------------------------------------------------------------------------------
+
+def _filterset(request) -> OppdragFilter:
+    return OppdragFilter(request.GET, queryset=Oppdrag.objects.for_user(request.user), request=request)
+
+
+def _med_frister(qs, filterset: OppdragFilter):
+    """Rows with what the list shows, in a fixed number of queries."""
+    frister = filterset.frister.select_related("tildelingsbrev").order_by("tildelingsbrev__aar", "rekkefolge", "id")
+    return qs.select_related("virksomhet", "maal", "ansvarlig").prefetch_related(Prefetch("frister", queryset=frister))
+
+
+def neste_frist(oppdrag: Oppdrag, idag: date) -> Frist | None:
+    """The frist to show in a list: the next one from today among those last stated, else the last
+    passed one, else the first without a date (løpende, tekst)."""
+    alle = list(oppdrag.frister.all())
+    if not alle:
+        return None
+    gjeldende = frister_per_brev(alle, max(f.tildelingsbrev.aar for f in alle))
+    kommende = sorted((f for f in gjeldende if f.dato and f.dato >= idag), key=lambda f: f.dato)
+    if kommende:
+        return kommende[0]
+    passert = sorted((f for f in gjeldende if f.dato), key=lambda f: f.dato)
+    return passert[-1] if passert else gjeldende[0]
+
+
+def _per_side(request) -> int:
+    try:
+        verdi = int(request.GET.get("per_side", PER_SIDE))
+    except ValueError:
+        return PER_SIDE
+    return verdi if verdi in PER_SIDE_VALG else PER_SIDE
 
 
 @login_required
 def oppdrag_liste(request):
-    oppdrag = Oppdrag.objects.for_user(request.user).with_list_data().order_by("-aar", "rekkefolge", "nummer")[:500]
-    return render(request, "oppdrag/oppdrag_liste.html", {"oppdrag_liste": oppdrag})
+    filterset = _filterset(request)
+    idag = filterset.idag
+    paginator = Paginator(_med_frister(filterset.qs, filterset), _per_side(request))
+    side = paginator.get_page(request.GET.get("side"))
+    for o in side.object_list:
+        o.neste_frist = neste_frist(o, idag)
+    sortering = filterset.sortering
+    context = {
+        "filter": filterset,
+        "side": side,
+        "paginator": paginator,
+        "sidetall": side.paginator.get_elided_page_range(side.number, on_each_side=2, on_ends=1),
+        "sortering": sortering,
+        "sortert_kolonne": SORTERING[sortering][0] if sortering else "",
+        "per_side": paginator.per_page,
+        "per_side_valg": PER_SIDE_VALG,
+        "query": request.GET.urlencode(),
+        "vis_virksomhet": len(filterset.filters["virksomhet"].queryset) > 1,
+    }
+    if request.htmx and not request.htmx.history_restore_request:
+        response = render(request, "oppdrag/_oppdrag_resultat.html", context)
+    else:
+        response = render(request, "oppdrag/oppdrag_liste.html", context)
+    response["Vary"] = "HX-Request"
+    return response
+
+
+@login_required
+def oppdrag_eksport(request):
+    from .eksport import oppdrag_xlsx
+
+    filterset = _filterset(request)
+    sist = (Statusoppdatering.objects.filter(oppdrag=OuterRef("pk")).order_by("-opprettet")
+            .values("opprettet")[:1])
+    rader = list(_med_frister(filterset.qs, filterset).annotate(sist_oppdatert=Subquery(sist)))
+    for o in rader:
+        o.neste_frist = neste_frist(o, filterset.idag)
+    innhold = oppdrag_xlsx(rader)
+    response = HttpResponse(innhold,
+                            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="oppdrag-{filterset.idag:%Y-%m-%d}.xlsx"'
+    return response
+
+
+# --------------------------------------------------------------------------------------------------
+# Detail and follow-up
+# --------------------------------------------------------------------------------------------------
+
+def styrende_departement_id(oppdrag: Oppdrag) -> int | None:
+    """The ministry that gave the oppdrag: its letter's, or its tillegg's letter's."""
+    if oppdrag.tildelingsbrev_id:
+        return oppdrag.tildelingsbrev.departement_id
+    if oppdrag.tillegg_id:
+        return oppdrag.tillegg.tildelingsbrev.departement_id
+    brev = Tildelingsbrev.objects.filter(virksomhet_id=oppdrag.virksomhet_id).order_by("-aar").first()
+    return brev.departement_id if brev else None
+
+
+def _detalj_qs(user):
+    from .filters import synlige_frister
+
+    frister = synlige_frister(user).select_related("tildelingsbrev", "tillegg").order_by(
+        "tildelingsbrev__aar", "rekkefolge", "id")
+    return Oppdrag.objects.for_user(user).select_related(
+        "virksomhet", "maal", "tildelingsbrev__departement", "tillegg__tildelingsbrev__departement", "ansvarlig",
+        "hovedansvar",
+    ).prefetch_related(
+        Prefetch("frister", queryset=frister),
+        "milepaeler", "finansiering", "delt_med",
+        Prefetch("jf_oppdrag", queryset=Oppdrag.objects.for_user(user).order_by("aar", "nummer")),
+        Prefetch("videreført_i", queryset=Oppdrag.objects.for_user(user).order_by("aar", "nummer")),
+        Prefetch("tittelvarianter", queryset=Tittelvariant.objects.filter(
+            tildelingsbrev__in=Tildelingsbrev.objects.for_user(user).values("pk")).select_related("tildelingsbrev")),
+        Prefetch("statusoppdateringer", queryset=Statusoppdatering.objects.select_related("opprettet_av")),
+        Prefetch("leveranser", queryset=Leveranse.objects.select_related("levert_av")),
+        Prefetch("kommentarer", queryset=Oppdragskommentar.objects.select_related("forfatter")),
+    )
+
+
+def _hent(request, pk: int) -> Oppdrag:
+    return get_object_or_404(_detalj_qs(request.user), pk=pk)
+
+
+def _brev_url(brev) -> str:
+    try:
+        return reverse("styring:brev", args=[brev.pk])
+    except NoReverseMatch:
+        return ""
+
+
+@dataclass
+class Hendelse:
+    """One entry of the follow-up timeline."""
+
+    art: str  # "status", "kommentar", "leveranse"
+    tid: datetime
+    dato: date
+    objekt: object
+    definisjon: str = ""
+
+
+def _tidslinje(oppdrag: Oppdrag) -> list[Hendelse]:
+    lokal = timezone.localtime
+    hendelser = [Hendelse("status", s.opprettet, s.gjelder_dato, s, RISIKO_DEFINISJON.get(s.risiko, ""))
+                 for s in oppdrag.statusoppdateringer.all()]
+    hendelser += [Hendelse("kommentar", k.opprettet, lokal(k.opprettet).date(), k) for k in oppdrag.kommentarer.all()]
+    hendelser += [Hendelse("leveranse", level.levert, lokal(level.levert).date(), level)
+                  for level in oppdrag.leveranser.all()]
+    hendelser.sort(key=lambda h: (h.dato, h.tid), reverse=True)
+    return hendelser
+
+
+def _frister_per_aar(oppdrag: Oppdrag) -> tuple[list, list]:
+    """The frister as of the latest letter, and the earlier statements ("endret fra"), newest first."""
+    alle = list(oppdrag.frister.all())
+    if not alle:
+        return [], []
+    aar = sorted({f.tildelingsbrev.aar for f in alle}, reverse=True)
+    gjeldende = [f for f in alle if f.tildelingsbrev.aar == aar[0]]
+    tidligere = []
+    for a in aar[1:]:
+        gruppe = [f for f in alle if f.tildelingsbrev.aar == a]
+        if [f.tekst for f in gruppe] != [f.tekst for f in gjeldende]:
+            tidligere.append({"aar": a, "frister": gruppe, "brev": gruppe[0].tildelingsbrev})
+    return gjeldende, tidligere
+
+
+def _brevene(oppdrag: Oppdrag) -> list[dict]:
+    """The letters the oppdrag appears in: the one that gave it, and later ones that restated it."""
+    rader: dict[int, dict] = {}
+    if oppdrag.tildelingsbrev_id:
+        b = oppdrag.tildelingsbrev
+        rader[b.pk] = {"brev": b, "url": _brev_url(b), "hvordan": "Gitt i brevet"}
+    elif oppdrag.tillegg_id:
+        t = oppdrag.tillegg
+        rader[t.tildelingsbrev_id] = {"brev": t.tildelingsbrev, "url": _brev_url(t.tildelingsbrev),
+                                      "hvordan": f"Gitt i tillegg nr. {t.nummer}"}
+    for f in oppdrag.frister.all():
+        b = f.tildelingsbrev
+        if b.pk not in rader:
+            rader[b.pk] = {"brev": b, "url": _brev_url(b), "hvordan": "Omtalt som tidligere gitt oppdrag, med frister"}
+    for v in oppdrag.tittelvarianter.all():
+        b = v.tildelingsbrev
+        if b.pk not in rader:
+            rader[b.pk] = {"brev": b, "url": _brev_url(b), "hvordan": "Omtalt som tidligere gitt oppdrag"}
+        rader[b.pk]["tittel"] = v.tittel
+    return sorted(rader.values(), key=lambda r: r["brev"].aar)
+
+
+TEKSTFELTER = ("bakgrunn", "beskrivelse", "formaal", "rapportering", "rapporteringskriterier", "start_tekst",
+               "finansiering_tekst", "frist_tekst", "tilleggsinformasjon")
+
+
+def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: str = "", status: int = 200):
+    user = request.user
+    dep_id = styrende_departement_id(oppdrag)
+    folge_opp = kan_folge_opp(user, oppdrag)
+    kommentere = kan_kommentere_oppdrag(user, oppdrag, dep_id)
+    skjema = skjema or {}
+    gjeldende, tidligere = _frister_per_aar(oppdrag)
+    historikk = endringer(Oppdrag.history.filter(id=oppdrag.pk))
+    historikk_oppfolging = endringer(Statusoppdatering.history.filter(oppdrag_id=oppdrag.pk))
+    context = {
+        "oppdrag": oppdrag,
+        "tekster": [(Oppdrag._meta.get_field(n).verbose_name, getattr(oppdrag, n)) for n in TEKSTFELTER
+                    if getattr(oppdrag, n)],
+        "frister": gjeldende,
+        "tidligere_frister": tidligere,
+        "milepaeler": list(oppdrag.milepaeler.all()),
+        "finansiering": list(oppdrag.finansiering.all()),
+        "brevene": _brevene(oppdrag),
+        "tidslinje": _tidslinje(oppdrag),
+        "leveranser": list(oppdrag.leveranser.all()),
+        "risiko_definisjon": RISIKO_DEFINISJON.get(oppdrag.risiko, ""),
+        "historikk": historikk,
+        "historikk_oppfolging": historikk_oppfolging,
+        "kan_folge_opp": folge_opp,
+        "kan_kommentere": kommentere,
+        "kvittering": kvittering,
+    }
+    if folge_opp:
+        context["ansvarlig_form"] = skjema.get("ansvarlig") or AnsvarligForm(instance=oppdrag, prefix="ansvarlig")
+        context["status_form"] = skjema.get("status") or StatusoppdateringForm(oppdrag=oppdrag, prefix="status")
+        context["leveranse_form"] = skjema.get("leveranse") or LeveranseForm(prefix="leveranse")
+    if kommentere:
+        context["kommentar_form"] = skjema.get("kommentar") or KommentarForm(prefix="kommentar")
+        context["avslutning_form"] = skjema.get("avslutning") or AvslutningForm(prefix="avslutning")
+    return render(request, "oppdrag/oppdrag_detail.html", context, status=status)
+
+
+def _ferdig(request, oppdrag: Oppdrag, melding: str, anker: str):
+    """After a successful change: htmx gets the fresh page (it swaps the changed section), a plain
+    form post is redirected (so reloading does not post again)."""
+    if request.htmx:
+        return _vis(request, _hent(request, oppdrag.pk), kvittering=melding)
+    messages.success(request, melding)
+    return redirect(reverse("oppdrag:detalj", args=[oppdrag.pk]) + f"#{anker}")
 
 
 @login_required
 def oppdrag_detail(request, pk: int):
-    oppdrag = get_object_or_404(Oppdrag.objects.for_user(request.user).with_list_data(), pk=pk)
-    aar = max((f.tildelingsbrev.aar for f in oppdrag.frister.all()), default=oppdrag.aar)
-    return render(request, "oppdrag/oppdrag_detail.html",
-                  {"oppdrag": oppdrag, "frister": frister_per_brev(list(oppdrag.frister.all()), aar)})
+    return _vis(request, _hent(request, pk))
+
+
+def _for_oppfolging(request, pk: int) -> Oppdrag:
+    oppdrag = _hent(request, pk)
+    if not kan_folge_opp(request.user, oppdrag):
+        raise PermissionDenied("Bare virksomheten som har oppdraget, kan følge det opp.")
+    return oppdrag
+
+
+def _for_departementet(request, pk: int) -> Oppdrag:
+    oppdrag = _hent(request, pk)
+    if not kan_kommentere_oppdrag(request.user, oppdrag, styrende_departement_id(oppdrag)):
+        raise PermissionDenied("Bare departementet som ga oppdraget, kan kommentere og avslutte det.")
+    return oppdrag
+
+
+@login_required
+@require_POST
+def oppdrag_ansvarlig(request, pk: int):
+    oppdrag = _for_oppfolging(request, pk)
+    with transaction.atomic():
+        form = AnsvarligForm(request.POST, instance=oppdrag, prefix="ansvarlig")
+        if form.is_valid():
+            form.instance._history_user = request.user
+            form.save()
+            navn = form.instance.ansvarlig or "ingen"
+            return _ferdig(request, oppdrag, f"Ansvarlig er nå {navn}.", "ansvar")
+    return _vis(request, _hent(request, pk), skjema={"ansvarlig": form})
+
+
+@login_required
+@require_POST
+def oppdrag_oppfolging(request, pk: int):
+    oppdrag = _for_oppfolging(request, pk)
+    form = StatusoppdateringForm(request.POST, oppdrag=oppdrag, prefix="status")
+    if form.is_valid():
+        try:
+            services.oppdrag_set_status(oppdrag=oppdrag, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _feil_til_skjema(form, exc)
+        else:
+            return _ferdig(request, oppdrag, "Statusoppdateringen er registrert.", "oppfolging")
+    return _vis(request, _hent(request, pk), skjema={"status": form})
+
+
+def _feil_til_skjema(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for felt, feil in exc.error_dict.items():
+            form.add_error(felt if felt in form.fields else None, feil)
+    else:
+        form.add_error(None, exc)
+
+
+@login_required
+@require_POST
+def oppdrag_leveranse_ny(request, pk: int):
+    oppdrag = _for_oppfolging(request, pk)
+    form = LeveranseForm(request.POST, request.FILES, prefix="leveranse")
+    if form.is_valid():
+        try:
+            services.leveranse_create(oppdrag=oppdrag, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _feil_til_skjema(form, exc)
+        else:
+            return _ferdig(request, oppdrag, f"«{form.cleaned_data['tittel']}» er lastet opp.", "leveranser")
+    return _vis(request, _hent(request, pk), skjema={"leveranse": form})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD"])
+def leveranse_last_ned(request, pk: int, leveranse_pk: int):
+    """Delivered documents are served only through this check, never straight from MEDIA."""
+    oppdrag = get_object_or_404(Oppdrag.objects.for_user(request.user), pk=pk)
+    leveranse = get_object_or_404(Leveranse.objects.filter(oppdrag=oppdrag), pk=leveranse_pk)
+    try:
+        fil = leveranse.fil.open("rb")
+    except (FileNotFoundError, OSError) as exc:
+        raise Http404("Filen finnes ikke lenger.") from exc
+    return FileResponse(fil, as_attachment=True, filename=os.path.basename(leveranse.fil.name))
+
+
+@login_required
+@require_POST
+def oppdrag_kommentar(request, pk: int):
+    oppdrag = _for_departementet(request, pk)
+    form = KommentarForm(request.POST, prefix="kommentar")
+    if form.is_valid():
+        services.oppdrag_kommenter(oppdrag=oppdrag, tekst=form.cleaned_data["tekst"], acting_user=request.user)
+        return _ferdig(request, oppdrag, "Kommentaren er lagret.", "oppfolging")
+    return _vis(request, _hent(request, pk), skjema={"kommentar": form})
+
+
+@login_required
+@require_POST
+def oppdrag_avslutt(request, pk: int):
+    oppdrag = _for_departementet(request, pk)
+    form = AvslutningForm(request.POST, prefix="avslutning")
+    if form.is_valid():
+        try:
+            entry = services.oppdrag_avslutt(oppdrag=oppdrag, acting_user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _feil_til_skjema(form, exc)
+        else:
+            return _ferdig(request, oppdrag, f"Oppdraget er markert som {entry.get_status_display().lower()}.",
+                           "oppfolging")
+    return _vis(request, _hent(request, pk), skjema={"avslutning": form})
+
+
+# --------------------------------------------------------------------------------------------------
+# Calendar
+# --------------------------------------------------------------------------------------------------
+
+KALENDER_FRA_DAGER = 30
+KALENDER_TIL_DAGER = 400
+
+
+@login_required
+def kalender_innstillinger(request):
+    token = ""
+    if request.method == "POST":
+        handling = request.POST.get("handling")
+        if handling == "lag":
+            token = services.kalendertilgang_lag(bruker=request.user)
+        elif handling == "slett":
+            services.kalendertilgang_slett(bruker=request.user)
+            messages.success(request, "Kalenderlenken er slettet. Kalendere som bruker den, får ikke lenger frister.")
+            return redirect("oppdrag:kalender-innstillinger")
+        else:
+            return HttpResponse("Ukjent handling.", status=400)
+    tilgang = Kalendertilgang.objects.filter(bruker=request.user).first()
+    adresse = ""
+    if token:
+        adresse = settings.SITE_URL.rstrip("/") + reverse("oppdrag:kalender", args=[token])
+    response = render(request, "oppdrag/kalender_innstillinger.html",
+                      {"tilgang": tilgang, "adresse": adresse, "fra_dager": KALENDER_FRA_DAGER,
+                       "til_dager": KALENDER_TIL_DAGER})
+    if token:
+        response["Cache-Control"] = "no-store"
+    return response
+
+
+def kalender_feed(request, token: str):
+    """The user's frister as iCalendar. No login (calendar clients cannot log in): the secret token
+    identifies the user, and the feed shows what that user may see now."""
+    from .kalender import kalender_ics
+
+    tilgang = (Kalendertilgang.objects.select_related("bruker")
+               .filter(token_hash=services.kalender_token_hash(token)).first())
+    if tilgang is None or not tilgang.bruker.is_active:
+        raise Http404("Ukjent kalenderlenke.")
+    idag = timezone.localdate()
+    innhold = kalender_ics(tilgang.bruker, fra=idag - timedelta(days=KALENDER_FRA_DAGER),
+                           til=idag + timedelta(days=KALENDER_TIL_DAGER))
+    Kalendertilgang.objects.filter(pk=tilgang.pk).update(sist_hentet=timezone.now())
+    response = HttpResponse(innhold, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="frister.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    response["Referrer-Policy"] = "no-referrer"
+    return response

@@ -1,0 +1,210 @@
+"""Forms for the follow-up of an oppdrag. They validate; services write."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+
+from django import forms
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import format_html
+
+from brukere.models import User
+from styring.konflikt import KonfliktsikkerForm
+
+from .models import RISIKO_DEFINISJON, Leveranse, Oppdrag, Risiko, Status, format_storrelse
+
+DATO_FORMATER = ["%Y-%m-%d", "%d.%m.%Y"]
+
+
+class DatoInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class AnsvarligForm(KonfliktsikkerForm):
+    """Who in the agency answers for the oppdrag: a person of the oppdrag's own agency only."""
+
+    class Meta:
+        model = Oppdrag
+        fields = ["ansvarlig"]
+        labels = {"ansvarlig": "Ansvarlig i virksomheten"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        felt = self.fields["ansvarlig"]
+        felt.queryset = User.objects.filter(organisasjon_id=self.instance.virksomhet_id, is_active=True).order_by(
+            "last_name", "first_name", "username")
+        felt.empty_label = "Ingen ansvarlig"
+        felt.required = False
+        felt.error_messages["invalid_choice"] = "Velg en person i virksomheten som har oppdraget."
+
+
+# Statuses the agency reports; closing and dropping is the steering ministry's decision.
+VIRKSOMHET_STATUSER = [Status.IKKE_STARTET, Status.PAAGAAR, Status.UTSATT, Status.LEVERT]
+DEPARTEMENT_STATUSER = [Status.LEVERT, Status.AVSLUTTET, Status.BORTFALT]
+RISIKO_REKKEFOLGE = [Risiko.GRONN, Risiko.GUL, Risiko.ROD, Risiko.IKKE_VURDERT]
+
+
+def _risiko_valg():
+    valg = []
+    for r in RISIKO_REKKEFOLGE:
+        definisjon = RISIKO_DEFINISJON.get(r)
+        if definisjon:
+            valg.append((r.value, format_html("<strong>{}</strong> – {}", r.label, definisjon)))
+        else:
+            valg.append((r.value, format_html("<strong>{}</strong>", r.label)))
+    return valg
+
+
+class StatusoppdateringForm(forms.Form):
+    """The agency's follow-up entry: status, red/yellow/green with its assessment, measures."""
+
+    status = forms.ChoiceField(label="Status", choices=[(s.value, s.label) for s in VIRKSOMHET_STATUSER],
+                               error_messages={"required": "Velg status.",
+                                               "invalid_choice": "Velg en av statusene i listen."})
+    risiko = forms.ChoiceField(label="Risiko", choices=_risiko_valg, required=False, widget=forms.RadioSelect,
+                               error_messages={"invalid_choice": "Velg rød, gul, grønn eller ikke vurdert."})
+    risiko_tekst = forms.CharField(label="Vurdering", required=False, widget=forms.Textarea(attrs={"rows": 4}),
+                                   help_text="Påkrevd når risikoen er vurdert (grønn, gul eller rød).")
+    tiltak = forms.CharField(label="Korrigerende tiltak", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+                             help_text="Påkrevd når risikoen er rød.")
+    kommentar = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    gjelder_dato = forms.DateField(label="Gjelder per", widget=DatoInput, input_formats=DATO_FORMATER,
+                                   error_messages={"required": "Oppgi datoen oppdateringen gjelder per.",
+                                                   "invalid": "Skriv datoen som dd.mm.åååå."})
+
+    def __init__(self, *args, oppdrag: Oppdrag | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["gjelder_dato"].initial = timezone.localdate
+        if oppdrag is not None and not self.is_bound:
+            self.fields["risiko"].initial = oppdrag.risiko
+            if oppdrag.status in VIRKSOMHET_STATUSER:
+                self.fields["status"].initial = oppdrag.status
+
+    def clean_gjelder_dato(self):
+        dato = self.cleaned_data["gjelder_dato"]
+        if dato > timezone.localdate():
+            raise forms.ValidationError("Datoen kan ikke være fram i tid.")
+        return dato
+
+    def clean(self):
+        data = super().clean()
+        risiko = data.get("risiko", "")
+        if risiko and not data.get("risiko_tekst", "").strip():
+            navn = dict(Risiko.choices)[risiko].lower()
+            self.add_error("risiko_tekst", f"Skriv en vurdering når risikoen er {navn}.")
+        if risiko == Risiko.ROD and not data.get("tiltak", "").strip():
+            self.add_error("tiltak", "Beskriv de korrigerende tiltakene når risikoen er rød.")
+        return data
+
+
+class AvslutningForm(forms.Form):
+    """The steering ministry marks the oppdrag delivered, closed or dropped, and says why."""
+
+    status = forms.ChoiceField(label="Ny status", choices=[(s.value, s.label) for s in DEPARTEMENT_STATUSER],
+                               widget=forms.RadioSelect,
+                               error_messages={"required": "Velg levert, avsluttet eller bortfalt.",
+                                               "invalid_choice": "Velg levert, avsluttet eller bortfalt."})
+    kommentar = forms.CharField(label="Begrunnelse", widget=forms.Textarea(attrs={"rows": 3}),
+                                error_messages={"required": "Skriv en begrunnelse for statusendringen."})
+
+
+class KommentarForm(forms.Form):
+    tekst = forms.CharField(label="Kommentar fra departementet", widget=forms.Textarea(attrs={"rows": 4}),
+                            error_messages={"required": "Skriv en kommentar."})
+
+    def clean_tekst(self):
+        tekst = self.cleaned_data["tekst"].strip()
+        if not tekst:
+            raise forms.ValidationError("Skriv en kommentar.")
+        return tekst
+
+
+# Allowed delivered documents: extension → check of the first bytes (and the zip contents).
+TILLATTE_TYPER = {
+    ".pdf": "pdf",
+    ".docx": "ooxml",
+    ".xlsx": "ooxml",
+    ".pptx": "ooxml",
+    ".odt": "odf",
+    ".txt": "tekst",
+    ".csv": "tekst",
+}
+TILLATTE_TEKST = "PDF, DOCX, XLSX, PPTX, ODT, TXT og CSV"
+
+
+def _maks_tekst(maks: int) -> str:
+    mb = maks / (1024 * 1024)
+    if mb >= 1:
+        return (f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB").replace(".", ",")
+    return format_storrelse(maks)
+
+
+def _innhold_passer(fil, art: str) -> bool:
+    """Sniff the content: the extension alone proves nothing (a renamed .exe is still an .exe)."""
+    fil.seek(0)
+    start = fil.read(8192)
+    fil.seek(0)
+    if art == "pdf":
+        return start.startswith(b"%PDF-")
+    if art in ("ooxml", "odf"):
+        if not start.startswith(b"PK\x03\x04"):
+            return False
+        try:
+            with zipfile.ZipFile(fil) as z:
+                navn = set(z.namelist())
+                if art == "ooxml":
+                    return "[Content_Types].xml" in navn
+                return "mimetype" in navn and z.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
+        except (zipfile.BadZipFile, OSError, KeyError):
+            return False
+        finally:
+            fil.seek(0)
+    # Plain text: no NUL bytes and valid UTF-8 or Latin-1 text (the sample may cut a character).
+    if b"\x00" in start:
+        return False
+    try:
+        start.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(start) - 3:
+            try:
+                start.decode("cp1252")
+            except UnicodeDecodeError:
+                return False
+    return True
+
+
+class LeveranseForm(forms.Form):
+    tittel = forms.CharField(label="Tittel", max_length=300,
+                             error_messages={"required": "Gi dokumentet en tittel.",
+                                             "max_length": "Tittelen kan ha høyst 300 tegn."})
+    type = forms.ChoiceField(label="Type dokument", choices=Leveranse.Type.choices, initial=Leveranse.Type.RAPPORT)
+    fil = forms.FileField(label="Fil", help_text=f"Tillatte typer: {TILLATTE_TEKST}.",
+                          error_messages={"required": "Velg en fil å laste opp.",
+                                          "empty": "Filen er tom.",
+                                          "invalid": "Ingen fil ble sendt. Velg filen på nytt."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fil"].help_text = (f"Tillatte typer: {TILLATTE_TEKST}. Største tillatte størrelse er "
+                                        f"{_maks_tekst(settings.LEVERANSE_MAKS_BYTE)}.")
+        self.fields["fil"].widget.attrs["accept"] = ",".join(TILLATTE_TYPER)
+
+    def clean_fil(self):
+        fil = self.cleaned_data["fil"]
+        ext = os.path.splitext(fil.name)[1].lower()
+        if ext not in TILLATTE_TYPER:
+            vist = ext or "uten filendelse"
+            raise forms.ValidationError(f"Filtypen {vist} er ikke tillatt. Tillatte typer: {TILLATTE_TEKST}.")
+        maks = settings.LEVERANSE_MAKS_BYTE
+        if fil.size > maks:
+            raise forms.ValidationError(f"Filen er for stor ({format_storrelse(fil.size)}). "
+                                        f"Største tillatte størrelse er {_maks_tekst(maks)}.")
+        if not _innhold_passer(fil, TILLATTE_TYPER[ext]):
+            raise forms.ValidationError(f"Innholdet i filen er ikke en gyldig {ext[1:].upper()}-fil. "
+                                        "Kontroller at du har valgt riktig fil.")
+        return fil
