@@ -22,7 +22,7 @@ from .models import Maal, Styringsparameter, Tildelingsbrev
 @dataclass
 class Bilde:
     tittel: str
-    maal: dict = field(default_factory=dict)  # nummer -> "tittel"
+    maal: dict = field(default_factory=dict)  # nummer -> title and text
     sp: dict = field(default_factory=dict)  # kode -> "tekst (resultatkrav)"
     oppdrag: dict = field(default_factory=dict)  # nummer -> tittel
     poster: dict = field(default_factory=dict)  # (kap, post) -> (betegnelse, kr)
@@ -103,6 +103,10 @@ def _sammenlign(a: Bilde, b: Bilde) -> list[Seksjon]:
     ]
 
 
+def _maal_tekst(m) -> str:
+    return f"{m.tittel}\n\n{m.tekst}".strip() if m.tekst else m.tittel
+
+
 def _sp_tekst(sp, krav: list) -> str:
     tekst = sp.tekst
     if krav:
@@ -122,7 +126,7 @@ def bilde_naa(brev: Tildelingsbrev, *, med_tidligere_oppdrag: bool) -> Bilde:
 
     b = Bilde(tittel=f"Tildelingsbrev {brev.aar}")
     for m in brev.maal.prefetch_related("styringsparametere__resultatkrav"):
-        b.maal[m.nummer] = m.tittel
+        b.maal[m.nummer] = _maal_tekst(m)
         for sp in m.styringsparametere.all():
             b.sp[sp.kode] = _sp_tekst(sp, [_krav_tekst(rk) for rk in sp.resultatkrav.all()])
     if med_tidligere_oppdrag:
@@ -146,7 +150,7 @@ def bilde_da(brev: Tildelingsbrev, tidspunkt: datetime) -> Bilde:
     b = Bilde(tittel=f"Versjon {timezone.localtime(tidspunkt):%d.%m.%Y kl. %H.%M}")
     maal = list(Maal.history.as_of(tidspunkt).filter(tildelingsbrev_id=brev.pk))
     for m in maal:
-        b.maal[m.nummer] = m.tittel
+        b.maal[m.nummer] = _maal_tekst(m)
     sps = list(Styringsparameter.history.as_of(tidspunkt).filter(maal_id__in=[m.pk for m in maal]))
     krav: dict = {}
     for rk in Resultatkrav.history.as_of(tidspunkt).filter(styringsparameter_id__in=[s.pk for s in sps]):
