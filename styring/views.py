@@ -77,6 +77,7 @@ def brev_detalj(request, pk: int):
         "brev": brev, "v": visning, "delnavn": DELNAVN, "departementet": departementet,
         "avvik": avvik, "avvik_feil": [a for a in avvik if a.nivaa == "feil"], "saksgang": saksgang,
         "kan": {
+            "redigere": tilgang.kan_redigere_brev(user, brev),
             "til_godkjenning": tilgang.kan_sende_til_godkjenning(user, brev),
             "godkjenne": tilgang.kan_godkjenne_brev(user, brev),
             "sende_tilbake": tilgang.kan_sende_tilbake_brev(user, brev),
@@ -109,6 +110,7 @@ def tillegg_detalj(request, pk: int, nr: int):
         "brev": brev, "tillegg": tillegg, "avsnitt": list(tillegg.avsnitt.order_by("rekkefolge", "id")),
         "oppdrag": oppdrag, "frister": frister, "endringer": endringer,
         "kan_sende": tilgang.kan_sende_tillegg(request.user, tillegg),
+        "kan_redigere": tilgang.kan_redigere_tillegg(request.user, tillegg),
         "andre": list(brev.tillegg.all() if departementet else brev.tillegg.filter(status=Status.SENDT)),
     })
 
