@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -49,6 +50,8 @@ def rapport_opprett(request, punkt_pk: int):
     synlige = Tildelingsbrev.objects.for_user(request.user)
     punkt = get_object_or_404(Rapporteringspunkt.objects.select_related("tildelingsbrev").filter(
         tildelingsbrev__in=synlige), pk=punkt_pk)
+    if not services.kan_opprette(request.user, punkt):
+        raise PermissionDenied("Bare virksomhetens egne medarbeidere kan opprette rapporten.")
     try:
         rapport = services.rapport_opprett(punkt=punkt, user=request.user)
     except RapportFeil as exc:

@@ -17,7 +17,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from django.utils import timezone
+
 from brukere.models import Rolle
+from styring.models import Tillegg
 from tests.factories import (
     BudsjettkapittelFactory,
     BudsjettpostFactory,
@@ -49,6 +52,8 @@ ALLE_INNLOGGET = set(ROLLER) - {"anonym"}
 # Who may read what (the querysets' rules).
 LES_SENDT_BREV = DEP | VIRK | {"observator", "admin"}
 LES_UTKAST = DEP | {"admin"}
+# The other ministry's sent letter: its own ministry and agency, observers and administrators.
+ANNEN = {"annet_dep", "annen_virk", "observator", "admin"}
 
 
 @dataclass
@@ -88,7 +93,73 @@ SPEK: dict[str, Spek] = {
     "oppdrag:detalj": Spek([
         _t("sendt", lambda w: {"pk": w.o_sendt.pk}, LES_SENDT_BREV),
         _t("utkast", lambda w: {"pk": w.o_utkast.pk}, LES_UTKAST),
-        _t("annen virksomhet", lambda w: {"pk": w.o_annen.pk}, {"admin", "observator"}),
+        _t("annen virksomhet", lambda w: {"pk": w.o_annen.pk}, ANNEN),
+    ]),
+    # --- letters ---
+    "styring:brev": Spek([
+        _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
+        _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
+        _t("annen", lambda w: {"pk": w.brev_annen.pk}, ANNEN),
+    ]),
+    "styring:brev-til-godkjenning": Spek([_t("utkast", lambda w: {"pk": w.brev_utkast.pk}, DEP,
+                                             metode="post")], endrer=True),
+    "styring:brev-send": Spek([_t("til godkjenning", lambda w: {"pk": w.brev_godkjenning.pk}, {"dep_godkjenner"},
+                                  metode="post")], endrer=True),
+    "styring:brev-send-tilbake": Spek([_t("til godkjenning", lambda w: {"pk": w.brev_godkjenning.pk},
+                                          DEP, metode="post", data=lambda w: {"grunn": "Mangler mål"})],
+                                      endrer=True),
+    "styring:brev-viderefor": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")], endrer=True),
+    "styring:tillegg-opprett": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")],
+                                    endrer=True),
+    "styring:tillegg": Spek([
+        _t("sendt tillegg", lambda w: {"pk": w.brev_sendt.pk, "nr": 2}, LES_SENDT_BREV),
+        _t("utkast til tillegg", lambda w: {"pk": w.brev_sendt.pk, "nr": 1}, LES_UTKAST),
+    ]),
+    "styring:tillegg-send": Spek([_t("utkast til tillegg", lambda w: {"pk": w.brev_sendt.pk, "nr": 1},
+                                     {"dep_godkjenner"}, metode="post")], endrer=True),
+    "styring:sammenlign": Spek([
+        _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
+        _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
+    ]),
+    "styring:brev-historikk": Spek([
+        _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
+        _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
+    ]),
+    "styring:budsjett-xlsx": Spek([
+        _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
+        _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
+        _t("annen", lambda w: {"pk": w.brev_annen.pk}, ANNEN),
+    ]),
+    # --- reports ---
+    "rapporter:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "rapporter:opprett": Spek([_t("halvårsrapport", lambda w: {"punkt_pk": w.punkt_halv.pk}, VIRK, metode="post")],
+                              endrer=True),
+    "rapporter:detalj": Spek([
+        _t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, VIRK | {"admin"}),
+        _t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, VIRK | DEP | {"admin"}),
+    ]),
+    "rapporter:rediger": Spek([
+        _t("utkast", lambda w: {"pk": w.rapport_utkast.pk, "seksjon": "deler"}, VIRK),
+        _t("sendt", lambda w: {"pk": w.rapport_sendt.pk, "seksjon": "deler"}, set()),
+    ]),
+    "rapporter:send": Spek([_t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, {"virk_leder"}, metode="post")],
+                           endrer=True),
+    "rapporter:motta": Spek([_t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, DEP, metode="post")], endrer=True),
+    "rapporter:kommenter": Spek([_t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, DEP)]),
+    # --- PDFs ---
+    "dokumenter:bestill": Spek([
+        _t("sendt brev", lambda w: {}, LES_SENDT_BREV, metode="post",
+           data=lambda w: {"kind": "tildelingsbrev", "object_id": w.brev_sendt.pk, "variant": "standard"}),
+        _t("utkast", lambda w: {}, LES_UTKAST, metode="post",
+           data=lambda w: {"kind": "tildelingsbrev", "object_id": w.brev_utkast.pk, "variant": "standard"}),
+    ], endrer=True),
+    "dokumenter:status": Spek([
+        _t("sendt brev", lambda w: {"pk": w.pdf_sendt.pk}, LES_SENDT_BREV),
+        _t("utkast", lambda w: {"pk": w.pdf_utkast.pk}, LES_UTKAST),
+    ]),
+    "dokumenter:last_ned": Spek([
+        _t("sendt brev", lambda w: {"pk": w.pdf_sendt.pk}, LES_SENDT_BREV),
+        _t("utkast", lambda w: {"pk": w.pdf_utkast.pk}, LES_UTKAST),
     ]),
 }
 
@@ -106,6 +177,11 @@ class Verden:
         self.brev_sendt = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep, aar=2024, sendt_brev=True)
         self.brev_utkast = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep, aar=2025)
         self.brev_annen = TildelingsbrevFactory(virksomhet=self.virk2, departement=self.dep2, aar=2024, sendt_brev=True)
+        self.brev_godkjenning = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep, aar=2023,
+                                                      status="til_godkjenning")
+        self.tillegg_utkast = Tillegg.objects.create(tildelingsbrev=self.brev_sendt, nummer=1, tittel="Tillegg 1")
+        self.tillegg_sendt = Tillegg.objects.create(tildelingsbrev=self.brev_sendt, nummer=2, tittel="Tillegg 2",
+                                                    status="sendt", sendt=timezone.now())
         self.maal = MaalFactory(tildelingsbrev=self.brev_sendt, nummer=1)
         self.maal_utkast = MaalFactory(tildelingsbrev=self.brev_utkast, nummer=1)
         self.maal_annen = MaalFactory(tildelingsbrev=self.brev_annen, nummer=1)
@@ -137,12 +213,35 @@ class Verden:
             "admin": UserFactory(username="admin", organisasjon=None, rolle=Rolle.ADMINISTRATOR, is_staff=True,
                                  is_superuser=True),
         }
-        for extra in EKSTRA_VERDEN:
-            extra(self)
+        self._rapporter()
+        self._pdfer()
 
+    def _rapporter(self):
+        from rapporter.services import rapport_opprett, rapport_send
 
-#: Functions that add objects some views need (reports, PDFs, uploads, calendar tokens).
-EKSTRA_VERDEN: list = []
+        punkt_fjor = RapporteringspunktFactory(tildelingsbrev=self.brev_sendt, type="aarsrapport", rapport_aar=2023,
+                                               telletidspunkt=date(2023, 12, 31), frist=date(2024, 3, 15))
+        self.punkt_halv = RapporteringspunktFactory(tildelingsbrev=self.brev_sendt, type="halvaarsrapport",
+                                                    rapport_aar=2024, telletidspunkt=date(2024, 6, 30),
+                                                    frist=date(2024, 8, 15))
+        self.rapport_utkast = rapport_opprett(punkt=self.punkt, user=self.users["virk_kontakt"])
+        self.rapport_sendt = rapport_send(rapport=rapport_opprett(punkt=punkt_fjor, user=self.users["virk_leder"]),
+                                          user=self.users["virk_leder"])
+
+    def _pdfer(self):
+        from django.core.files.base import ContentFile
+
+        from dokumenter.models import PdfDokument
+
+        def pdf(brev):
+            d = PdfDokument(kind="tildelingsbrev", object_id=brev.pk, variant="standard", status="klar",
+                            bestilt=timezone.now(), filnavn=f"brev-{brev.pk}.pdf", storrelse=9)
+            d.fil.save(f"test-tilgang-{brev.pk}.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
+            d.save()
+            return d
+
+        self.pdf_sendt = pdf(self.brev_sendt)
+        self.pdf_utkast = pdf(self.brev_utkast)
 
 
 def _url_navn(resolver=None, prefix="") -> list[tuple[str, URLPattern]]:
@@ -171,7 +270,8 @@ def _alle_tilfeller():
 
 
 @pytest.fixture
-def verden():
+def verden(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
     return Verden()
 
 
