@@ -8,14 +8,12 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from brukere.models import Rolle
 from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
 from styring.models import Brevavsnitt, Maal, Resultatkrav, Styringsparameter
 from tests.factories import (
     FristFactory,
     MaalFactory,
     OppdragFactory,
-    StyringsparameterFactory,
     TildelingsbrevFactory,
     UserFactory,
 )
