@@ -65,14 +65,14 @@ _RISIKO_ORDEN = [Risiko.ROD, Risiko.GUL, Risiko.GRONN, Risiko.IKKE_VURDERT]
 class OppdragFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Søk i nummer, tittel, beskrivelse og bakgrunn", method="filter_q",
                                   widget=forms.TextInput(attrs={"type": "search"}))
-    aar = django_filters.TypedChoiceFilter(label="Gitt år", field_name="aar", coerce=int, empty_label="Alle år")
-    aktuell = django_filters.TypedChoiceFilter(label="Aktuelt i år (nytt eller åpent)", method="filter_aktuell",
-                                               coerce=int, empty_label="Alle år")
+    aar = django_filters.ChoiceFilter(label="Gitt år", field_name="aar", empty_label="Alle år")
+    aktuell = django_filters.ChoiceFilter(label="Aktuelt i år (nytt eller åpent)", method="filter_aktuell",
+                                          empty_label="Alle år")
     ny = django_filters.ChoiceFilter(label="Nye eller tidligere gitt", choices=NY_VALG, method="filter_ny",
                                      empty_label="Begge")
     virksomhet = django_filters.ModelChoiceFilter(label="Virksomhet", queryset=Organisasjon.objects.none(),
                                                   empty_label="Alle virksomheter")
-    maal = django_filters.TypedChoiceFilter(label="Mål", method="filter_maal", coerce=int, empty_label="Alle mål")
+    maal = django_filters.ChoiceFilter(label="Mål", method="filter_maal", empty_label="Alle mål")
     status = django_filters.ChoiceFilter(label="Status", choices=STATUS_VALG, method="filter_status",
                                          empty_label="Alle statuser")
     risiko = django_filters.ChoiceFilter(label="Risiko", choices=RISIKO_VALG, method="filter_risiko",
@@ -100,8 +100,8 @@ class OppdragFilter(django_filters.FilterSet):
         base = self.queryset
         aar = sorted(set(base.values_list("aar", flat=True)), reverse=True)
         aktuelle = sorted(set(aar) | {self.idag.year}, reverse=True)
-        self.filters["aar"].extra["choices"] = [(a, str(a)) for a in aar]
-        self.filters["aktuell"].extra["choices"] = [(a, str(a)) for a in aktuelle]
+        self.filters["aar"].extra["choices"] = [(str(a), str(a)) for a in aar]
+        self.filters["aktuell"].extra["choices"] = [(str(a), str(a)) for a in aktuelle]
         self.filters["virksomhet"].queryset = Organisasjon.objects.filter(
             pk__in=base.values("virksomhet_id")).order_by("kortnavn")
         self.filters["ansvarlig"].queryset = User.objects.filter(
@@ -111,7 +111,7 @@ class OppdragFilter(django_filters.FilterSet):
         for nummer, tittel in (Maal.objects.filter(pk__in=base.values("maal_id"))
                                .order_by("nummer", "-tildelingsbrev__aar").values_list("nummer", "tittel")):
             maal_titler.setdefault(nummer, tittel)
-        self.filters["maal"].extra["choices"] = [(n, f"Mål {n}: {t}"[:90]) for n, t in maal_titler.items()]
+        self.filters["maal"].extra["choices"] = [(str(n), f"Mål {n}: {t}"[:90]) for n, t in maal_titler.items()]
 
     # -- filters ---------------------------------------------------------------------------------
     def filter_q(self, qs, name, value):
@@ -121,18 +121,19 @@ class OppdragFilter(django_filters.FilterSet):
         return qs
 
     def filter_aktuell(self, qs, name, value):
-        return qs.filter(Q(aar=value) | Q(pk__in=Oppdrag.objects.open_in(value).values("pk")))
+        aar = int(value)
+        return qs.filter(Q(aar=aar) | Q(pk__in=Oppdrag.objects.open_in(aar).values("pk")))
 
     def valgt_aar(self) -> int:
         data = getattr(self.form, "cleaned_data", {})
-        return data.get("aktuell") or data.get("aar") or self.idag.year
+        return int(data.get("aktuell") or data.get("aar") or self.idag.year)
 
     def filter_ny(self, qs, name, value):
         aar = self.valgt_aar()
         return qs.filter(aar=aar) if value == "ny" else qs.filter(aar__lt=aar)
 
     def filter_maal(self, qs, name, value):
-        return qs.filter(maal__nummer=value)
+        return qs.filter(maal__nummer=int(value))
 
     def filter_status(self, qs, name, value):
         return qs.aapne() if value == "aapne" else qs.filter(status=value)
