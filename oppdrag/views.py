@@ -264,7 +264,7 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
     }
     if folge_opp:
         context["ansvarlig_form"] = skjema.get("ansvarlig") or AnsvarligForm(instance=oppdrag, prefix="ansvarlig")
-        context["status_form"] = skjema.get("status") or StatusoppdateringForm(oppdrag=oppdrag, prefix="status")
+        context["status_form"] = skjema.get("status") or StatusoppdateringForm(oppdrag=oppdrag)
         context["leveranse_form"] = skjema.get("leveranse") or LeveranseForm(prefix="leveranse")
     if kommentere:
         context["kommentar_form"] = skjema.get("kommentar") or KommentarForm(prefix="kommentar")
@@ -318,7 +318,7 @@ def oppdrag_ansvarlig(request, pk: int):
 @require_POST
 def oppdrag_oppfolging(request, pk: int):
     oppdrag = _for_oppfolging(request, pk)
-    form = StatusoppdateringForm(request.POST, oppdrag=oppdrag, prefix="status")
+    form = StatusoppdateringForm(request.POST, oppdrag=oppdrag)
     if form.is_valid():
         try:
             services.oppdrag_set_status(oppdrag=oppdrag, acting_user=request.user, **form.cleaned_data)

@@ -43,9 +43,9 @@ def url(name, o, *args):
 
 
 def status_data(**kw):
-    data = {"status-status": "paagaar", "status-risiko": "", "status-risiko_tekst": "", "status-tiltak": "",
-            "status-kommentar": "", "status-gjelder_dato": timezone.localdate().isoformat()}
-    data.update({f"status-{k}": v for k, v in kw.items()})
+    data = {"status": "paagaar", "risiko": "", "risiko_tekst": "", "tiltak": "",
+            "kommentar": "", "gjelder_dato": timezone.localdate().isoformat()}
+    data.update(kw)
     return data
 
 
