@@ -16,7 +16,6 @@ import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-
 from django.utils import timezone
 
 from brukere.models import Rolle
