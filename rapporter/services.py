@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
 
@@ -192,8 +192,11 @@ def rapport_opprett(*, punkt: Rapporteringspunkt, user) -> Rapport:
     if Rapport.objects.filter(virksomhet_id=punkt.tildelingsbrev.virksomhet_id, type=punkt.type,
                               rapport_aar=punkt.rapport_aar).exists():
         raise RapportFeil(f"{punkt.get_type_display()} for {punkt.rapport_aar} finnes allerede.")
-    with acting_user(user):
-        return _ny_rapport(punkt, user)
+    try:
+        with transaction.atomic(), acting_user(user):
+            return _ny_rapport(punkt, user)
+    except IntegrityError as exc:  # created by someone else a moment ago
+        raise RapportFeil(f"{punkt.get_type_display()} for {punkt.rapport_aar} finnes allerede.") from exc
 
 
 def rapport_forhaandsvis(*, punkt: Rapporteringspunkt) -> Rapport:
