@@ -83,3 +83,17 @@ def test_render_rapport_previews_without_saving_and_refuses_unknowns(demo, tmp_p
                           (["--virksomhet", "IMDi", "--aar", "2024", "--type", "kvartal"], "Ukjent rapporttype")):
         with pytest.raises(CommandError, match=melding):
             call_command("render_rapport", *args, "--out", str(tmp_path / "x.pdf"), stdout=StringIO())
+
+
+def test_the_report_is_a_registered_pdf_kind_behind_the_report_gate(oppsett):
+    from dokumenter import registry
+
+    rapport = services.rapport_opprett(punkt=oppsett.punkt_aar, user=oppsett.kontakt)
+    kind = registry.get("rapport")
+    assert kind.model_class() is Rapport
+    assert list(kind.synlige(oppsett.kontakt)) == [rapport]
+    assert not kind.synlige(oppsett.dep).exists() and not kind.synlige(oppsett.annen_virksomhet).exists()
+    bygget = kind.bygg(rapport)
+    assert isinstance(bygget, registry.Bygget)
+    assert bygget.filnavn == f"aarsrapport-{oppsett.brev.virksomhet.kortnavn}-2024.pdf"
+    assert "counter(pages)" in bygget.html and "display: table-header-group" in bygget.html
