@@ -29,6 +29,7 @@ from .models import (
     Tillegg,
 )
 
+
 class RadKonfliktMixin:
     """For a row of an inline formset: the link to the parent (which the formset adds to the form
     after it is built) is not something the person edits, so it is not part of the conflict check."""
