@@ -203,3 +203,20 @@ def test_report_page_query_count_does_not_grow_with_rows(client, django_assert_n
         with django_assert_num_queries(12):
             response = client.get(reverse("rapporter:detalj", args=[r.pk]))
         assert response.status_code == 200
+
+
+def test_report_list_query_count_does_not_grow(client, oppsett, django_assert_num_queries):
+    from tests.factories import RapporteringspunktFactory, TildelingsbrevFactory
+
+    client.force_login(oppsett.kontakt)
+    with django_assert_num_queries(6):
+        client.get(reverse("rapporter:liste"))
+    services.rapport_opprett(punkt=oppsett.punkt_aar, user=oppsett.kontakt)
+    for aar in (2021, 2022, 2023):
+        brev = TildelingsbrevFactory(virksomhet=oppsett.brev.virksomhet, departement=oppsett.brev.departement,
+                                     aar=aar, sendt_brev=True)
+        punkt = RapporteringspunktFactory(tildelingsbrev=brev)
+        services.rapport_opprett(punkt=punkt, user=oppsett.kontakt)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("rapporter:liste"))
+    assert _tekst(response).count("Utkast") == 4
