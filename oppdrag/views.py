@@ -209,8 +209,20 @@ def _frister_per_aar(oppdrag: Oppdrag) -> tuple[list, list]:
     return gjeldende, tidligere
 
 
-def _brevene(oppdrag: Oppdrag) -> list[dict]:
-    """The letters the oppdrag appears in: the one that gave it, and later ones that restated it."""
+def _aapen_i(frister: list, aar: int) -> bool:
+    """As ``OppdragQuerySet.open_in`` for one oppdrag whose frister are loaded: a frist as of the
+    letter for ``aar`` falls in that year or later, recurs, is ongoing or has no date."""
+    start = date(aar, 1, 1)
+    for f in frister_per_brev(frister, aar):
+        if (f.dato and f.dato >= start) or (f.gjentas_til and f.gjentas_til >= start) or (
+                f.form == "gjentakende" and f.gjentas_til is None) or f.form in ("lopende", "tekst"):
+            return True
+    return False
+
+
+def _brevene(oppdrag: Oppdrag, user) -> list[dict]:
+    """The letters the oppdrag appears in: the one that gave it, later ones that restated it, and
+    later ones that list it as given earlier because it is still open (derived, as the letter does)."""
     rader: dict[int, dict] = {}
     if oppdrag.tildelingsbrev_id:
         b = oppdrag.tildelingsbrev
@@ -228,6 +240,12 @@ def _brevene(oppdrag: Oppdrag) -> list[dict]:
         if b.pk not in rader:
             rader[b.pk] = {"brev": b, "url": _brev_url(b), "hvordan": "Omtalt som tidligere gitt oppdrag"}
         rader[b.pk]["tittel"] = v.tittel
+    if not oppdrag.er_ferdig:
+        alle = list(oppdrag.frister.all())
+        for b in Tildelingsbrev.objects.for_user(user).filter(virksomhet_id=oppdrag.virksomhet_id,
+                                                              aar__gt=oppdrag.aar):
+            if b.pk not in rader and _aapen_i(alle, b.aar):
+                rader[b.pk] = {"brev": b, "url": _brev_url(b), "hvordan": "Omtalt som tidligere gitt oppdrag"}
     return sorted(rader.values(), key=lambda r: r["brev"].aar)
 
 
@@ -252,7 +270,7 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
         "tidligere_frister": tidligere,
         "milepaeler": list(oppdrag.milepaeler.all()),
         "finansiering": list(oppdrag.finansiering.all()),
-        "brevene": _brevene(oppdrag),
+        "brevene": _brevene(oppdrag, user),
         "tidslinje": _tidslinje(oppdrag),
         "leveranser": list(oppdrag.leveranser.all()),
         "risiko_definisjon": RISIKO_DEFINISJON.get(oppdrag.risiko, ""),

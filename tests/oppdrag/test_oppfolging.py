@@ -307,7 +307,7 @@ def test_detail_query_count_does_not_grow(client, oppsett, django_assert_num_que
     Oppdragskommentar.objects.create(oppdrag=o, tekst="Bra", forfatter=oppsett["dep"])
     client.force_login(oppsett["virk"])
     client.get(url("detalj", o))  # warm caches (content types)
-    with django_assert_num_queries(25) as ctx:
+    with django_assert_num_queries(26) as ctx:
         client.get(url("detalj", o))
     antall = len(ctx.captured_queries)
     for i in range(20):
@@ -319,3 +319,16 @@ def test_detail_query_count_does_not_grow(client, oppsett, django_assert_num_que
         FristFactory(oppdrag=o, tekst=f"Del {i}: 1. mars 2024", dato=date(2024, 3, 1))
     with django_assert_num_queries(antall):
         client.get(url("detalj", o))
+
+
+def test_detail_lists_later_letters_where_the_oppdrag_is_still_open(client, oppsett):
+    o = oppsett["oppdrag"]
+    FristFactory(oppdrag=o, tekst="31. mars 2025", dato=date(2025, 3, 31))
+    dep = oppsett["brev"].departement
+    TildelingsbrevFactory(virksomhet=o.virksomhet, departement=dep, aar=2025, sendt_brev=True)
+    TildelingsbrevFactory(virksomhet=o.virksomhet, departement=dep, aar=2026, sendt_brev=True)
+    client.force_login(oppsett["virk"])
+    brev = client.get(url("detalj", o)).content.decode().split('id="brev"')[1].split("</section>")[0]
+    assert "Tildelingsbrev 2024" in brev and "Gitt i brevet" in brev
+    assert "Tildelingsbrev 2025" in brev and "Omtalt som tidligere gitt oppdrag" in brev
+    assert "Tildelingsbrev 2026" not in brev  # its frister are all before 2026
