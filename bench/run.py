@@ -20,7 +20,7 @@ import django  # noqa: E402
 
 django.setup()
 
-from bench import paaminnelser, ui  # noqa: E402
+from bench import paaminnelser, pdf, ui  # noqa: E402
 
 
 def main() -> int:
@@ -33,6 +33,7 @@ def main() -> int:
     t0 = time.perf_counter()
     ui.run()
     paaminnelser.run()
+    pdf.run()
     print(f"\nTotal benchmark time: {time.perf_counter() - t0:.1f} s")
     return 0
 
