@@ -77,7 +77,8 @@ class KonfliktsikkerForm(forms.ModelForm):
         self.endringer = [
             Endring(str(felter[n].verbose_name).capitalize(), _display(felter[n], opprinnelig.get(n, "")),
                     _display(felter[n], gjeldende[n]))
-            for n in gjeldende if opprinnelig.get(n) != gjeldende[n]
+            # Only fields the page was opened with: a formset adds its parent link after __init__.
+            for n in gjeldende if n in opprinnelig and opprinnelig[n] != gjeldende[n]
         ]
         if self.endringer:
             siste = getattr(naa, "history", None)
