@@ -28,9 +28,9 @@ from styring.models import Tildelingsbrev
 from . import services
 from .filters import SORTERING, OppdragFilter
 from .forms import AnsvarligForm, AvslutningForm, KommentarForm, LeveranseForm, StatusoppdateringForm
+from .frister import occurrences
 from .models import (
     RISIKO_DEFINISJON,
-    Frist,
     Kalendertilgang,
     Leveranse,
     Oppdrag,
@@ -58,18 +58,31 @@ def _med_frister(qs, filterset: OppdragFilter):
     return qs.select_related("virksomhet", "maal", "ansvarlig").prefetch_related(Prefetch("frister", queryset=frister))
 
 
-def neste_frist(oppdrag: Oppdrag, idag: date) -> Frist | None:
+@dataclass
+class NesteFrist:
+    """The frist a list row shows, with the date that matters now (a recurring frist's next one)."""
+
+    dato: date | None
+    tekst: str
+
+
+def neste_frist(oppdrag: Oppdrag, idag: date) -> NesteFrist | None:
     """The frist to show in a list: the next one from today among those last stated, else the last
     passed one, else the first without a date (løpende, tekst)."""
     alle = list(oppdrag.frister.all())
     if not alle:
         return None
     gjeldende = frister_per_brev(alle, max(f.tildelingsbrev.aar for f in alle))
-    kommende = sorted((f for f in gjeldende if f.dato and f.dato >= idag), key=lambda f: f.dato)
+    kommende = []
+    for f in gjeldende:
+        neste = occurrences(f, fra=idag, til=idag + timedelta(days=3 * 366))[:1] if f.dato else []
+        if neste:
+            kommende.append(NesteFrist(neste[0], f.tekst))
     if kommende:
-        return kommende[0]
+        return min(kommende, key=lambda n: n.dato)
     passert = sorted((f for f in gjeldende if f.dato), key=lambda f: f.dato)
-    return passert[-1] if passert else gjeldende[0]
+    f = passert[-1] if passert else gjeldende[0]
+    return NesteFrist(f.dato, f.tekst)
 
 
 def _per_side(request) -> int:
