@@ -132,3 +132,13 @@ def test_include_shows_both_buttons_and_the_latest_state_in_one_query(brev, klar
     assert "Klar:" in html and 'name="neste" value="/brev/1/"' in html
     assert "<script" not in html and "style=" not in html
     assert html.count('type="submit"') == 2
+
+
+def test_admin_shows_pdfs_read_only_with_history(client, klar_pdf):
+    client.force_login(UserFactory(is_superuser=True, is_staff=True, rolle="administrator"))
+    assert client.get(reverse("admin:dokumenter_pdfdokument_changelist")).status_code == 200
+    r = client.get(reverse("admin:dokumenter_pdfdokument_history", args=[klar_pdf.pk]))
+    siste = klar_pdf.history.latest()
+    assert siste.status == "klar" and klar_pdf.history.count() >= 3  # ordered, rendering, ready
+    assert r.status_code == 200 and f"history/{siste.history_id}/" in r.content.decode()
+    assert client.get(reverse("admin:dokumenter_pdfdokument_add")).status_code == 403
