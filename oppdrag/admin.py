@@ -7,7 +7,16 @@ from django.utils.html import format_html, format_html_join
 
 from styring.admin import HistorikkAdmin
 
-from .models import Frist, Leveranse, Milepael, Oppdrag, Statusoppdatering, Tittelvariant
+from .models import (
+    Frist,
+    Kalendertilgang,
+    Leveranse,
+    Milepael,
+    Oppdrag,
+    Oppdragskommentar,
+    Statusoppdatering,
+    Tittelvariant,
+)
 
 FRIST_FIELDS = ["tekst", "tildelingsbrev", "form", "dato", "del_betegnelse", "rolle", "opprinnelig_dato",
                 "intervall_mnd", "rapport_type", "rapport_aar", "rekkefolge"]
@@ -145,3 +154,25 @@ class TittelvariantAdmin(HistorikkAdmin):
     list_display = ["oppdrag", "tildelingsbrev", "tittel"]
     search_fields = ["tittel", "oppdrag__nummer"]
     list_select_related = ["oppdrag", "tildelingsbrev__virksomhet"]
+
+
+@admin.register(Oppdragskommentar)
+class OppdragskommentarAdmin(HistorikkAdmin):
+    list_display = ["oppdrag", "forfatter", "opprettet"]
+    search_fields = ["tekst", "oppdrag__nummer"]
+    list_select_related = ["oppdrag", "forfatter"]
+    autocomplete_fields = ["oppdrag"]
+    readonly_fields = ["forfatter", "opprettet"]
+
+
+@admin.register(Kalendertilgang)
+class KalendertilgangAdmin(admin.ModelAdmin):
+    """Only the hash is stored; an administrator can see who has a feed and delete it (revoke)."""
+
+    list_display = ["bruker", "opprettet", "sist_hentet"]
+    search_fields = ["bruker__username", "bruker__last_name"]
+    list_select_related = ["bruker"]
+    readonly_fields = ["bruker", "token_hash", "opprettet", "sist_hentet"]
+
+    def has_add_permission(self, request):
+        return False

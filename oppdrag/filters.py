@@ -98,7 +98,7 @@ class OppdragFilter(django_filters.FilterSet):
         self.idag = idag or timezone.localdate()
         self.frister = synlige_frister(request.user)
         base = self.queryset
-        aar = sorted(set(base.values_list("aar", flat=True)), reverse=True)
+        aar = list(base.order_by("-aar").values_list("aar", flat=True).distinct())
         aktuelle = sorted(set(aar) | {self.idag.year}, reverse=True)
         self.filters["aar"].extra["choices"] = [(str(a), str(a)) for a in aar]
         self.filters["aktuell"].extra["choices"] = [(str(a), str(a)) for a in aktuelle]
