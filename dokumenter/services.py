@@ -23,6 +23,8 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from styring.historikk import acting_user
+
 from . import registry
 from .models import HISTORIKK, PdfDokument
 from .render import RenderFeil, render_pdf_med_sider
@@ -48,7 +50,9 @@ def foreldet_grense():
 
 
 def _historikk(pdf: PdfDokument) -> None:
-    """Write the history row a conditional UPDATE does not write by itself."""
+    """Write the history row a conditional UPDATE does not write by itself. A worker has no request:
+    the render is recorded on behalf of the person who ordered it."""
+    pdf._history_user = pdf.bestilt_av
     HISTORIKK.create_historical_record(pdf, "~")
 
 
@@ -64,11 +68,12 @@ def bestill_pdf(*, kind: str, obj, variant: str, user) -> PdfDokument:
     dokumenttype = registry.get(kind)
     bygget = dokumenttype.bygg(obj)
     hash_ = innholdshash(bygget.html, variant)
-    pdf, created = PdfDokument.objects.select_for_update().get_or_create(
-        kind=kind, object_id=obj.pk, variant=variant,
-        defaults={"status": Status.VENTER, "innholdshash": hash_, "bestilt": timezone.now(), "bestilt_av": user,
-                  "tittel": bygget.tittel[:300], "filnavn": bygget.filnavn[:200]},
-    )
+    with acting_user(user):
+        pdf, created = PdfDokument.objects.select_for_update().get_or_create(
+            kind=kind, object_id=obj.pk, variant=variant,
+            defaults={"status": Status.VENTER, "innholdshash": hash_, "bestilt": timezone.now(), "bestilt_av": user,
+                      "tittel": bygget.tittel[:300], "filnavn": bygget.filnavn[:200]},
+        )
     if not created:
         if pdf.innholdshash == hash_ and (
             (pdf.status == Status.KLAR and pdf.fil and default_storage.exists(pdf.fil.name))
@@ -81,7 +86,8 @@ def bestill_pdf(*, kind: str, obj, variant: str, user) -> PdfDokument:
         pdf.bestilt, pdf.bestilt_av, pdf.startet, pdf.ferdig = timezone.now(), user, None, None
         pdf.feilmelding = ""
         pdf.krav = ""  # a render still running for older content may no longer record its result
-        pdf.save()
+        with acting_user(user):
+            pdf.save()
     pk = pdf.pk
     transaction.on_commit(lambda: pdf_enqueue(pdf_id=pk))
     return pdf

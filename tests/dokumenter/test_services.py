@@ -53,6 +53,7 @@ def test_second_order_without_changes_does_not_render_again(brev, dep, ko, media
     # The PDF shows up in history: ordered, rendering, ready.
     statuser = list(PdfDokument.history.filter(id=pdf.pk).order_by("history_id").values_list("status", flat=True))
     assert statuser[:3] == ["venter", "lager", "klar"] and statuser[-1] == "klar"
+    assert set(PdfDokument.history.filter(id=pdf.pk).values_list("history_user", flat=True)) == {dep.pk}
 
 
 def test_the_variants_are_separate_documents(brev, dep, ko, django_capture_on_commit_callbacks):
