@@ -1,7 +1,7 @@
 """The PDF views: access checked against the document, htmx partials that poll until done, download."""
 
 import pytest
-from django.template import Context, Template
+from django.template import RequestContext, Template
 from django.test import RequestFactory
 from django.urls import reverse
 
@@ -126,12 +126,13 @@ def test_include_shows_both_buttons_and_the_latest_state_in_one_query(brev, klar
     request = RequestFactory().get("/brev/1/")
     template = Template('{% include "dokumenter/_pdf.html" with kind="tildelingsbrev" obj=brev %}')
     with django_assert_num_queries(1):
-        html = template.render(Context({"brev": brev, "request": request}))
+        html = template.render(RequestContext(request, {"brev": brev}))
     assert "Lag PDF" in html and "Lag arkivversjon (PDF/A)" in html
     assert "Ingen arkivversjon er laget ennå." in html  # pdfa not ordered yet
     assert "Klar:" in html and 'name="neste" value="/brev/1/"' in html
     assert "<script" not in html and "style=" not in html
     assert html.count('type="submit"') == 2
+    assert html.count('name="csrfmiddlewaretoken"') == 2  # the forms work without JavaScript too
 
 
 def test_admin_shows_pdfs_read_only_with_history(client, klar_pdf):
