@@ -79,6 +79,7 @@ class StatusoppdateringForm(forms.Form):
 
     def __init__(self, *args, oppdrag: Oppdrag | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.oppdrag = oppdrag
         self.fields["gjelder_dato"].initial = timezone.localdate
         if oppdrag is not None and not self.is_bound:
             self.fields["risiko"].initial = oppdrag.risiko
@@ -93,6 +94,11 @@ class StatusoppdateringForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if self.oppdrag is not None and self.oppdrag.status in (Status.AVSLUTTET, Status.BORTFALT):
+            # Closing is the ministry's decision; the agency does not reopen it with a new status.
+            raise forms.ValidationError(
+                f"Departementet har markert oppdraget som {self.oppdrag.get_status_display().lower()}. "
+                "Ny status kan ikke registreres. Ta kontakt med departementet hvis oppdraget skal gjenåpnes.")
         risiko = data.get("risiko", "")
         if risiko and not data.get("risiko_tekst", "").strip():
             navn = dict(Risiko.choices)[risiko].lower()

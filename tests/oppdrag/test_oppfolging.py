@@ -332,3 +332,16 @@ def test_detail_lists_later_letters_where_the_oppdrag_is_still_open(client, opps
     assert "Tildelingsbrev 2024" in brev and "Gitt i brevet" in brev
     assert "Tildelingsbrev 2025" in brev and "Omtalt som tidligere gitt oppdrag" in brev
     assert "Tildelingsbrev 2026" not in brev  # its frister are all before 2026
+
+
+def test_agency_cannot_reopen_what_the_ministry_closed(client, oppsett):
+    o = oppsett["oppdrag"]
+    client.force_login(oppsett["dep"])
+    client.post(url("avslutt", o), {"avslutning-status": "bortfalt", "avslutning-kommentar": "Ikke lenger aktuelt."})
+    client.force_login(oppsett["virk"])
+    page = client.get(url("detalj", o)).content.decode()
+    assert "Departementet har markert oppdraget som bortfalt." in page and "Ny statusoppdatering" not in page
+    resp = client.post(url("oppfolging", o), status_data(status="paagaar"))
+    assert "Ny status kan ikke registreres." in resp.content.decode()
+    o.refresh_from_db()
+    assert o.status == "bortfalt" and Statusoppdatering.objects.count() == 1
