@@ -4,40 +4,15 @@ entries, forms with errors, the calendar page), no CSP errors, and htmx updating
 from __future__ import annotations
 
 import io
-import os
-import shutil
 from datetime import date
 
 import pytest
 
-from tests.browser.conftest import CHROMIUM, Innlogger, axe_sjekk
-from tests.conftest import IN_CI
 from tests.factories import FristFactory, OppdragFactory, TildelingsbrevFactory, UserFactory
 
-if not IN_CI and not (shutil.which(CHROMIUM) or os.path.exists(CHROMIUM)):
-    pytest.skip(f"Chromium finnes ikke på {CHROMIUM}", allow_module_level=True)
-pytest.importorskip("playwright")
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+from .conftest import axe_sjekk
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
-
-
-@pytest.fixture(scope="module")
-def nettleser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu"])
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
-def innlogget(nettleser, live_server):
-    innlogger = Innlogger(nettleser, live_server)
-    yield innlogger.side
-    innlogger.lukk()
 
 
 def _ingen_brudd(page, hva: str):
