@@ -338,9 +338,13 @@ def oppdrag_ansvarlig(request, pk: int):
     with transaction.atomic():
         form = AnsvarligForm(request.POST, instance=oppdrag, prefix="ansvarlig")
         if form.is_valid():
-            form.instance._history_user = request.user
-            form.save()
-            navn = form.instance.ansvarlig or "ingen"
+            # Save only this field on the row as it is now (locked by the form's check), so a
+            # status someone recorded meanwhile is neither overwritten nor misrecorded in history.
+            fersk = Oppdrag.objects.select_for_update().get(pk=oppdrag.pk)
+            fersk.ansvarlig = form.cleaned_data["ansvarlig"]
+            fersk._history_user = request.user
+            fersk.save(update_fields=["ansvarlig"])
+            navn = fersk.ansvarlig or "ingen"
             return _ferdig(request, oppdrag, f"Ansvarlig er nå {navn}.", "ansvar")
     return _vis(request, _hent(request, pk), skjema={"ansvarlig": form})
 
@@ -352,12 +356,19 @@ def oppdrag_oppfolging(request, pk: int):
     form = StatusoppdateringForm(request.POST, oppdrag=oppdrag)
     if form.is_valid():
         try:
-            services.oppdrag_set_status(oppdrag=oppdrag, acting_user=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                services.oppdrag_set_status(oppdrag=_laast(oppdrag), acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
             _feil_til_skjema(form, exc)
         else:
             return _ferdig(request, oppdrag, "Statusoppdateringen er registrert.", "oppfolging")
     return _vis(request, _hent(request, pk), skjema={"status": form})
+
+
+def _laast(oppdrag: Oppdrag) -> Oppdrag:
+    """The oppdrag row as it is now, locked until the transaction ends: two follow-up entries
+    saved at the same moment are applied one after the other, each on the current state."""
+    return Oppdrag.objects.select_for_update().get(pk=oppdrag.pk)
 
 
 def _feil_til_skjema(form, exc: ValidationError) -> None:
@@ -414,7 +425,9 @@ def oppdrag_avslutt(request, pk: int):
     form = AvslutningForm(request.POST, prefix="avslutning")
     if form.is_valid():
         try:
-            entry = services.oppdrag_avslutt(oppdrag=oppdrag, acting_user=request.user, **form.cleaned_data)
+            with transaction.atomic():
+                entry = services.oppdrag_avslutt(oppdrag=_laast(oppdrag), acting_user=request.user,
+                                                 **form.cleaned_data)
         except ValidationError as exc:
             _feil_til_skjema(form, exc)
         else:
