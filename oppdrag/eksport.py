@@ -42,6 +42,10 @@ def oppdrag_xlsx(rader) -> bytes:
         celle.alignment = Alignment(vertical="top")
     for o in rader:
         ws.append(_rad(o))
+        for celle in ws[ws.max_row]:
+            # Text typed by people is text: "=HYPERLINK(…)" in a title must not become a formula.
+            if celle.data_type == "f":
+                celle.data_type = "s"
     for i, (_, bredde) in enumerate(KOLONNER, start=1):
         ws.column_dimensions[get_column_letter(i)].width = bredde
     for kolonne in ("F", "L"):

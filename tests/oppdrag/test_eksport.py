@@ -86,3 +86,10 @@ def test_export_is_not_limited_to_one_page_and_query_count_is_fixed(client, brev
 
 def test_export_requires_login(client):
     assert client.get(EKSPORT).status_code == 302
+
+
+def test_text_that_looks_like_a_formula_stays_text(client, brev, virk):
+    OppdragFactory(tildelingsbrev=brev, nummer="F-1", tittel='=HYPERLINK("http://example.com","klikk")')
+    client.force_login(virk)
+    ws = arbeidsbok(client.get(EKSPORT)).active
+    assert ws["B2"].value == '=HYPERLINK("http://example.com","klikk")' and ws["B2"].data_type == "s"
