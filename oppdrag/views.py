@@ -266,7 +266,8 @@ TEKSTFELTER = ("bakgrunn", "beskrivelse", "formaal", "rapportering", "rapporteri
                "finansiering_tekst", "frist_tekst", "tilleggsinformasjon")
 
 
-def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: str = "", status: int = 200):
+def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: str = "", kvittering_sted: str = "",
+         status: int = 200):
     user = request.user
     dep_id = styrende_departement_id(oppdrag)
     folge_opp = kan_folge_opp(user, oppdrag)
@@ -292,6 +293,7 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
         "kan_folge_opp": folge_opp,
         "kan_kommentere": kommentere,
         "kvittering": kvittering,
+        "kvittering_sted": kvittering_sted,
     }
     if folge_opp:
         context["ansvarlig_form"] = skjema.get("ansvarlig") or AnsvarligForm(instance=oppdrag, prefix="ansvarlig")
@@ -307,7 +309,7 @@ def _ferdig(request, oppdrag: Oppdrag, melding: str, anker: str):
     """After a successful change: htmx gets the fresh page (it swaps the changed section), a plain
     form post is redirected (so reloading does not post again)."""
     if request.htmx:
-        return _vis(request, _hent(request, oppdrag.pk), kvittering=melding)
+        return _vis(request, _hent(request, oppdrag.pk), kvittering=melding, kvittering_sted=anker)
     messages.success(request, melding)
     return redirect(reverse("oppdrag:detalj", args=[oppdrag.pk]) + f"#{anker}")
 
