@@ -56,7 +56,7 @@ def _generate():
                 Styringsparameter.objects.create(maal=m, kode=f"SP {m.nummer}", tekst=f"Parameter for mål {m.nummer}")
             kap = Budsjettkapittel.objects.create(tildelingsbrev=brev, nummer=670 + a, betegnelse="Benchkapittel")
             for p in (1, 21, 45, 60, 70):
-                Budsjettpost.objects.create(kapittel=kap, nummer=p, betegnelse=f"Post {p}", tildelt_kr=1_000_000 * p)
+                Budsjettpost.objects.create(kapittel=kap, post=p, betegnelse=f"Post {p}", tildelt_kr=1_000_000 * p)
             oppdrag = [Oppdrag(virksomhet=org, tildelingsbrev=brev, aar=year, nummer=f"{year}-{i + 1:02d}",
                                maal=maal[i % 5], tittel=f"Benchoppdrag {i + 1} for {org.kortnavn} i {year}: "
                                "utrede, gjennomføre og rapportere", rekkefolge=i,
