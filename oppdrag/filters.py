@@ -9,6 +9,7 @@ from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from brukere.models import User
 from brukere.tilgang import er_admin
@@ -103,7 +104,7 @@ class OppdragFilter(django_filters.FilterSet):
         self.filters["aar"].extra["choices"] = [(str(a), str(a)) for a in aar]
         self.filters["aktuell"].extra["choices"] = [(str(a), str(a)) for a in aktuelle]
         self.filters["virksomhet"].queryset = Organisasjon.objects.filter(
-            pk__in=base.values("virksomhet_id")).order_by("kortnavn")
+            pk__in=base.order_by().values("virksomhet_id")).order_by("kortnavn")
         self.filters["ansvarlig"].queryset = User.objects.filter(
             pk__in=base.values("ansvarlig_id")).order_by("last_name", "first_name", "username")
         # One entry per mål number, titled as the latest letter words it.
@@ -112,6 +113,11 @@ class OppdragFilter(django_filters.FilterSet):
                                .order_by("nummer", "-tildelingsbrev__aar").values_list("nummer", "tittel")):
             maal_titler.setdefault(nummer, tittel)
         self.filters["maal"].extra["choices"] = [(str(n), f"Mål {n}: {t}"[:90]) for n, t in maal_titler.items()]
+
+    @cached_property
+    def antall_virksomheter(self) -> int:
+        """How many agencies the user's oppdrag belong to (the agency filter shows when more than one)."""
+        return self.filters["virksomhet"].queryset.count()
 
     # -- filters ---------------------------------------------------------------------------------
     def filter_q(self, qs, name, value):

@@ -111,6 +111,8 @@ class Oppdrag(models.Model):
 
     def clean(self) -> None:
         errors = {}
+        if self.tillegg_id and not self.tildelingsbrev_id:
+            errors["tildelingsbrev"] = "Et oppdrag gitt i et tillegg hører til tilleggets tildelingsbrev."
         if self.tildelingsbrev_id and self.tillegg_id and self.tillegg.tildelingsbrev_id != self.tildelingsbrev_id:
             errors["tillegg"] = "Tillegget hører til et annet tildelingsbrev."
         if self.tildelingsbrev_id and self.tildelingsbrev.aar != self.aar:

@@ -43,16 +43,15 @@ class OppdragQuerySet(models.QuerySet):
             tildelingsbrev__isnull=True, tillegg__isnull=True
         )
         if user.er_departement:
-            # Oppdrag the ministry gave (in its own letters or their tillegg, drafts included), and
-            # letter-less oppdrag of agencies it steers. Another ministry's drafts stay hidden.
+            # Oppdrag the ministry gave (in its own letters or their tillegg, drafts included: an
+            # oppdrag given in a tillegg always carries the tillegg's letter, see Oppdrag.clean),
+            # and letter-less oppdrag of agencies it steers. Another ministry's drafts stay hidden.
             from styring.models import Tildelingsbrev
 
             dep = user.organisasjon_id
             styrte = Tildelingsbrev.objects.filter(departement_id=dep).values("virksomhet_id")
             return self.filter(
-                Q(tildelingsbrev__departement_id=dep)
-                | Q(tildelingsbrev__isnull=True, tillegg__tildelingsbrev__departement_id=dep)
-                | Q(tildelingsbrev__isnull=True, tillegg__isnull=True, virksomhet_id__in=styrte)
+                Q(tildelingsbrev__departement_id=dep) | Q(tildelingsbrev__isnull=True, virksomhet_id__in=styrte)
             )
         if user.er_virksomhet:
             return self.filter(sendt, virksomhet_id=user.organisasjon_id)

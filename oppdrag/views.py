@@ -95,12 +95,17 @@ def _per_side(request) -> int:
 
 @login_required
 def oppdrag_liste(request):
+    from .liste import FELTER, FRISTFELTER, neste_frister, rader_html
+
     filterset = _filterset(request)
     idag = filterset.idag
-    paginator = Paginator(_med_frister(filterset.qs, filterset), _per_side(request))
+    paginator = Paginator(filterset.qs.values(*FELTER), _per_side(request))
     side = paginator.get_page(request.GET.get("side"))
-    for o in side.object_list:
-        o.neste_frist = neste_frist(o, idag)
+    rows = list(side.object_list)
+    frister = neste_frister(
+        filterset.frister.filter(oppdrag_id__in=[r["pk"] for r in rows])
+        .order_by("tildelingsbrev__aar", "rekkefolge", "id").values_list(*FRISTFELTER), idag)
+    vis_virksomhet = filterset.antall_virksomheter > 1
     sortering = filterset.sortering
     context = {
         "filter": filterset,
@@ -112,7 +117,8 @@ def oppdrag_liste(request):
         "per_side": paginator.per_page,
         "per_side_valg": PER_SIDE_VALG,
         "query": request.GET.urlencode(),
-        "vis_virksomhet": len(filterset.filters["virksomhet"].queryset) > 1,
+        "vis_virksomhet": vis_virksomhet,
+        "rader": rader_html(rows, frister, vis_virksomhet=vis_virksomhet),
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "oppdrag/_oppdrag_resultat.html", context)
