@@ -73,7 +73,13 @@ _DELOPPDRAG = re.compile(r"^\s*Deloppdrag\s+\d+\s*$", re.IGNORECASE)
 _CHANGED = re.compile(r"^\s*\(([^)]*)\)\s*(.+)$")
 _WEEK = re.compile(r"^\s*(?:i\s+)?uke\s+(\d{1,2})(?:\s*[,/]?\s*(\d{4}))?\s*$", re.IGNORECASE)
 _FIRST_HALF = re.compile(r"^\s*(første|andre|siste)\s+halv(?:del|år)\s+(?:av\s+|i\s+)?(\d{4})\s*$", re.IGNORECASE)
-_TERTIAL = re.compile(r"^\s*(\d)\.\s*tertial\s+(\d{4})\s*$", re.IGNORECASE)
+_INNEN = r"(?:innen\s+(?:utgangen\s+av\s+)?|i\s+løpet\s+av\s+|i\s+|ut\s+)?"
+_TERTIAL = re.compile(r"^\s*" + _INNEN + r"(\d)\.\s*tertial\s+(\d{4})\s*$", re.IGNORECASE)
+_KVARTAL = re.compile(r"^\s*" + _INNEN + r"(\d)\.\s*kvartal\s+(\d{4})\s*$", re.IGNORECASE)
+# A rhythm with no start date: "Hver 3. måned", "Kvartalsvis", "Månedlig (fra 2025)".
+_RYTME = re.compile(r"^\s*(?:hver\s+(\d{1,2})\.\s*måned|hver\s+måned|månedlig|kvartalsvis|hvert\s+kvartal|"
+                    r"tertialvis|hvert\s+tertial|halvårlig|hvert\s+halvår)\s*(?:\(?\s*(?:fra\s+)?(\d{4})\s*\)?)?\s*$",
+                    re.IGNORECASE)
 _UT_AAR = re.compile(r"^\s*(?:ut|innen utgangen av|i løpet av)\s+(\d{4})\s*$", re.IGNORECASE)
 _REPORT = re.compile(
     r"^\s*(?:(?:i|inngå i|rapporteres i)\s+)?(?:\w+s\s+)?(års|halvårs)rapport(?:en)?\s+(?:for\s+)?(\d{4})\s*$",
@@ -198,6 +204,24 @@ def parse_frist(tekst: str, *, aar: int, kontekst: str = "") -> ParsedFrist:
         start = date(t_year, 4 * (n - 1) + 1, 1)
         end = date(t_year, 4 * n + 1, 1) - timedelta(days=1) if n < 3 else date(t_year, 12, 31)
         return ParsedFrist(tekst=tekst, form=Form.PERIODE, fra_dato=start, dato=end, **fields)
+
+    match = _KVARTAL.match(rest)
+    if match and 1 <= int(match.group(1)) <= 4:
+        n, q_year = int(match.group(1)), int(match.group(2))
+        start = date(q_year, 3 * (n - 1) + 1, 1)
+        end = add_months(start, 3) - timedelta(days=1)
+        return ParsedFrist(tekst=tekst, form=Form.PERIODE, fra_dato=start, dato=end, **fields)
+
+    match = _RYTME.match(rest)
+    if match:
+        # No start date: the first frist is the end of the first period of the year, and the
+        # rhythm runs to the end of that year (the next letter states its own).
+        interval = int(match.group(1)) if match.group(1) else _interval_from(rest)
+        r_year = int(match.group(2)) if match.group(2) else aar
+        if interval and 1 <= interval <= 12:
+            first = add_months(date(r_year, 1, 1), interval) - timedelta(days=1)
+            return ParsedFrist(tekst=tekst, form=Form.GJENTAKENDE, dato=first, intervall_mnd=interval,
+                               gjentas_til=date(r_year, 12, 31), **fields)
 
     match = _UT_AAR.match(rest)
     if match:

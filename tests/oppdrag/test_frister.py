@@ -112,3 +112,26 @@ def test_month_arithmetic_keeps_month_ends_and_leap_days():
     assert add_months(date(2023, 1, 31), 1) == date(2023, 2, 28)
     assert add_months(date(2024, 2, 29), 12) == date(2025, 2, 28)
     assert add_months(date(2024, 11, 30), 2) == date(2025, 1, 30)
+
+
+@pytest.mark.parametrize(("tekst", "fra", "til"), [
+    ("Innen utgangen av 2. kvartal 2025", date(2025, 4, 1), date(2025, 6, 30)),
+    ("4. kvartal 2025", date(2025, 10, 1), date(2025, 12, 31)),
+    ("innen utgangen av 1. tertial 2025", date(2025, 1, 1), date(2025, 4, 30)),
+])
+def test_kvartal_og_tertial_er_perioder(tekst, fra, til):
+    f = parse_frist(tekst, aar=2025)
+    assert (f.form, f.fra_dato, f.dato) == (Form.PERIODE, fra, til)
+
+
+@pytest.mark.parametrize(("tekst", "intervall", "forste"), [
+    ("Hver 3. måned", 3, date(2025, 3, 31)),
+    ("Kvartalsvis", 3, date(2025, 3, 31)),
+    ("Tertialvis", 4, date(2025, 4, 30)),
+    ("Månedlig", 1, date(2025, 1, 31)),
+])
+def test_rytme_uten_startdato_gjentas_ut_aaret(tekst, intervall, forste):
+    f = parse_frist(tekst, aar=2025)
+    assert (f.form, f.intervall_mnd, f.dato, f.gjentas_til) == (Form.GJENTAKENDE, intervall, forste, date(2025, 12, 31))
+    datoer = occurrences(f, fra=date(2025, 1, 1), til=date(2026, 6, 30))
+    assert len(datoer) == 12 // intervall and datoer[-1] <= date(2025, 12, 31)
