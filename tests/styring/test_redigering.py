@@ -110,7 +110,9 @@ def test_fristrad_med_frist_foer_oppstart_lagrer_ingenting(klient, brev):
 @pytest.mark.parametrize("tekst, forventet", [
     ("Løpende", "løpende (ingen bestemt dato)"),
     ("Årsrapport 2025", "knyttet til årsrapport 2025, dato 15.03.2026"),
-    ("hver 3. måned", "bare tekst – ingen dato kunne leses ut"),
+    ("hver 3. måned", "gjentakende hver 3. måned, første gang 31.03.2025, til 31.12.2025"),
+    ("Innen utgangen av 2. kvartal 2025", "periode 01.04.2025–30.06.2025"),
+    ("Når departementet ber om det", "bare tekst – ingen dato kunne leses ut"),
 ])
 def test_fristformer_tolkes_og_vises(klient, brev, tekst, forventet):
     data = oppdrag_data()
@@ -123,11 +125,11 @@ def test_fristformer_tolkes_og_vises(klient, brev, tekst, forventet):
 
 def test_eksplisitt_dato_vinner_over_teksten(klient, brev):
     data = oppdrag_data()
-    data.update(formsett("frister", [{"tekst": "Innen utgangen av 2. kvartal 2025", "eksplisitt_dato": "30.06.2025"}]))
+    data.update(formsett("frister", [{"tekst": "Etter nærmere avtale, senest før sommeren", "eksplisitt_dato": "30.06.2025"}]))
     r = klient.post(reverse("styring:rediger-oppdrag-ny", args=[brev.pk]), data)
     assert r.status_code == 302
     f = Frist.objects.get()
-    assert (f.form, f.dato, f.tekst) == ("dato", date(2025, 6, 30), "Innen utgangen av 2. kvartal 2025")
+    assert (f.form, f.dato, f.tekst) == ("dato", date(2025, 6, 30), "Etter nærmere avtale, senest før sommeren")
 
 
 def test_oppdragsnummer_maa_vaere_unikt_for_virksomheten(klient, brev):
