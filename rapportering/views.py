@@ -5,9 +5,10 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from .dashboard import DAGER_FREM, oversikt
 from .forms import VarselinnstillingForm
 from .models import Varselinnstilling
-from .dashboard import DAGER_FREM, oversikt
+
 
 @login_required
 def min_side(request):
