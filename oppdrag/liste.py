@@ -12,9 +12,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
 from django.urls import reverse
-from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from styring.templatetags.portal import risiko as risiko_html

@@ -200,3 +200,12 @@ def test_list_query_count_does_not_grow(client, django_assert_num_queries):
 def test_list_for_anonymous_redirects_to_login(client):
     assert client.get(LISTE).status_code == 302
     assert Oppdrag.objects.count() == 0
+
+
+def test_html_in_a_title_is_shown_as_text(virk_client, data):
+    o = Oppdrag.objects.get(nummer="2024-01")
+    o.tittel = '<script>alert("x")</script> & <b>fet</b>'
+    o.save()
+    html = virk_client.get(reverse("oppdrag:liste")).content.decode()
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;fet&lt;/b&gt;" in html
+    assert "<script>alert" not in html
