@@ -184,3 +184,20 @@ def pdf_render(*, pdf_id: int) -> str:
         return PdfDokument.objects.filter(pk=pdf_id).values_list("status", flat=True).first() or ""
     _historikk(PdfDokument.objects.get(pk=pdf_id))
     return Status.KLAR
+
+
+def pdf_historikk(*, kind: str, object_id: int) -> list:
+    """Every finished render of an object's PDFs, newest first (from the PdfDokument history), for
+    the object's history page; the newest of each variant is marked ``gjeldende`` (the file a
+    download gives). One query."""
+    rader = list(PdfDokument.history.filter(kind=kind, object_id=object_id, status=PdfDokument.Status.KLAR)
+                 .exclude(ferdig__isnull=True).select_related("bestilt_av").order_by("-ferdig", "-history_id"))
+    varianter, sett, unike = set(), set(), []
+    for r in rader:
+        if (r.variant, r.ferdig) in sett:
+            continue  # the same render recorded twice (e.g. a field updated after it finished)
+        sett.add((r.variant, r.ferdig))
+        r.gjeldende = r.variant not in varianter
+        varianter.add(r.variant)
+        unike.append(r)
+    return unike

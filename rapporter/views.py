@@ -77,6 +77,25 @@ def rapport_detalj(request, pk: int):
     })
 
 
+@login_required
+def rapport_historikk(request, pk: int):
+    """Who changed what in the report and when (every part, result, line and comment), and the
+    PDFs made of it."""
+    from dokumenter.services import pdf_historikk
+    from styring.endringslogg import endringer
+
+    from .models import Kommentar, Oppdragsstatus, Parameterresultat, Postrapport, Rapportdel
+
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
+    poster = endringer(Rapport.history.filter(id=rapport.pk), fast_antall_sporringer=True)
+    for model in (Rapportdel, Parameterresultat, Oppdragsstatus, Postrapport, Kommentar):
+        poster += endringer(model.history.filter(rapport_id=rapport.pk), fast_antall_sporringer=True)
+    poster.sort(key=lambda e: e.tid, reverse=True)
+    return render(request, "rapporter/rapport_historikk.html", {
+        "rapport": rapport, "endringer": poster[:200],
+        "pdf_historikk": pdf_historikk(kind="rapport", object_id=rapport.pk)})
+
+
 def _skjema(seksjon: str, rapport: Rapport, data=None) -> list:
     if seksjon == "deler":
         return [DelerForm(data, deler=list(rapport.deler.all()))]

@@ -229,10 +229,14 @@ def sammenlign(request, pk: int):
 
 @login_required
 def brev_historikk(request, pk: int):
+    from dokumenter.services import pdf_historikk
+
     from .sammenligning import brev_endringer
 
     brev = _brev(request, pk)
-    return render(request, "styring/brev_historikk.html", {"brev": brev, "endringer": brev_endringer(brev)})
+    return render(request, "styring/brev_historikk.html", {
+        "brev": brev, "endringer": brev_endringer(brev),
+        "pdf_historikk": pdf_historikk(kind="tildelingsbrev", object_id=brev.pk)})
 
 
 @login_required

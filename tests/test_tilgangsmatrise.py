@@ -161,6 +161,10 @@ SPEK: dict[str, Spek] = {
         _t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, VIRK | {"admin"}),
         _t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, VIRK | DEP | {"admin"}),
     ]),
+    "rapporter:historikk": Spek([
+        _t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, VIRK | {"admin"}),
+        _t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, VIRK | DEP | {"admin"}),
+    ]),
     "rapporter:rediger": Spek([
         _t("utkast", lambda w: {"pk": w.rapport_utkast.pk, "seksjon": "deler"}, VIRK),
         _t("sendt", lambda w: {"pk": w.rapport_sendt.pk, "seksjon": "deler"}, set()),
