@@ -128,6 +128,7 @@ def test_sidene_for_virksomheten(demo_live, innlogget):
     sjekk(f"/rapporter/{rapport.pk}/", tekst="Leders beretning")
     for seksjon in ("deler", "parametere", "oppdrag", "poster"):
         sjekk(f"/rapporter/{rapport.pk}/rediger/{seksjon}/")
+    sjekk(f"/rapporter/{rapport.pk}/historikk/", tekst="PDF-er som er laget")
     sjekk.ferdig()
 
 
