@@ -16,7 +16,7 @@ import time
 import tracemalloc
 from io import StringIO
 
-REPEAT = 2
+REPEAT = 4
 
 
 def _best(fn, n: int = REPEAT) -> float:

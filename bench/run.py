@@ -31,9 +31,10 @@ def main() -> int:
         Path(db.removeprefix("sqlite:///")).unlink(missing_ok=True)
     call_command("migrate", verbosity=0)
     t0 = time.perf_counter()
-    ui.run()
-    paaminnelser.run()
-    pdf.run()
+    valgt = set(sys.argv[1:]) or {"ui", "paaminnelser", "pdf"}  # e.g. `bench/run.py ui`
+    for navn, modul in (("ui", ui), ("paaminnelser", paaminnelser), ("pdf", pdf)):
+        if navn in valgt:
+            modul.run()
     print(f"\nTotal benchmark time: {time.perf_counter() - t0:.1f} s")
     return 0
 
