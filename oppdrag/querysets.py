@@ -8,6 +8,8 @@ from datetime import date
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
 
+from brukere.querysets import TilgangQuerySet
+
 
 def _open_frist_q(aar: int) -> Q:
     """A frist keeps its oppdrag open in year ``aar`` when it falls in that year or later, recurs
@@ -26,38 +28,31 @@ class FristQuerySet(models.QuerySet):
         return self.filter(dato__gte=fra, dato__lte=til)
 
 
-class OppdragQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Ministry staff: oppdrag of the agencies their ministry steers. Agency staff: their own
-        agency's oppdrag once the letter (or tillegg) that gave them is sent. Observers: oppdrag of
-        sent letters."""
-        from brukere.models import Rolle
+class OppdragQuerySet(TilgangQuerySet):
+    """The one gate for oppdrag (``for_user``). Ministry staff: oppdrag their ministry gave.
+    Agency staff: their own agency's oppdrag once the letter and, for an oppdrag given in a
+    tillegg, the tillegg are sent. Observers: oppdrag of sent letters and tillegg."""
 
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.rolle == Rolle.ADMINISTRATOR:
-            return self
-        if user.organisasjon_id is None:
-            return self.none()
-        sendt = Q(tildelingsbrev__status="sendt") | Q(tildelingsbrev__isnull=True, tillegg__status="sendt") | Q(
-            tildelingsbrev__isnull=True, tillegg__isnull=True
-        )
-        if user.er_departement:
-            # Oppdrag the ministry gave (in its own letters or their tillegg, drafts included: an
-            # oppdrag given in a tillegg always carries the tillegg's letter, see Oppdrag.clean),
-            # and letter-less oppdrag of agencies it steers. Another ministry's drafts stay hidden.
-            from styring.models import Tildelingsbrev
+    @staticmethod
+    def _sendt() -> Q:
+        # An oppdrag given in a tillegg always carries the tillegg's letter (Oppdrag.clean).
+        return (Q(tildelingsbrev__status="sendt") & (Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))) | Q(
+            tildelingsbrev__isnull=True, tillegg__isnull=True)
 
-            dep = user.organisasjon_id
-            styrte = Tildelingsbrev.objects.filter(departement_id=dep).values("virksomhet_id")
-            return self.filter(
-                Q(tildelingsbrev__departement_id=dep) | Q(tildelingsbrev__isnull=True, virksomhet_id__in=styrte)
-            )
-        if user.er_virksomhet:
-            return self.filter(sendt, virksomhet_id=user.organisasjon_id)
-        if user.rolle == Rolle.OBSERVATOR:
-            return self.filter(sendt)
-        return self.none()
+    def for_departement(self, departement_id: int):
+        # Oppdrag the ministry gave (in its own letters or their tillegg, drafts included), and
+        # letter-less oppdrag of agencies it steers. Another ministry's drafts stay hidden.
+        from styring.models import Tildelingsbrev
+
+        styrte = Tildelingsbrev.objects.filter(departement_id=departement_id).values("virksomhet_id")
+        return self.filter(Q(tildelingsbrev__departement_id=departement_id)
+                           | Q(tildelingsbrev__isnull=True, virksomhet_id__in=styrte))
+
+    def for_virksomhet(self, virksomhet_id: int):
+        return self.filter(self._sendt(), virksomhet_id=virksomhet_id)
+
+    def for_observator(self):
+        return self.filter(self._sendt())
 
     def with_list_data(self):
         return self.select_related("virksomhet", "maal", "tildelingsbrev", "ansvarlig").prefetch_related(

@@ -2,33 +2,25 @@
 
 from __future__ import annotations
 
-from django.db import models
 from django.db.models import Prefetch
 
+from brukere.querysets import TilgangQuerySet
 
-class RapportQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """Which reports a user may see.
 
-        Agency staff: every report of their own agency, drafts included. Ministry staff: reports
-        sent to their ministry (the one whose letter asked for the report), never drafts.
-        Observers: reports the ministry has received. Administrators: everything.
-        """
-        from brukere.models import Rolle
+class RapportQuerySet(TilgangQuerySet):
+    """Which reports a user may see (``for_user``). Agency staff: every report of their own agency,
+    drafts included. Ministry staff: reports sent to their ministry (the one whose letter asked
+    for the report), never drafts. Observers: reports the ministry has received. Administrators:
+    everything."""
 
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.rolle == Rolle.ADMINISTRATOR:
-            return self
-        if user.organisasjon_id is None:
-            return self.none()
-        if user.er_virksomhet:
-            return self.filter(virksomhet_id=user.organisasjon_id)
-        if user.er_departement:
-            return self.filter(departement_id=user.organisasjon_id, status__in=["sendt", "mottatt"])
-        if user.rolle == Rolle.OBSERVATOR:
-            return self.filter(status="mottatt")
-        return self.none()
+    def for_departement(self, departement_id: int):
+        return self.filter(departement_id=departement_id, status__in=["sendt", "mottatt"])
+
+    def for_virksomhet(self, virksomhet_id: int):
+        return self.filter(virksomhet_id=virksomhet_id)
+
+    def for_observator(self):
+        return self.filter(status="mottatt")
 
     def with_report_data(self):
         """Everything the report page and the PDF show, in a fixed number of queries."""

@@ -111,11 +111,15 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
 
     frister = (_window(_gjeldende_frister(), fra, til)
                .filter(tildelingsbrev__status="sendt")
+               # Nothing from a tillegg that is still a draft: neither its new frister nor its oppdrag.
+               .filter(Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))
+               .filter(Q(oppdrag__tillegg__isnull=True) | Q(oppdrag__tillegg__status="sendt"))
                .exclude(oppdrag__status__in=FERDIGE_STATUSER)
                .select_related("oppdrag__virksomhet__kontaktperson", "oppdrag__ansvarlig",
                                "tildelingsbrev__kontaktperson"))
     milepaeler = (_window(Milepael.objects.all(), fra, til)
                   .filter(Q(oppdrag__tildelingsbrev__isnull=True) | Q(oppdrag__tildelingsbrev__status="sendt"))
+                  .filter(Q(oppdrag__tillegg__isnull=True) | Q(oppdrag__tillegg__status="sendt"))
                   .exclude(oppdrag__status__in=FERDIGE_STATUSER)
                   .select_related("oppdrag__virksomhet__kontaktperson", "oppdrag__ansvarlig",
                                   "oppdrag__tildelingsbrev__kontaktperson"))

@@ -1,30 +1,21 @@
 from __future__ import annotations
 
-from django.db import models
+from brukere.querysets import TilgangQuerySet
 
 
-class TildelingsbrevQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The one gate: which letters a user may see.
+class TildelingsbrevQuerySet(TilgangQuerySet):
+    """The one gate for letters (``for_user``): ministry staff see their own ministry's letters;
+    agency staff see their own agency's sent letters; observers see sent letters; administrators
+    see everything."""
 
-        Ministry staff see their own ministry's letters; agency staff see their own agency's sent
-        letters; observers see sent letters; administrators (superusers) see everything.
-        """
-        from brukere.models import Rolle
+    def for_departement(self, departement_id: int):
+        return self.filter(departement_id=departement_id)
 
-        if not user.is_authenticated:
-            return self.none()
-        if user.is_superuser or user.rolle == Rolle.ADMINISTRATOR:
-            return self
-        if user.organisasjon_id is None:
-            return self.none()
-        if user.er_departement:
-            return self.filter(departement_id=user.organisasjon_id)
-        if user.er_virksomhet:
-            return self.filter(virksomhet_id=user.organisasjon_id, status="sendt")
-        if user.rolle == Rolle.OBSERVATOR:
-            return self.filter(status="sendt")
-        return self.none()
+    def for_virksomhet(self, virksomhet_id: int):
+        return self.filter(virksomhet_id=virksomhet_id, status="sendt")
+
+    def for_observator(self):
+        return self.filter(status="sendt")
 
     def with_structure(self):
         return self.select_related("virksomhet", "departement", "instruks").prefetch_related(

@@ -93,6 +93,7 @@ SPEK: dict[str, Spek] = {
         _t("sendt", lambda w: {"pk": w.o_sendt.pk}, LES_SENDT_BREV),
         _t("utkast", lambda w: {"pk": w.o_utkast.pk}, LES_UTKAST),
         _t("annen virksomhet", lambda w: {"pk": w.o_annen.pk}, ANNEN),
+        _t("gitt i et tillegg som ikke er sendt", lambda w: {"pk": w.o_tillegg.pk}, LES_UTKAST),
     ]),
     "oppdrag:eksport": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     "oppdrag:ansvarlig": Spek([_t("sendt", lambda w: {"pk": w.o_sendt.pk}, VIRK, metode="post",

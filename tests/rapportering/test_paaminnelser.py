@@ -10,11 +10,12 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from oppdrag.frister import parse_frist
 from oppdrag.services import apply_frist_text, oppdrag_set_status
 from rapportering.models import Paaminnelse, Ukesoppsummering, Varselinnstilling
-from rapportering.paaminnelser import horisont, mest_relevante, planlegg
+from rapportering.paaminnelser import forekomster, horisont, mest_relevante, planlegg
 from rapportering.services import oppsummering_send, paaminnelser_kjor, paaminnelser_rydd
 from tests.factories import (
     FristFactory,
@@ -303,3 +304,17 @@ def test_parse_and_plan_agree_on_recurring_tertial(brev):
     datoer = {p.forekomst.dato for d in (date(2024, 3, 19), date(2024, 7, 19), date(2024, 11, 19))
               for p in planlegg(d)}
     assert datoer == {date(2024, 3, 20), date(2024, 7, 20), date(2024, 11, 20)}
+
+
+def test_utkast_til_tillegg_gir_ingen_paaminnelser():
+    """An oppdrag or a new frist in a tillegg that is not sent yet is not the agency's business."""
+    from styring.models import Tillegg
+
+    brev = TildelingsbrevFactory(sendt_brev=True, aar=2024)
+    tillegg = Tillegg.objects.create(tildelingsbrev=brev, nummer=1, tittel="Tillegg 1")
+    o = OppdragFactory(tildelingsbrev=brev, tillegg=tillegg)
+    FristFactory(oppdrag=o, tildelingsbrev=brev, tillegg=tillegg, dato=date(2024, 6, 20), tekst="20.06.2024")
+    assert forekomster(date(2024, 6, 1), date(2024, 6, 30)) == []
+    tillegg.status, tillegg.sendt = "sendt", timezone.now()
+    tillegg.save()
+    assert [f.dato for f in forekomster(date(2024, 6, 1), date(2024, 6, 30))] == [date(2024, 6, 20)]
