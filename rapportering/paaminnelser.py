@@ -157,7 +157,7 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
     for r in rapporter:
         brev = r.tildelingsbrev
         found.append(Forekomst(Kilde.RAPPORT, r.pk, r.frist, f"{r.frist:%d.%m.%Y}",
-                               f"{r.betegnelse} fra {brev.virksomhet.kortnavn}", "/", brev.virksomhet_id,
+                               f"{r.betegnelse} fra {brev.virksomhet.kortnavn}", "/rapporter/", brev.virksomhet_id,
                                _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])))
     for p in plikter:
         brev = p.tildelingsbrev
