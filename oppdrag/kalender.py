@@ -38,7 +38,7 @@ def kalender_ics(bruker, *, fra: date, til: date) -> bytes:
     cal.add("x-wr-calname", "Frister i Styringsportalen")
     cal.add("x-wr-timezone", settings.TIME_ZONE)
     naa = timezone.now()
-    for f in forekomster(fra, til, virksomhet_ids=virksomhet_ids):
+    for f in forekomster(fra, til, virksomhet_ids=virksomhet_ids, bruker=bruker):
         if f.oppdrag is not None and f.oppdrag.pk not in oppdrag_ids:
             continue  # e.g. an oppdrag of a letter the user's ministry did not send
         if f.oppdrag is not None and f.kilde == Paaminnelse.Kilde.OPPDRAGSFRIST:

@@ -52,9 +52,9 @@ class Oversikt:
 def oversikt(user, idag: date) -> Oversikt:
     synlige = Oppdrag.objects.for_user(user)
     virksomhet_ids = sorted(set(synlige.values_list("virksomhet_id", flat=True)))
-    kommende = forekomster(idag, idag + timedelta(days=DAGER_FREM), virksomhet_ids=virksomhet_ids)
+    kommende = forekomster(idag, idag + timedelta(days=DAGER_FREM), bruker=user)
     forfalte = [f for f in forekomster(idag - timedelta(days=DAGER_FORFALT), idag - timedelta(days=1),
-                                       virksomhet_ids=virksomhet_ids)
+                                       bruker=user)
                 if f.oppdrag is not None]
     forfalte.reverse()  # most recent first
     aapne = synlige.exclude(status__in=FERDIGE_STATUSER)

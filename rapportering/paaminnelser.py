@@ -104,9 +104,11 @@ def _gjeldende_frister():
     return Frist.objects.annotate(_siste_aar=Subquery(siste)).filter(tildelingsbrev__aar=F("_siste_aar"))
 
 
-def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None = None) -> list[Forekomst]:
+def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None = None,
+                bruker=None) -> list[Forekomst]:
     """Every occurrence of a dated frist between ``fra`` and ``til`` (inclusive); ``kun`` =
-    (kilde, id) limits it to one frist."""
+    (kilde, id) limits it to one frist; ``bruker`` to what that person may see (the letters and
+    oppdrag of their ``for_user`` querysets — pages and feeds always pass it)."""
     found: list[Forekomst] = []
 
     frister = (_window(_gjeldende_frister(), fra, til)
@@ -134,6 +136,16 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
         for kind, name in kinds.items():
             qs[name] = qs[name].filter(pk=kun[1]) if kind == kun[0] else qs[name].none()
         frister, milepaeler, rapporter, plikter = qs["frister"], qs["milepaeler"], qs["rapporter"], qs["plikter"]
+    if bruker is not None:
+        from oppdrag.models import Oppdrag
+        from styring.models import Tildelingsbrev
+
+        brev = Tildelingsbrev.objects.for_user(bruker).values("pk")
+        oppdrag = Oppdrag.objects.for_user(bruker).values("pk")
+        frister = frister.filter(tildelingsbrev__in=brev, oppdrag__in=oppdrag)
+        milepaeler = milepaeler.filter(oppdrag__in=oppdrag)
+        rapporter = rapporter.filter(tildelingsbrev__in=brev)
+        plikter = plikter.filter(tildelingsbrev__in=brev)
     if virksomhet_ids is not None:
         frister = frister.filter(oppdrag__virksomhet_id__in=virksomhet_ids)
         milepaeler = milepaeler.filter(oppdrag__virksomhet_id__in=virksomhet_ids)

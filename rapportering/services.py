@@ -170,10 +170,11 @@ def oppsummering_innhold(*, bruker, dato: date) -> dict:
     virksomheter = list(Tildelingsbrev.objects.filter(departement_id=bruker.organisasjon_id)
                         .values_list("virksomhet_id", flat=True).distinct())
     uker = settings.OPPSUMMERING_UKER
-    kommende = [f for f in forekomster(dato, dato + timedelta(weeks=uker), virksomhet_ids=virksomheter)]
-    forfalt = [f for f in forekomster(dato - timedelta(days=90), dato - timedelta(days=1), virksomhet_ids=virksomheter)
+    kommende = [f for f in forekomster(dato, dato + timedelta(weeks=uker), virksomhet_ids=virksomheter, bruker=bruker)]
+    forfalt = [f for f in forekomster(dato - timedelta(days=90), dato - timedelta(days=1), virksomhet_ids=virksomheter,
+                                      bruker=bruker)
                if f.oppdrag is not None]
-    risiko = list(Oppdrag.objects.filter(virksomhet_id__in=virksomheter, risiko__in=[Risiko.ROD, Risiko.GUL])
+    risiko = list(Oppdrag.objects.for_user(bruker).filter(risiko__in=[Risiko.ROD, Risiko.GUL])
                   .exclude(status__in=FERDIGE_STATUSER).select_related("virksomhet").order_by("risiko", "nummer"))
     return {"kommende": kommende, "forfalt": forfalt, "risiko": risiko, "uker": uker}
 

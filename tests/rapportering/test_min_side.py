@@ -85,3 +85,25 @@ def test_min_side_bruker_like_mange_sporringer_uansett_antall(client, django_ass
     client.get("/")  # warm the session
     with django_assert_num_queries(18):
         assert client.get("/").status_code == 200
+
+
+def test_departementet_ser_ikke_et_annet_departements_brev_til_samme_virksomhet(client):
+    """IMDi moved from one ministry to another: the new ministry does not see the old one's letters,
+    oppdrag or report deadlines on Min side or in its calendar feed."""
+    from oppdrag.services import kalendertilgang_lag
+    from tests.factories import RapporteringspunktFactory
+
+    idag = timezone.localdate()
+    gammelt = _brev()
+    nytt = TildelingsbrevFactory(sendt_brev=True, aar=gammelt.aar + 1, virksomhet=gammelt.virksomhet)
+    _oppdrag(gammelt, 1, frist=idag + timedelta(days=5))
+    RapporteringspunktFactory(tildelingsbrev=gammelt, type="annet", rapport_aar=gammelt.aar, betegnelse="Særrapport",
+                              telletidspunkt=idag, frist=idag + timedelta(days=6))
+    eget = _oppdrag(nytt, 2, frist=idag + timedelta(days=7))
+    dep = UserFactory(organisasjon=nytt.departement, rolle=Rolle.DEPARTEMENT_REDAKTOR)
+    client.force_login(dep)
+    html = client.get("/").content.decode()
+    assert eget.tittel in html
+    assert "Oppdrag nummer 1" not in html and "Særrapport" not in html
+    ics = client.get(f"/oppdrag/kalender/{kalendertilgang_lag(bruker=dep)}.ics").content.decode()
+    assert eget.nummer in ics and "Særrapport" not in ics and f"{gammelt.aar}-001" not in ics
