@@ -6,7 +6,8 @@ the number of frister: one query per kind of frist, one for the users' choices, 
 
 Rules (see docs/paaminnelser.md):
 - Lead times (``PAAMINNELSE_DAGER``, default 14, 7, 1 days) per user's choice; a notice after a
-  frist has passed without delivery (oppdrag and milepæler), at most ``PAAMINNELSE_FORFALT_DAGER``
+  frist has passed without delivery (oppdrag, milepæler, and halvårs-/årsrapporter not yet sent),
+  at most ``PAAMINNELSE_FORFALT_DAGER``
   days late, so the first run on old data is not a burst.
 - On a run, the reminder due for an occurrence is the one with the smallest lead time already
   reached: after an outage the next run sends that one reminder, never the missed ones too.
@@ -49,6 +50,9 @@ class Forekomst:
     virksomhet_id: int
     mottakere: list = field(default_factory=list)
     oppdrag: object | None = None
+    # For a report deadline: whether the report has been sent (None: a kind of report the portal
+    # does not hold, so it cannot tell, and sends no overdue notice).
+    rapport_levert: bool | None = None
 
     @property
     def nokkel(self) -> tuple:
@@ -166,11 +170,18 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
             found.append(Forekomst(Kilde.MILEPAEL, m.pk, dag, m.tekst, f"Milepæl «{m.tittel}» i oppdrag {o.nummer}",
                                    _oppdrag_sti(o), o.virksomhet_id,
                                    _uniq([o.ansvarlig or o.virksomhet.kontaktperson, brev_kontakt]), oppdrag=o))
+    rapporter = list(rapporter)
+    levert = _sendte_rapporter(rapporter)
     for r in rapporter:
         brev = r.tildelingsbrev
+        if r.type == "annet":
+            er_levert = None
+        else:
+            er_levert = (brev.virksomhet_id, r.type, r.rapport_aar) in levert
         found.append(Forekomst(Kilde.RAPPORT, r.pk, r.frist, f"{r.frist:%d.%m.%Y}",
                                f"{r.betegnelse} fra {brev.virksomhet.kortnavn}", "/rapporter/", brev.virksomhet_id,
-                               _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])))
+                               _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson]),
+                               rapport_levert=er_levert))
     for p in plikter:
         brev = p.tildelingsbrev
         for dag in occurrences(p, fra=fra, til=til):
@@ -178,6 +189,19 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
                                    _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])))
     found.sort(key=lambda f: (f.dato, f.kilde, f.kilde_id))
     return found
+
+
+def _sendte_rapporter(punkter) -> set[tuple]:
+    """(virksomhet, type, år) of the reports among ``punkter`` that the agency has sent. One query."""
+    from django.apps import apps
+
+    if not punkter:
+        return set()
+    Rapport = apps.get_model("rapporter", "Rapport")
+    return set(Rapport.objects.filter(
+        virksomhet_id__in={p.tildelingsbrev.virksomhet_id for p in punkter},
+        rapport_aar__in={p.rapport_aar for p in punkter}, status__in=["sendt", "mottatt"],
+    ).values_list("virksomhet_id", "type", "rapport_aar"))
 
 
 def horisont(dato: date) -> date:
@@ -215,6 +239,8 @@ def planlegg(dato: date, *, forekomster_fn=forekomster) -> list[Planlagt]:
 
     planned: list[Planlagt] = []
     for f in occ:
+        if f.rapport_levert:
+            continue  # the report is in: nothing to remind of
         for u in f.mottakere:
             v = valg.get(u.pk)
             if v is not None and not v.paaminnelser:
@@ -228,7 +254,8 @@ def planlegg(dato: date, *, forekomster_fn=forekomster) -> list[Planlagt]:
                     continue
             else:
                 ferdig = f.oppdrag is not None and f.oppdrag.status in FERDIGE_STATUSER
-                if (f.kilde not in (Kilde.OPPDRAGSFRIST, Kilde.MILEPAEL) or ferdig or (v is not None and not v.forfalt)
+                kan_forfalle = f.kilde in (Kilde.OPPDRAGSFRIST, Kilde.MILEPAEL) or f.rapport_levert is False
+                if (not kan_forfalle or ferdig or (v is not None and not v.forfalt)
                         or -igjen > forfalt_vindu or key in sendt and sendt[key] == Paaminnelse.FORFALT):
                     continue
                 dager = Paaminnelse.FORFALT

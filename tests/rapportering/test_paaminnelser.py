@@ -318,3 +318,20 @@ def test_utkast_til_tillegg_gir_ingen_paaminnelser():
     tillegg.status, tillegg.sendt = "sendt", timezone.now()
     tillegg.save()
     assert [f.dato for f in forekomster(date(2024, 6, 1), date(2024, 6, 30))] == [date(2024, 6, 20)]
+
+
+def test_rapportfrist_minner_til_rapporten_er_sendt_og_varsler_naar_den_er_passert(brev):
+    """A halvårsrapport not sent by its deadline gets the overdue notice; once sent, nothing more."""
+    from rapporter.services import rapport_opprett, rapport_send
+
+    RapporteringspunktFactory(tildelingsbrev=brev, type="halvaarsrapport", rapport_aar=2024,
+                              betegnelse="Halvårsrapport 2024", telletidspunkt=date(2024, 6, 30),
+                              frist=date(2024, 8, 15))
+    planlagt = planlegg(date(2024, 8, 16))
+    assert sorted((p.mottaker.username, p.dager) for p in planlagt) == [("dep.kontakt", Paaminnelse.FORFALT),
+                                                                        ("virk.kontakt", Paaminnelse.FORFALT)]
+    assert "Frist passert 15.08.2024: Halvårsrapport 2024" in planlagt[0].emne
+    leder = UserFactory(username="virk.leder", organisasjon=brev.virksomhet, rolle="virk_leder")
+    rapport_send(rapport=rapport_opprett(punkt=brev.rapporteringspunkter.get(), user=leder), user=leder)
+    assert planlegg(date(2024, 8, 16)) == []
+    assert planlegg(date(2024, 8, 14)) == []  # nor a reminder before the deadline once it is in
