@@ -73,7 +73,7 @@ def neste_frister(frister_values, idag: date) -> dict[int, tuple[date | None, st
     return result
 
 
-def rader_html(rows: list[dict], frister: dict, *, vis_virksomhet: bool) -> SafeString:
+def rader_html(rows: list[dict], frister: dict, *, vis_virksomhet: bool, idag: date) -> SafeString:
     """The <tr> elements of the list, escaped field by field."""
     prefix = reverse("oppdrag:detalj", args=[0])[:-2]  # "/oppdrag/"
     out = []
@@ -91,7 +91,11 @@ def rader_html(rows: list[dict], frister: dict, *, vis_virksomhet: bool) -> Safe
             frist = "–"
         else:
             dato, tekst = neste
-            frist = (f"{dato:%d.%m.%Y}<br>" if dato else "") + f'<span class="dempet">{escape(_kort(tekst, 80))}</span>'
+            frist = ""
+            if dato:
+                frist = f"{dato:%d.%m.%Y}" + (" <span class=\"merke merke-endret\">passert</span>" if dato < idag else "")
+            if tekst.strip() != (f"{dato:%d.%m.%Y}" if dato else ""):  # the wording, unless it is just the date
+                frist += ("<br>" if frist else "") + f'<span class="dempet">{escape(_kort(tekst, 80))}</span>'
         navn = f'{r["ansvarlig__first_name"] or ""} {r["ansvarlig__last_name"] or ""}'.strip()
         ansvarlig = escape(navn or r["ansvarlig__username"] or "–")
         out.append(

@@ -118,7 +118,7 @@ def oppdrag_liste(request):
         "per_side_valg": PER_SIDE_VALG,
         "query": request.GET.urlencode(),
         "vis_virksomhet": vis_virksomhet,
-        "rader": rader_html(rows, frister, vis_virksomhet=vis_virksomhet),
+        "rader": rader_html(rows, frister, vis_virksomhet=vis_virksomhet, idag=idag),
     }
     if request.htmx and not request.htmx.history_restore_request:
         response = render(request, "oppdrag/_oppdrag_resultat.html", context)
