@@ -9,7 +9,6 @@ from django import forms
 from django.db.models import Case, Exists, F, IntegerField, OuterRef, Q, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.functional import cached_property
 
 from brukere.models import User
 from brukere.tilgang import er_admin
@@ -98,26 +97,25 @@ class OppdragFilter(django_filters.FilterSet):
         super().__init__(data, queryset, request=request, prefix=prefix)
         self.idag = idag or timezone.localdate()
         self.frister = synlige_frister(request.user)
-        base = self.queryset
-        aar = list(base.order_by("-aar").values_list("aar", flat=True).distinct())
+        # The choices come from one pass over the user's oppdrag: which years, agencies, people
+        # and mål occur (distinct combinations), then the names by primary key.
+        kombinasjoner = list(self.queryset.order_by().values_list("aar", "virksomhet_id", "ansvarlig_id", "maal_id")
+                             .distinct())
+        aar = sorted({k[0] for k in kombinasjoner}, reverse=True)
+        virksomheter = {k[1] for k in kombinasjoner}
+        self.antall_virksomheter = len(virksomheter)
         aktuelle = sorted(set(aar) | {self.idag.year}, reverse=True)
         self.filters["aar"].extra["choices"] = [(str(a), str(a)) for a in aar]
         self.filters["aktuell"].extra["choices"] = [(str(a), str(a)) for a in aktuelle]
-        self.filters["virksomhet"].queryset = Organisasjon.objects.filter(
-            pk__in=base.order_by().values("virksomhet_id")).order_by("kortnavn")
+        self.filters["virksomhet"].queryset = Organisasjon.objects.filter(pk__in=virksomheter).order_by("kortnavn")
         self.filters["ansvarlig"].queryset = User.objects.filter(
-            pk__in=base.values("ansvarlig_id")).order_by("last_name", "first_name", "username")
+            pk__in={k[2] for k in kombinasjoner if k[2] is not None}).order_by("last_name", "first_name", "username")
         # One entry per mål number, titled as the latest letter words it.
         maal_titler: dict[int, str] = {}
-        for nummer, tittel in (Maal.objects.filter(pk__in=base.values("maal_id"))
+        for nummer, tittel in (Maal.objects.filter(pk__in={k[3] for k in kombinasjoner if k[3] is not None})
                                .order_by("nummer", "-tildelingsbrev__aar").values_list("nummer", "tittel")):
             maal_titler.setdefault(nummer, tittel)
         self.filters["maal"].extra["choices"] = [(str(n), f"Mål {n}: {t}"[:90]) for n, t in maal_titler.items()]
-
-    @cached_property
-    def antall_virksomheter(self) -> int:
-        """How many agencies the user's oppdrag belong to (the agency filter shows when more than one)."""
-        return self.filters["virksomhet"].queryset.count()
 
     # -- filters ---------------------------------------------------------------------------------
     def filter_q(self, qs, name, value):

@@ -43,6 +43,21 @@ class _Frist:
     aar: int
 
 
+def forste_side(qs, per_side: int, side: str | None):
+    """The requested page. The first page, the one nearly everybody sees, is read with one row
+    more than fits: when that row is not there, the rows are all there is and no COUNT query is
+    needed. Other pages go through Django's paginator as usual."""
+    from django.core.paginator import Page, Paginator
+
+    paginator = Paginator(qs, per_side)
+    if side not in (None, "", "1"):
+        return paginator, paginator.get_page(side)
+    rows = list(qs[: per_side + 1])
+    if len(rows) <= per_side:
+        paginator.__dict__["count"] = len(rows)  # Paginator.count is a cached_property
+    return paginator, Page(rows[:per_side], 1, paginator)
+
+
 def _kort(tekst: str, n: int) -> str:
     return tekst if len(tekst) <= n else tekst[: n - 1].rstrip() + "…"
 

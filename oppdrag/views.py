@@ -12,7 +12,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404, HttpResponse
@@ -95,12 +94,11 @@ def _per_side(request) -> int:
 
 @login_required
 def oppdrag_liste(request):
-    from .liste import FELTER, FRISTFELTER, neste_frister, rader_html
+    from .liste import FELTER, FRISTFELTER, forste_side, neste_frister, rader_html
 
     filterset = _filterset(request)
     idag = filterset.idag
-    paginator = Paginator(filterset.qs.values(*FELTER), _per_side(request))
-    side = paginator.get_page(request.GET.get("side"))
+    paginator, side = forste_side(filterset.qs.values(*FELTER), _per_side(request), request.GET.get("side"))
     rows = list(side.object_list)
     frister = neste_frister(
         filterset.frister.filter(oppdrag_id__in=[r["pk"] for r in rows])

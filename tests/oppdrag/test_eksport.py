@@ -75,7 +75,7 @@ def test_export_is_not_limited_to_one_page_and_query_count_is_fixed(client, brev
 
     lag(3, 0)
     client.force_login(virk)
-    with django_assert_num_queries(6) as ctx:
+    with django_assert_num_queries(5) as ctx:
         client.get(EKSPORT, {"q": "E-"})
     antall = len(ctx.captured_queries)
     lag(117, 3)
