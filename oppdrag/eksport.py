@@ -22,8 +22,8 @@ def _rad(o) -> list:
     maal = f"Mål {o.maal.nummer}: {o.maal.tittel}" if o.maal_id else ""
     return [
         o.nummer, o.tittel, o.virksomhet.kortnavn, o.aar, maal,
-        frist.dato if frist and frist.dato else None,
-        frist.tekst if frist else "",
+        frist[0] if frist else None,
+        frist[1] if frist else "",
         o.get_status_display(), o.get_risiko_display(),
         str(o.ansvarlig) if o.ansvarlig_id else "",
         o.get_fou_display() if o.fou else "",

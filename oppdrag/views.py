@@ -27,7 +27,6 @@ from styring.models import Tildelingsbrev
 from . import services
 from .filters import SORTERING, OppdragFilter
 from .forms import AnsvarligForm, AvslutningForm, KommentarForm, LeveranseForm, StatusoppdateringForm
-from .frister import occurrences
 from .models import (
     RISIKO_DEFINISJON,
     Kalendertilgang,
@@ -49,39 +48,6 @@ PER_SIDE_VALG = (50, 100, 500)
 
 def _filterset(request) -> OppdragFilter:
     return OppdragFilter(request.GET, queryset=Oppdrag.objects.for_user(request.user), request=request)
-
-
-def _med_frister(qs, filterset: OppdragFilter):
-    """Rows with what the list shows, in a fixed number of queries."""
-    frister = filterset.frister.select_related("tildelingsbrev").order_by("tildelingsbrev__aar", "rekkefolge", "id")
-    return qs.select_related("virksomhet", "maal", "ansvarlig").prefetch_related(Prefetch("frister", queryset=frister))
-
-
-@dataclass
-class NesteFrist:
-    """The frist a list row shows, with the date that matters now (a recurring frist's next one)."""
-
-    dato: date | None
-    tekst: str
-
-
-def neste_frist(oppdrag: Oppdrag, idag: date) -> NesteFrist | None:
-    """The frist to show in a list: the next one from today among those last stated, else the last
-    passed one, else the first without a date (løpende, tekst)."""
-    alle = list(oppdrag.frister.all())
-    if not alle:
-        return None
-    gjeldende = frister_per_brev(alle, max(f.tildelingsbrev.aar for f in alle))
-    kommende = []
-    for f in gjeldende:
-        neste = occurrences(f, fra=idag, til=idag + timedelta(days=3 * 366))[:1] if f.dato else []
-        if neste:
-            kommende.append(NesteFrist(neste[0], f.tekst))
-    if kommende:
-        return min(kommende, key=lambda n: n.dato)
-    passert = sorted((f for f in gjeldende if f.dato), key=lambda f: f.dato)
-    f = passert[-1] if passert else gjeldende[0]
-    return NesteFrist(f.dato, f.tekst)
 
 
 def _per_side(request) -> int:
@@ -129,13 +95,19 @@ def oppdrag_liste(request):
 @login_required
 def oppdrag_eksport(request):
     from .eksport import oppdrag_xlsx
+    from .liste import FRISTFELTER, neste_frister
 
     filterset = _filterset(request)
     sist = (Statusoppdatering.objects.filter(oppdrag=OuterRef("pk")).order_by("-opprettet")
             .values("opprettet")[:1])
-    rader = list(_med_frister(filterset.qs, filterset).annotate(sist_oppdatert=Subquery(sist)))
+    rader = list(filterset.qs.select_related("virksomhet", "maal", "ansvarlig")
+                 .annotate(sist_oppdatert=Subquery(sist)))
+    # The same next frist as the list shows, for every exported row in one query.
+    frister = neste_frister(
+        filterset.frister.filter(oppdrag_id__in=filterset.qs.values("pk"))
+        .order_by("tildelingsbrev__aar", "rekkefolge", "id").values_list(*FRISTFELTER), filterset.idag)
     for o in rader:
-        o.neste_frist = neste_frist(o, filterset.idag)
+        o.neste_frist = frister.get(o.pk)  # (dato, tekst) or None
     innhold = oppdrag_xlsx(rader)
     response = HttpResponse(innhold,
                             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
