@@ -9,6 +9,7 @@ from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = BASE_DIR / "var"
@@ -20,6 +21,16 @@ DEBUG = env.bool("DJANGO_DEBUG", default=True)
 SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key-styringsportalen" if DEBUG else environ.Env.NOTSET)
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+
+# Reverse proxies in front of gunicorn that we trust (docs/operations.md): 0 means gunicorn faces
+# the clients, and a client-sent X-Forwarded-For / X-Forwarded-Proto is ignored. With n > 0 the
+# client address is the rightmost X-Forwarded-For entry not added by one of the n proxies
+# (brukere/klientadresse.py), used by django-axes and the logs, and X-Forwarded-Proto is believed.
+TRUSTED_PROXIES = env.int("TRUSTED_PROXIES", default=0)
+if TRUSTED_PROXIES < 0:
+    raise ImproperlyConfigured("TRUSTED_PROXIES må være 0 eller mer")
+if TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -44,6 +55,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that everything logged during a request carries the client address.
+    "brukere.klientadresse.KlientadresseMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -92,7 +105,8 @@ LOGIN_REDIRECT_URL = "min-side"
 LOGOUT_REDIRECT_URL = "logg-inn"
 
 # Local login is protected by django-axes: after AXES_FAILURE_LIMIT failed attempts for one
-# username from one address the login is refused for AXES_COOLOFF_TIME hours.
+# username from one address the login is refused for AXES_COOLOFF_TIME hours. The address is the
+# real client's (TRUSTED_PROXIES above), so a stranger elsewhere cannot lock the owner out.
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -100,6 +114,7 @@ AUTHENTICATION_BACKENDS = [
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_TIME", default=1.0)  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "brukere.klientadresse.klientadresse"
 AXES_LOCKOUT_TEMPLATE = "registration/sperret.html"
 AXES_RESET_ON_SUCCESS = True
 
@@ -233,7 +248,6 @@ PDF_LAGER_FORELDET_SEKUNDER = env.int("PDF_LAGER_FORELDET_SEKUNDER", default=900
 
 # Production hardening; `manage.py check --deploy` passes with DJANGO_DEBUG=0.
 if not DEBUG:
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -253,7 +267,11 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"klientadresse": {"()": "brukere.klientadresse.KlientadresseFilter"}},
+    "formatters": {"standard": {"format": "%(levelname)s %(name)s [%(klientadresse)s] %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["klientadresse"], "formatter": "standard"}
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint logs every rendering step at INFO; only its warnings matter in operation.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools", "axes")},
