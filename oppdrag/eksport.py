@@ -9,6 +9,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from styring.regneark import legg_til_rad
+
 KOLONNER = [
     ("Nummer", 12), ("Tittel", 60), ("Virksomhet", 14), ("Gitt år", 9), ("Mål", 40), ("Neste frist", 13),
     ("Frist (tekst)", 30), ("Status", 14), ("Risiko", 13), ("Ansvarlig", 24), ("FoU", 11), ("Sist oppdatert", 15),
@@ -36,16 +38,12 @@ def oppdrag_xlsx(rader) -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.title = "Oppdrag"
-    ws.append([navn for navn, _ in KOLONNER])
-    for celle in ws[1]:
+    for celle in legg_til_rad(ws, [navn for navn, _ in KOLONNER]):
         celle.font = Font(bold=True)
         celle.alignment = Alignment(vertical="top")
     for o in rader:
-        ws.append(_rad(o))
-        for celle in ws[ws.max_row]:
-            # Text typed by people is text: "=HYPERLINK(…)" in a title must not become a formula.
-            if celle.data_type == "f":
-                celle.data_type = "s"
+        # Text typed by people is text: "=HYPERLINK(…)" in a title must not become a formula.
+        legg_til_rad(ws, _rad(o))
     for i, (_, bredde) in enumerate(KOLONNER, start=1):
         ws.column_dimensions[get_column_letter(i)].width = bredde
     for kolonne in ("F", "L"):

@@ -11,6 +11,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from .brevvisning import Brevvisning
+from .regneark import formel, legg_til_rad
 
 #: Excel stores number formats in the invariant (en-US) syntax; "#,##0" is shown with the reader's
 #: thousands separator, i.e. "37 510 000" in Norwegian Excel and LibreOffice.
@@ -26,39 +27,40 @@ def budsjett_arbeidsbok(v: Brevvisning) -> bytes:
     bold = Font(bold=True)
     if not v.budsjett:
         ws = wb.create_sheet("Budsjett")
-        ws.append([f"Tildelingsbrevet for {brev.aar} har ingen budsjettabeller."])
+        legg_til_rad(ws, [f"Tildelingsbrevet for {brev.aar} har ingen budsjettabeller."])
     for k in v.budsjett:
         kap = k.kapittel
         ws = wb.create_sheet(f"Kap. {kap.nummer}"[:31])
-        ws.append([f"Kap. {kap.nummer} {kap.betegnelse}".strip()])
+        # Every cell goes through styring.regneark: a post named "=…" is text, not a formula.
+        legg_til_rad(ws, [f"Kap. {kap.nummer} {kap.betegnelse}".strip()])
         ws["A1"].font = Font(bold=True, size=13)
-        ws.append([f"Tildelingsbrev {brev.aar} – {brev.virksomhet.navn}"
-                   + (" (slik det opprinnelig ble sendt)" if v.opprinnelig else "")])
-        ws.append([])
-        ws.append(list(KOLONNER))
-        header_row = ws.max_row
-        for cell in ws[header_row]:
+        legg_til_rad(ws, [f"Tildelingsbrev {brev.aar} – {brev.virksomhet.navn}"
+                          + (" (slik det opprinnelig ble sendt)" if v.opprinnelig else "")])
+        legg_til_rad(ws)
+        for cell in legg_til_rad(ws, KOLONNER):
             cell.font = bold
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+        header_row = ws.max_row
         first = header_row + 1
         for p in k.poster:
-            ws.append([f"{p.post.post:02d}", p.post.betegnelse, p.tildelt_kr, p.endring_kr, None,
-                       ", ".join(f"nr. {t.nummer}" for t in p.tillegg)])
+            legg_til_rad(ws, [f"{p.post.post:02d}", p.post.betegnelse, p.tildelt_kr, p.endring_kr, None,
+                              ", ".join(f"nr. {t.nummer}" for t in p.tillegg)])
             r = ws.max_row
-            ws.cell(r, 5, f"=C{r}+D{r}")
+            formel(ws, r, 5, f"=C{r}+D{r}")
         last = ws.max_row
-        ws.append(["", f"Sum kap. {kap.nummer}"]
-                  + ([f"=SUM({c}{first}:{c}{last})" for c in "CDE"] if k.poster else [0, 0, 0]))
-        sum_row = ws.max_row
-        for cell in ws[sum_row]:
+        for cell in legg_til_rad(ws, ["", f"Sum kap. {kap.nummer}"] + ([None] * 3 if k.poster else [0, 0, 0])):
             cell.font = bold
+        sum_row = ws.max_row
+        if k.poster:
+            for col, c in enumerate("CDE", start=3):
+                formel(ws, sum_row, col, f"=SUM({c}{first}:{c}{last})").font = bold
         for row in ws.iter_rows(min_row=first, max_row=sum_row, min_col=3, max_col=5):
             for cell in row:
                 cell.number_format = TALLFORMAT
         if k.typed_sum_avvik:
-            ws.append([])
-            ws.append(["Merk:", f"Summen i brevet er {kap.typed_sum_kr:,} kr, men postene summerer seg til "
-                       f"{k.sum_tildelt_kr:,} kr.".replace(",", " ")])
+            legg_til_rad(ws)
+            legg_til_rad(ws, ["Merk:", f"Summen i brevet er {kap.typed_sum_kr:,} kr, men postene summerer seg til "
+                                       f"{k.sum_tildelt_kr:,} kr.".replace(",", " ")])
         for i, width in enumerate((8, 60, 20, 20, 20, 18), start=1):
             ws.column_dimensions[get_column_letter(i)].width = width
         ws.freeze_panes = ws.cell(first, 1)
