@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
 
 from budsjett.belop import BelopError, format_tall, parse_kroner
+from styring import konflikt
 
 from .format import format_desimal, krav_tekst
 from .models import Parameterresultat, Postrapport, Risiko
-from .services import Postverdier, Resultat
+from .services import DEL_FELTER, OPPDRAG_FELTER, POST_FELTER, RESULTAT_FELTER, Postverdier, Resultat
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _TUSENPUNKT = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
@@ -43,25 +45,105 @@ def parse_tall(tekst: str) -> Decimal:
     return value
 
 
+class Versjonsfelt(forms.CharField):
+    """The version of a row as the page was opened (styring.konflikt), carried in a hidden field."""
+
+    def __init__(self, **kwargs):
+        super().__init__(widget=forms.HiddenInput, required=False, strip=False, **kwargs)
+
+
+@dataclass
+class Delrad:
+    felt: forms.BoundField
+    versjon: forms.BoundField
+    konflikt: konflikt.Konflikt | None
+
+
 class DelerForm(forms.Form):
-    """One textarea per text part of the report."""
+    """One textarea per text part of the report, each with the version of its part."""
 
     def __init__(self, *args, deler, **kwargs):
         super().__init__(*args, **kwargs)
+        self.koder = [d.kode for d in deler]
+        self.konflikter: dict[str, konflikt.Konflikt] = {}
         for d in deler:
             self.fields[d.kode] = forms.CharField(label=d.tittel, required=False, initial=d.tekst,
                                                   widget=forms.Textarea(attrs={"rows": 8}))
+            self.fields[self._versjonsnavn(d.kode)] = Versjonsfelt(initial=konflikt.signer(d, DEL_FELTER))
+
+    @staticmethod
+    def _versjonsnavn(kode: str) -> str:
+        return f"versjon_{kode}"
+
+    def clean(self):
+        data = super().clean()
+        for kode in self.koder:
+            if konflikt.les_versjon(self.data.get(self.add_prefix(self._versjonsnavn(kode)))) is None:
+                self.add_error(kode, konflikt.MANGLER_VERSJON)
+        return data
+
+    @property
+    def rader(self) -> list[Delrad]:
+        return [Delrad(self[kode], self[self._versjonsnavn(kode)], self.konflikter.get(kode)) for kode in self.koder]
 
     def tekster(self) -> dict[str, str]:
-        return dict(self.cleaned_data)
+        return {kode: self.cleaned_data[kode] for kode in self.koder}
+
+    def versjoner(self) -> dict[str, str]:
+        return {kode: self.data.get(self.add_prefix(self._versjonsnavn(kode)), "") for kode in self.koder}
+
+    def vis_konflikt(self, konflikter) -> None:
+        """Someone else saved these parts since the page was opened: show what they changed, keep
+        what was typed, and carry the version as stored now so the next save is a deliberate one."""
+        data = self.data.copy()
+        for kode in self.koder:
+            if (k := konflikter.get(kode)) is not None:
+                self.konflikter[kode] = k
+                data[self.add_prefix(self._versjonsnavn(kode))] = k.versjon
+                self.add_error(kode, k.melding)
+        self.data = data
+
+
+class RadForm(forms.Form):
+    """A form for one row of a report section (``rad``), carrying the version it was opened with."""
+
+    felter: tuple[str, ...] = ()
+    versjon = Versjonsfelt()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.konflikt: konflikt.Konflikt | None = None
+        self.fields["versjon"].initial = konflikt.signer(self.rad, self.felter)
+
+    def clean(self):
+        data = super().clean()
+        if konflikt.les_versjon(self.versjon_verdi()) is None:
+            raise ValidationError(konflikt.MANGLER_VERSJON, code="versjon")
+        return data
+
+    def versjon_verdi(self) -> str:
+        return self.data.get(self.add_prefix("versjon"), "")
+
+    def vis_konflikt(self, konflikter) -> None:
+        """As DelerForm.vis_konflikt, for this form's row."""
+        k = konflikter.get(self.rad.pk)
+        if k is None:
+            return
+        self.konflikt = k
+        data = self.data.copy()
+        data[self.add_prefix("versjon")] = k.versjon
+        self.data = data
+        self.add_error(None, k.melding)
 
 
 RISIKO_VALG = [("", "Ikke vurdert"), (Risiko.GRONN, "Grønn – i rute"), (Risiko.GUL, "Gul – forsinket eller svakere effekt"),
                (Risiko.ROD, "Rød – svært forsinket, korrigering må iverksettes")]
 
 
-class ParameterForm(forms.Form):
+class ParameterForm(RadForm):
     """The result for one styringsparameter: a number where the target is a number, else text."""
+
+    felter = RESULTAT_FELTER
 
     resultat = forms.CharField(label="Resultat for perioden", required=False)
     vurdering = forms.CharField(label="Vurdering", required=False, widget=forms.Textarea(attrs={"rows": 3}))
@@ -107,7 +189,8 @@ class ParameterForm(forms.Form):
         )
 
 
-class OppdragForm(forms.Form):
+class OppdragForm(RadForm):
+    felter = OPPDRAG_FELTER
     kommentar = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     def __init__(self, *args, rad, **kwargs):
@@ -133,7 +216,8 @@ class BelopField(forms.CharField):
             raise ValidationError(str(exc), code="belop") from exc
 
 
-class PostForm(forms.Form):
+class PostForm(RadForm):
+    felter = POST_FELTER
     forbruk = BelopField(label="Forbruk per telletidspunktet", help_text="F.eks. 12 500 000 eller 12,5 mill.")
     prognose = BelopField(label="Prognose for resten av året", help_text="F.eks. 12 500 000 eller 12,5 mill.")
     kommentar = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -21,6 +21,7 @@ from budsjett.models import Budsjettendring, Budsjettpost, Forbruk
 from oppdrag.models import Status as OppdragStatus
 from oppdrag.models import Statusoppdatering
 from oppdrag.querysets import oppdrag_i_brev
+from styring import konflikt
 from styring.historikk import acting_user
 from styring.models import Rapporteringspunkt, Styringsparameter, Tildelingsbrev
 
@@ -42,6 +43,24 @@ class RapportFeil(Exception):
 
 
 LAAST_MELDING = "Rapporten er sendt til departementet og kan ikke lenger endres."
+
+
+class RapportKonflikt(RapportFeil):
+    """Someone else saved some of the same rows after the page was opened; nothing was saved.
+
+    ``konflikter`` holds, per row key (part kode or row id), what they changed, who and when."""
+
+    def __init__(self, konflikter: Mapping):
+        self.konflikter = dict(konflikter)
+        forste = next(iter(self.konflikter.values()))
+        super().__init__(forste.melding)
+
+
+#: What the agency writes in each kind of row; a version carries these fields (styring.konflikt).
+DEL_FELTER = ("tekst",)
+RESULTAT_FELTER = ("resultat_tall", "resultat_tekst", "vurdering", "risiko", "ingenting_aa_rapportere")
+OPPDRAG_FELTER = ("kommentar",)
+POST_FELTER = ("forbruk_kr", "prognose_kr", "kommentar")
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -205,21 +224,53 @@ def rapport_forhaandsvis(*, punkt: Rapporteringspunkt) -> Rapport:
 
 
 # --- the agency's edits ----------------------------------------------------------------------
+#
+# Each save takes, per row, the version the page was opened with (``versjoner``, signed by
+# styring.konflikt.signer over the *_FELTER above). With the report row locked, a row is
+#   - skipped when the person changed nothing in it (so a change someone else saved stands),
+#   - refused when someone else has changed it since the page was opened (RapportKonflikt, with
+#     who changed what; nothing at all is saved),
+#   - else written.
+# ``versjoner=None`` is for callers without an opened page (tests, commands): values are written as given.
+# Concurrent saves serialise on the report's row lock, so of two saves at once one sees the other.
+
+
+def _skriv(rader: Mapping, verdier: Mapping[object, dict], versjoner: Mapping | None, felter) -> list:
+    """The rows to write, with the new values set; RapportKonflikt if any row changed since opened."""
+    konflikter, endret = {}, []
+    for key, nye in verdier.items():
+        rad = rader[key]
+        if versjoner is not None:
+            opprinnelig = konflikt.les_versjon(versjoner.get(key))
+            if opprinnelig is None:
+                raise RapportFeil(konflikt.MANGLER_VERSJON)
+            if konflikt.uendret(rad, opprinnelig, nye):
+                continue
+            if (k := konflikt.finn_konflikt(rad, opprinnelig, felter)) is not None:
+                konflikter[key] = k
+                continue
+        elif all(getattr(rad, navn) == verdi for navn, verdi in nye.items()):
+            continue
+        for navn, verdi in nye.items():
+            setattr(rad, navn, verdi)
+        endret.append(rad)
+    if konflikter:
+        raise RapportKonflikt(konflikter)
+    return endret
+
 
 @transaction.atomic
-def rapport_lagre_deler(*, rapport: Rapport, tekster: Mapping[str, str], user) -> None:
-    """Save the text parts, by kode."""
+def rapport_lagre_deler(*, rapport: Rapport, tekster: Mapping[str, str], user,
+                        versjoner: Mapping[str, str] | None = None) -> None:
+    """Save the text parts, by kode; ``versjoner`` by kode too."""
     fersk = _krev_skriver(user, rapport)
-    deler = {d.kode: d for d in fersk.deler.all()}
+    deler = {d.kode: d for d in fersk.deler.select_for_update()}
     if ukjent := set(tekster) - set(deler):
         raise RapportFeil(f"Ukjent del av rapporten: {', '.join(sorted(ukjent))}.")
     with acting_user(user):
-        for kode, tekst in tekster.items():
-            d = deler[kode]
-            if d.tekst != tekst:
-                d.tekst = tekst
-                d.full_clean()
-                d.save()
+        for d in _skriv(deler, {kode: {"tekst": tekst} for kode, tekst in tekster.items()}, versjoner, DEL_FELTER):
+            d.full_clean()
+            d.save()
 
 
 @dataclass
@@ -232,35 +283,33 @@ class Resultat:
 
 
 @transaction.atomic
-def rapport_lagre_parametere(*, rapport: Rapport, resultater: Mapping[int, Resultat], user) -> None:
+def rapport_lagre_parametere(*, rapport: Rapport, resultater: Mapping[int, Resultat], user,
+                             versjoner: Mapping[int, str] | None = None) -> None:
     """Save the results per styringsparameter, keyed by Parameterresultat id; all or nothing."""
     fersk = _krev_skriver(user, rapport)
-    rader = {r.pk: r for r in fersk.parameterresultater.filter(pk__in=list(resultater))}
+    rader = {r.pk: r for r in fersk.parameterresultater.filter(pk__in=list(resultater)).select_for_update()}
     if len(rader) != len(resultater):
         raise RapportFeil("Et av resultatene hører ikke til denne rapporten.")
+    verdier = {pk: {f: getattr(v, f) for f in RESULTAT_FELTER} for pk, v in resultater.items()}
     with acting_user(user):
-        for pk, verdier in resultater.items():
-            r = rader[pk]
-            for felt in ("resultat_tall", "resultat_tekst", "vurdering", "risiko", "ingenting_aa_rapportere"):
-                setattr(r, felt, getattr(verdier, felt))
+        for r in _skriv(rader, verdier, versjoner, RESULTAT_FELTER):
             r.full_clean()
             r.save()
 
 
 @transaction.atomic
-def rapport_lagre_oppdrag(*, rapport: Rapport, kommentarer: Mapping[int, str], user) -> None:
+def rapport_lagre_oppdrag(*, rapport: Rapport, kommentarer: Mapping[int, str], user,
+                          versjoner: Mapping[int, str] | None = None) -> None:
     """Save the agency's comments per oppdrag, keyed by Oppdragsstatus id."""
     fersk = _krev_skriver(user, rapport)
-    rader = {r.pk: r for r in fersk.oppdragsstatuser.filter(pk__in=list(kommentarer))}
+    rader = {r.pk: r for r in fersk.oppdragsstatuser.filter(pk__in=list(kommentarer)).select_for_update()}
     if len(rader) != len(kommentarer):
         raise RapportFeil("Et av oppdragene hører ikke til denne rapporten.")
+    verdier = {pk: {"kommentar": tekst} for pk, tekst in kommentarer.items()}
     with acting_user(user):
-        for pk, tekst in kommentarer.items():
-            r = rader[pk]
-            if r.kommentar != tekst:
-                r.kommentar = tekst
-                r.full_clean()
-                r.save()
+        for r in _skriv(rader, verdier, versjoner, OPPDRAG_FELTER):
+            r.full_clean()
+            r.save()
 
 
 @dataclass
@@ -271,19 +320,20 @@ class Postverdier:
 
 
 @transaction.atomic
-def rapport_lagre_poster(*, rapport: Rapport, verdier: Mapping[int, Postverdier], user) -> None:
+def rapport_lagre_poster(*, rapport: Rapport, verdier: Mapping[int, Postverdier], user,
+                         versjoner: Mapping[int, str] | None = None) -> None:
     """Save spent to date and forecast per post, keyed by Postrapport id; negatives are refused."""
     fersk = _krev_skriver(user, rapport)
-    rader = {r.pk: r for r in fersk.postrapporter.filter(pk__in=list(verdier))}
+    rader = {r.pk: r for r in fersk.postrapporter.filter(pk__in=list(verdier)).select_for_update()}
     if len(rader) != len(verdier):
         raise RapportFeil("En av postene hører ikke til denne rapporten.")
+    for v in verdier.values():
+        for navn, belop in (("forbruk", v.forbruk_kr), ("prognose", v.prognose_kr)):
+            if belop is not None and belop < 0:
+                raise RapportFeil(f"Beløpet for {navn} kan ikke være negativt.")
+    nye = {pk: {f: getattr(v, f) for f in POST_FELTER} for pk, v in verdier.items()}
     with acting_user(user):
-        for pk, v in verdier.items():
-            for navn, belop in (("forbruk", v.forbruk_kr), ("prognose", v.prognose_kr)):
-                if belop is not None and belop < 0:
-                    raise RapportFeil(f"Beløpet for {navn} kan ikke være negativt.")
-            r = rader[pk]
-            r.forbruk_kr, r.prognose_kr, r.kommentar = v.forbruk_kr, v.prognose_kr, v.kommentar
+        for r in _skriv(rader, nye, versjoner, POST_FELTER):
             r.full_clean()
             r.save()
 
@@ -343,7 +393,10 @@ def finn_element(rapport: Rapport, art: str | None, element_id: int | None):
 @transaction.atomic
 def rapport_kommenter(*, rapport: Rapport, tekst: str, user, art: str | None = None,
                       element_id: int | None = None) -> Kommentar:
-    """The ministry's comment on a sent report, on the whole or on one part, result, oppdrag or post."""
+    """The ministry's comment on a sent report, on the whole or on one part, result, oppdrag or post.
+
+    Comments are append-only: each is a new row and none is ever edited here (the admin shows them
+    read-only), so two comments written at the same time both stand and nothing can be overwritten."""
     fersk = _laas(rapport)
     if not kan_kommentere(user, fersk):
         raise RapportFeil("Bare departementet som rapporten er sendt til, kan kommentere den.")

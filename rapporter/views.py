@@ -11,7 +11,7 @@ from . import services
 from .forms import DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
 from .innhold import rapport_innhold
 from .models import Rapport
-from .services import RapportFeil
+from .services import RapportFeil, RapportKonflikt
 
 SEKSJONER = {
     "deler": "Tekstdeler",
@@ -109,17 +109,33 @@ def _skjema(seksjon: str, rapport: Rapport, data=None) -> list:
 
 
 def _lagre(seksjon: str, rapport: Rapport, skjemaer: list, user) -> None:
+    """Save a section through its service, with the version of each row as the page was opened."""
     if seksjon == "deler":
-        services.rapport_lagre_deler(rapport=rapport, tekster=skjemaer[0].tekster(), user=user)
-    elif seksjon == "parametere":
-        services.rapport_lagre_parametere(rapport=rapport, user=user,
+        skjema = skjemaer[0]
+        services.rapport_lagre_deler(rapport=rapport, tekster=skjema.tekster(), user=user,
+                                     versjoner=skjema.versjoner())
+        return
+    versjoner = {f.rad.pk: f.versjon_verdi() for f in skjemaer}
+    if seksjon == "parametere":
+        services.rapport_lagre_parametere(rapport=rapport, user=user, versjoner=versjoner,
                                           resultater={f.rad.pk: f.resultat_verdier() for f in skjemaer})
     elif seksjon == "oppdrag":
-        services.rapport_lagre_oppdrag(rapport=rapport, user=user,
+        services.rapport_lagre_oppdrag(rapport=rapport, user=user, versjoner=versjoner,
                                        kommentarer={f.rad.pk: f.cleaned_data["kommentar"] for f in skjemaer})
     else:
-        services.rapport_lagre_poster(rapport=rapport, user=user,
+        services.rapport_lagre_poster(rapport=rapport, user=user, versjoner=versjoner,
                                       verdier={f.rad.pk: f.post_verdier() for f in skjemaer})
+
+
+def _konflikt_oppsummering(konflikter: dict) -> str:
+    """One line above the form: who saved over the page while it was open, and how many places."""
+    navn = list(dict.fromkeys(str(k.endret_av) if k.endret_av else "en annen bruker" for k in konflikter.values()))
+    hvem = " og ".join(navn) if len(navn) <= 2 else ", ".join(navn[:-1]) + " og " + navn[-1]
+    antall = len(konflikter)
+    steder = "ett av punktene" if antall == 1 else f"{antall} av punktene"
+    return (f"Ingenting er lagret. {hvem[:1].upper()}{hvem[1:]} har lagret endringer i {steder} etter at du åpnet "
+            "siden. Endringene er vist ved punktet, og det du skrev, står fortsatt i skjemaet. Lagre på nytt "
+            "hvis du fortsatt vil endre.")
 
 
 @login_required
@@ -131,21 +147,30 @@ def rapport_rediger(request, pk: int, seksjon: str):
         return _avvist(request, rapport, services.LAAST_MELDING)
     if not services.kan_skrive(request.user, rapport):
         return _avvist(request, rapport, "Bare virksomhetens egne medarbeidere kan skrive i rapporten.")
+    feil, konflikt = 0, ""
     if request.method == "POST":
         skjemaer = _skjema(seksjon, rapport, request.POST)
-        if all(f.is_valid() for f in skjemaer):
+        if all([f.is_valid() for f in skjemaer]):  # a list: every form shows its errors
             try:
                 _lagre(seksjon, rapport, skjemaer, request.user)
+            except RapportKonflikt as exc:
+                # Someone else saved some of the same rows since this page was opened: nothing is
+                # saved, the typed text stays in the form, and the other changes are shown.
+                for f in skjemaer:
+                    f.vis_konflikt(exc.konflikter)
+                konflikt = _konflikt_oppsummering(exc.konflikter)
             except RapportFeil as exc:
                 return _avvist(request, rapport, str(exc))
-            messages.success(request, f"{SEKSJONER[seksjon]} er lagret.")
-            return redirect("rapporter:detalj", pk=rapport.pk)
-        feil = sum(bool(f.errors) for f in skjemaer)
+            else:
+                messages.success(request, f"{SEKSJONER[seksjon]} er lagret.")
+                return redirect("rapporter:detalj", pk=rapport.pk)
+        else:
+            feil = sum(bool(f.errors) for f in skjemaer)
     else:
-        skjemaer, feil = _skjema(seksjon, rapport), 0
+        skjemaer = _skjema(seksjon, rapport)
     return render(request, f"rapporter/rapport_rediger_{seksjon}.html", {
         "rapport": rapport, "skjemaer": skjemaer, "seksjon": seksjon, "seksjon_tittel": SEKSJONER[seksjon],
-        "feil": feil,
+        "feil": feil, "konflikt": konflikt,
     })
 
 

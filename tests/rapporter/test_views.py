@@ -13,6 +13,7 @@ from styring.models import Styringsparameter
 from tests.factories import BudsjettpostFactory, OppdragFactory, StyringsparameterFactory
 
 from .conftest import bygg_oppsett
+from .skjema import skjemadata
 
 pytestmark = pytest.mark.django_db
 
@@ -30,12 +31,10 @@ def _opprett(client, oppsett, punkt):
     return rapport
 
 
-def _parameter_post(rapport, **verdier):
-    data = {}
-    for r in rapport.parameterresultater.all():
-        data.update({f"p{r.pk}-resultat": "", f"p{r.pk}-vurdering": "", f"p{r.pk}-risiko": ""})
-    for key, value in verdier.items():
-        data[key] = value
+def _parameter_post(client, rapport, **verdier):
+    """The parameter page's form as opened now, with ``verdier`` typed in."""
+    data = skjemadata(client.get(reverse("rapporter:rediger", args=[rapport.pk, "parametere"])))
+    data.update(verdier)
     return data
 
 
@@ -63,7 +62,7 @@ def test_numeric_result_refuses_text_in_norwegian_and_saves_nothing(client, opps
     tall = rapport.parameterresultater.get(styringsparameter=oppsett.sp_tall)
     tekst = rapport.parameterresultater.get(styringsparameter=oppsett.sp_tekst)
     url = reverse("rapporter:rediger", args=[rapport.pk, "parametere"])
-    data = _parameter_post(rapport, **{f"p{tall.pk}-resultat": "N/A", f"p{tekst.pk}-resultat": "Bedre veiledning",
+    data = _parameter_post(client, rapport, **{f"p{tall.pk}-resultat": "N/A", f"p{tekst.pk}-resultat": "Bedre veiledning",
                                        f"p{tekst.pk}-risiko": "gronn"})
     response = client.post(url, data)
     assert response.status_code == 200
@@ -87,9 +86,9 @@ def test_missing_count_and_ingenting_aa_rapportere(client, oppsett):
     assert "Mangler: 3 punkter" in _tekst(client.get(detalj))  # two parameters and one post
     tall = rapport.parameterresultater.get(styringsparameter=oppsett.sp_tall)
     url = reverse("rapporter:rediger", args=[rapport.pk, "parametere"])
-    both = _parameter_post(rapport, **{f"p{tall.pk}-resultat": "3", f"p{tall.pk}-ingenting_aa_rapportere": "on"})
+    both = _parameter_post(client, rapport, **{f"p{tall.pk}-resultat": "3", f"p{tall.pk}-ingenting_aa_rapportere": "on"})
     assert "ikke begge" in _tekst(client.post(url, both))
-    client.post(url, _parameter_post(rapport, **{f"p{tall.pk}-ingenting_aa_rapportere": "on"}))
+    client.post(url, _parameter_post(client, rapport, **{f"p{tall.pk}-ingenting_aa_rapportere": "on"}))
     side = _tekst(client.get(detalj))
     assert "Mangler: 2 punkter" in side and "Ingenting å rapportere for perioden" in side
 
@@ -98,11 +97,13 @@ def test_finance_amounts_in_norwegian_with_computed_deviation(client, oppsett):
     rapport = _opprett(client, oppsett, oppsett.punkt_halvaar)
     post = rapport.postrapporter.get()
     url = reverse("rapporter:rediger", args=[rapport.pk, "poster"])
-    response = client.post(url, {f"b{post.pk}-forbruk": "-5", f"b{post.pk}-prognose": "1 mill."})
+    data = skjemadata(client.get(url))
+    response = client.post(url, {**data, f"b{post.pk}-forbruk": "-5", f"b{post.pk}-prognose": "1 mill."})
     assert "kan ikke være negativt" in _tekst(response)
     post.refresh_from_db()
     assert post.prognose_kr is None
-    assert client.post(url, {f"b{post.pk}-forbruk": "20 000 000", f"b{post.pk}-prognose": "15,5 mill."}).status_code == 302
+    data.update({f"b{post.pk}-forbruk": "20 000 000", f"b{post.pk}-prognose": "15,5 mill."})
+    assert client.post(url, data).status_code == 302
     side = _tekst(client.get(reverse("rapporter:detalj", args=[rapport.pk])))
     assert "20 000 000 kr" in side and "15 500 000 kr" in side and "3 010 000 kr" in side
 
@@ -110,7 +111,7 @@ def test_finance_amounts_in_norwegian_with_computed_deviation(client, oppsett):
 def test_submitted_report_refuses_edits_in_the_view(client, oppsett):
     rapport = _opprett(client, oppsett, oppsett.punkt_aar)
     url = reverse("rapporter:rediger", args=[rapport.pk, "deler"])
-    assert client.post(url, {"I": "Et godt år"}).status_code == 302
+    assert client.post(url, {**skjemadata(client.get(url)), "I": "Et godt år"}).status_code == 302
     assert client.post(reverse("rapporter:send", args=[rapport.pk])).status_code == 403  # not the leader
     client.force_login(oppsett.leder)
     assert client.post(reverse("rapporter:send", args=[rapport.pk])).status_code == 302
