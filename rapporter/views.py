@@ -5,6 +5,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from brukere import tilgang
+from brukere.models import Rolle
 from styring.models import Rapporteringspunkt, Tildelingsbrev
 
 from . import services
@@ -178,6 +180,9 @@ def rapport_rediger(request, pk: int, seksjon: str):
 @require_POST
 def rapport_send(request, pk: int):
     rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    if not (tilgang.i_virksomheten(request.user, rapport.virksomhet_id)
+            and request.user.rolle == Rolle.VIRKSOMHET_LEDER):
+        return _avvist(request, rapport, "Bare virksomhetens leder kan sende rapporten til departementet.")
     try:
         services.rapport_send(rapport=rapport, user=request.user)
     except RapportFeil as exc:
@@ -190,6 +195,8 @@ def rapport_send(request, pk: int):
 @require_POST
 def rapport_motta(request, pk: int):
     rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    if not tilgang.i_departementet(request.user, rapport.departement_id):
+        return _avvist(request, rapport, "Bare departementet som rapporten er sendt til, kan markere den som mottatt.")
     try:
         services.rapport_motta(rapport=rapport, user=request.user)
     except RapportFeil as exc:

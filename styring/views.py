@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from brukere import tilgang
+from brukere.models import Rolle
 
 from . import services
 from .brevvisning import DELNAVN, brev_queryset, brev_visning
@@ -139,6 +140,9 @@ def brev_til_godkjenning(request, pk: int):
 @require_POST
 def brev_send(request, pk: int):
     brev = _brev(request, pk)
+    if not (tilgang.i_departementet(request.user, brev.departement_id)
+            and request.user.rolle == Rolle.DEPARTEMENT_GODKJENNER):
+        raise PermissionDenied("Bare en godkjenner i departementet kan godkjenne og sende tildelingsbrevet.")
     if not brev.er_laast and not tilgang.kan_godkjenne_brev(request.user, brev):
         raise PermissionDenied
     return _act(request, brev, lambda: services.brev_godkjenn_og_send(brev=brev, acting_user=request.user),
