@@ -3,7 +3,10 @@
 The ledger (Paaminnelse) has one row per frist occurrence, kind of reminder and recipient,
 guarded by a unique constraint: a retry, a second beat process, a re-run of the task or two
 workers racing all try to insert the same row, and only one succeeds. The row then moves
-planlagt → sender → sendt (or feilet, visibly, after the retries).
+planlagt → sender → sendt, one row at a time, each step committed on its own (see
+docs/paaminnelser.md). A failed send goes to feilet with the time of the next attempt; a claim
+(``krav`` + ``sist_forsok``) older than the stale-claim timeout was left by a dead process and is
+taken over by the next run.
 
 The ledger is itself a log, so it carries no simple-history; its status changes are conditional
 single-row updates, which is what makes the claim race-free.
@@ -63,10 +66,13 @@ class Paaminnelse(models.Model):
     forsok = models.PositiveSmallIntegerField("forsøk", default=0)
     feil = models.TextField("siste feil", blank=True)
     opprettet = models.DateTimeField("opprettet", auto_now_add=True)
-    sist_forsok = models.DateTimeField("siste forsøk", null=True, blank=True)
+    sist_forsok = models.DateTimeField("siste forsøk", null=True, blank=True,
+                                       help_text="Når raden sist ble tatt for sending (kravets tidspunkt).")
+    neste_forsok = models.DateTimeField("neste forsøk", null=True, blank=True,
+                                        help_text="Når en feilet sending tidligst prøves igjen (økende ventetid).")
     sendt = models.DateTimeField("sendt", null=True, blank=True)
     krav = models.CharField("tatt av kjøring", max_length=32, blank=True, db_index=True,
-                            help_text="Hvilken kjøring som tok raden for sending (satt i samme UPDATE).")
+                            help_text="Kravet (token) til forsøket som tok raden for sending, satt i samme UPDATE.")
 
     class Meta:
         verbose_name = "påminnelse"
@@ -77,7 +83,8 @@ class Paaminnelse(models.Model):
                                     name="paaminnelse_en_gang"),
             models.CheckConstraint(condition=Q(dager__gte=-1), name="paaminnelse_gyldige_dager"),
         ]
-        indexes = [models.Index(fields=["status", "sist_forsok"])]
+        indexes = [models.Index(fields=["status", "sist_forsok"]),
+                   models.Index(fields=["status", "neste_forsok"], name="paaminnelse_neste_forsok")]
 
     def __str__(self) -> str:
         return self.emne

@@ -22,12 +22,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
-from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models import Q
 
 from oppdrag.frister import occurrences
 from oppdrag.models import FERDIGE_STATUSER, Frist, Milepael
 from styring.models import Plikt, Rapporteringspunkt
 
+from .epost import en_linje
 from .models import Paaminnelse, Varselinnstilling
 
 Kilde = Paaminnelse.Kilde
@@ -45,7 +46,7 @@ class Forekomst:
     kilde_id: int
     dato: date
     tekst: str  # the frist as written in the letter
-    hva: str  # "Oppdrag 2024-05 Opprette informasjonsside …", "Halvårsrapport 2024"
+    hva: str  # "Oppdrag 2024-05 Opprette informasjonsside …", "Halvårsrapport 2024"; always one line
     sti: str  # path of the page to link to
     virksomhet_id: int
     mottakere: list = field(default_factory=list)
@@ -53,6 +54,11 @@ class Forekomst:
     # For a report deadline: whether the report has been sent (None: a kind of report the portal
     # does not hold, so it cannot tell, and sends no overdue notice).
     rapport_levert: bool | None = None
+
+    def __post_init__(self):
+        # Titles come from textareas: a line break here would break the e-mail subject (and the
+        # calendar summary), so the label is folded to one line wherever it is shown.
+        self.hva = en_linje(self.hva)
 
     @property
     def nokkel(self) -> tuple:
@@ -72,9 +78,10 @@ class Planlagt:
 
     @property
     def emne(self) -> str:
-        """Short enough to read in an inbox (and cheap to encode): long titles are cut."""
+        """One line (a header), short enough to read in an inbox: long titles are cut."""
         f = self.forekomst
-        hva = f.hva if len(f.hva) <= 80 else f.hva[:79].rstrip() + "…"
+        hva = en_linje(f.hva)
+        hva = hva if len(hva) <= 80 else hva[:79].rstrip() + "…"
         if self.dager == Paaminnelse.FORFALT:
             return f"Frist passert {f.dato:%d.%m.%Y}: {hva}"
         igjen = self.dager_igjen
@@ -102,10 +109,9 @@ def _window(qs, fra: date, til: date):
 
 
 def _gjeldende_frister():
-    """Frister as last stated: a later letter that restates an oppdrag's frister replaces them."""
-    siste = (Frist.objects.filter(oppdrag=OuterRef("oppdrag")).order_by("-tildelingsbrev__aar")
-             .values("tildelingsbrev__aar")[:1])
-    return Frist.objects.annotate(_siste_aar=Subquery(siste)).filter(tildelingsbrev__aar=F("_siste_aar"))
+    """Frister as last stated in force: a later *sent* letter that restates an oppdrag's frister
+    replaces them; a draft restating them changes nothing until it is sent."""
+    return Frist.objects.i_kraft().gjeldende()
 
 
 def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None = None,

@@ -1,17 +1,27 @@
 """Writes for reminders: the ledger, the sending, the weekly digest.
 
-Never twice: a ledger row is inserted before anything is sent (the unique constraint decides who
-wins a race), and a row is claimed for sending by one conditional update (planlagt/feilet →
-sender). Never lost: a failed send stays ``feilet`` with its error and is retried; a row left in
-``sender`` by a crash is taken up again by ``paaminnelser_rydd`` (the one window that is not
-exactly-once: see docs/paaminnelser.md).
+Never twice, never lost (docs/paaminnelser.md):
+- A ledger row is inserted before anything is sent; the unique constraint decides who wins a race.
+- Rows are sent one at a time. A row is claimed by one conditional UPDATE that sets a fresh token
+  (``krav``) and the claim time (``sist_forsok``), committed on its own; the mail goes out; the row
+  is marked ``sendt`` by a second committed UPDATE (guarded by the token) before the next row is
+  claimed. A process that dies therefore leaves at most the one row it had in flight in ``sender``.
+- A claim older than the stale-claim timeout (``PAAMINNELSE_KRAV_FORELDET_SEKUNDER``, 600 s, far
+  above the SMTP timeout) was left by a dead process: the next run takes the row over and sends it.
+  That row is the only e-mail a crash can duplicate (the server may have taken it before the death).
+- A failed send is ``feilet`` with the attempt count and the time of the next attempt (backoff
+  doubling from ``PAAMINNELSE_VENTETID_SEKUNDER``). The command and the Celery task take such rows
+  through the same claim, up to ``PAAMINNELSE_MAKS_FORSOK`` attempts; after that the row stays
+  ``feilet``, visibly, in the admin's ledger.
+
+Call the sending functions outside a transaction: the guarantees rest on each step committing.
 """
 
 from __future__ import annotations
 
 import logging
 import uuid
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -20,12 +30,47 @@ from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from .epost import en_linje
 from .models import Paaminnelse, Ukesoppsummering
-from .paaminnelser import Forekomst, Planlagt, forekomst_for, planlegg
+from .paaminnelser import Forekomst, Planlagt, forekomst_for, forekomster, planlegg
 
 log = logging.getLogger(__name__)
 Status = Paaminnelse.Status
-KLAR = (Status.PLANLAGT, Status.FEILET)
+
+# A run stops after this many sends in a row have failed (the mail server is down): the rest stay
+# planlagt/feilet for the next run instead of each waiting for its own timeout.
+STOPP_ETTER_FEIL_PAA_RAD = 5
+
+
+def maks_forsok() -> int:
+    return int(getattr(settings, "PAAMINNELSE_MAKS_FORSOK", 10))
+
+
+def foreldet_etter(verdi: timedelta | None = None) -> timedelta:
+    """How old a claim must be before it counts as left by a dead process (``verdi`` overrides)."""
+    if verdi is not None:
+        return verdi
+    return timedelta(seconds=float(getattr(settings, "PAAMINNELSE_KRAV_FORELDET_SEKUNDER", 600)))
+
+
+def smtp_timeout() -> float:
+    # Each SMTP step waits at most this long, so a live run never holds a claim past the timeout above.
+    return float(getattr(settings, "EMAIL_TIMEOUT", None) or 60)
+
+
+def ventetid(forsok: int) -> timedelta:
+    """Backoff after the ``forsok``-th failed attempt: 1, 2, 4, 8 … minutes, at most 6 hours."""
+    grunn = float(getattr(settings, "PAAMINNELSE_VENTETID_SEKUNDER", 60))
+    return timedelta(seconds=min(grunn * 2 ** max(forsok - 1, 0), 6 * 3600))
+
+
+def _klar(*, naa: datetime, foreldet: timedelta) -> Q:
+    """Rows that may be claimed now: planned; failed, with attempts left and the backoff over; or
+    claimed by a process that has since died (stale claim)."""
+    igjen = Q(forsok__lt=maks_forsok())
+    return (Q(status=Status.PLANLAGT)
+            | (Q(status=Status.FEILET) & igjen & (Q(neste_forsok__isnull=True) | Q(neste_forsok__lte=naa)))
+            | (Q(status=Status.SENDER) & igjen & Q(sist_forsok__lt=naa - foreldet)))
 
 
 def paaminnelser_lagre(*, planlagte: list[Planlagt]) -> list[Paaminnelse]:
@@ -54,107 +99,187 @@ def paaminnelser_planlegg(*, dato: date) -> list[Paaminnelse]:
     return paaminnelser_lagre(planlagte=planlegg(dato))
 
 
-def _claim(pk: int) -> bool:
-    """Take a row for sending; False when another worker has it or it is done."""
-    return bool(Paaminnelse.objects.filter(pk=pk, status__in=KLAR).update(
-        status=Status.SENDER, forsok=F("forsok") + 1, sist_forsok=timezone.now()))
+def paaminnelser_klare(*, foreldet: timedelta | None = None):
+    """The rows a run should try to send now, oldest first: the one retry path for the command
+    and the task."""
+    naa = timezone.now()
+    return Paaminnelse.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet))).order_by("pk")
+
+
+def paaminnelser_gi_opp(*, foreldet: timedelta | None = None) -> int:
+    """Rows whose sending killed the process ``PAAMINNELSE_MAKS_FORSOK`` times are not taken
+    again (a crash loop): they become ``feilet``, visibly. Returns how many."""
+    grense = timezone.now() - foreldet_etter(foreldet)
+    antall = Paaminnelse.objects.filter(status=Status.SENDER, sist_forsok__lt=grense,
+                                        forsok__gte=maks_forsok()).update(
+        status=Status.FEILET, neste_forsok=None,
+        feil="Avbrutt under sending ved hvert forsøk; ikke prøvd igjen. Kan være levert.")
+    if antall:
+        log.error("%s påminnelse(r) gitt opp etter %s avbrutte forsøk", antall, maks_forsok())
+    return antall
+
+
+def _claim(pk: int, *, foreldet: timedelta | None = None) -> str | None:
+    """Take one row for sending in one committed UPDATE; returns the claim's token, or None when
+    another run has it (a fresh claim), it is done, or its next attempt is not due."""
+    token = uuid.uuid4().hex
+    naa = timezone.now()
+    tatt = Paaminnelse.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet)), pk=pk).update(
+        status=Status.SENDER, krav=token, sist_forsok=naa, forsok=F("forsok") + 1, neste_forsok=None)
+    return token if tatt else None
 
 
 def _lenke(sti: str) -> str:
     return settings.SITE_URL.rstrip("/") + sti
 
 
-def paaminnelse_melding(*, paaminnelse: Paaminnelse, forekomst: Forekomst) -> EmailMultiAlternatives:
+def paaminnelse_melding(*, paaminnelse: Paaminnelse, forekomst: Forekomst,
+                        dato: date | None = None) -> EmailMultiAlternatives:
+    """The e-mail for one ledger row, as of ``dato`` (the day it is sent; default the planned day)."""
     mottaker = paaminnelse.mottaker
-    igjen = (forekomst.dato - paaminnelse.planlagt_dato).days
+    dato = dato or paaminnelse.planlagt_dato
+    igjen = (forekomst.dato - dato).days
     context = {
         "mottaker": mottaker, "f": forekomst, "oppdrag": forekomst.oppdrag, "dager_igjen": igjen,
         "forfalt": paaminnelse.dager == Paaminnelse.FORFALT, "dager_siden": -igjen,
         "lenke": _lenke(forekomst.sti), "innstillinger": _lenke("/innstillinger/varsler/"),
     }
+    # The subject is built from titles (user text): one line, whatever the title holds.
+    emne = en_linje(Planlagt(forekomst, mottaker, paaminnelse.dager, dato).emne)
     msg = EmailMultiAlternatives(
-        subject=paaminnelse.emne, body=render_to_string("rapportering/epost/paaminnelse.txt", context),
+        subject=emne, body=render_to_string("rapportering/epost/paaminnelse.txt", context),
         to=[mottaker.email], headers={"X-Styringsportalen-Paaminnelse": str(paaminnelse.pk)},
     )
     msg.attach_alternative(render_to_string("rapportering/epost/paaminnelse.html", context), "text/html")
     return msg
 
 
-def paaminnelse_send(*, paaminnelse_id: int, forekomst: Forekomst | None = None) -> str:
-    """Send one ledger row if it is still to be sent. Returns the row's new status.
+def _bortfalt(*, rad: Paaminnelse, forekomst: Forekomst | None, dato: date) -> str:
+    """Why a claimed row should no longer be sent ("" = send it)."""
+    if forekomst is None:
+        return "Fristen gjelder ikke lenger (endret, levert eller avsluttet)."
+    if forekomst.rapport_levert:
+        return "Rapporten er sendt."
+    if rad.dager == Paaminnelse.FORFALT:
+        if forekomst.oppdrag is not None and forekomst.oppdrag.er_ferdig:
+            return "Oppdraget er levert eller avsluttet."
+        return ""
+    if forekomst.dato < dato:
+        return "Fristen passerte før påminnelsen ble sendt."
+    if rad.planlagt_dato < dato and Paaminnelse.objects.filter(
+            kilde=rad.kilde, kilde_id=rad.kilde_id, forfallsdato=rad.forfallsdato, mottaker_id=rad.mottaker_id,
+            dager__lt=rad.dager).exclude(status=Status.BORTFALT).exists():
+        return "Erstattet av en nyere påminnelse om samme frist."
+    return ""
 
-    Raises the mail error after recording it, so the task can retry with backoff.
-    """
-    if not _claim(paaminnelse_id):
-        return Paaminnelse.objects.filter(pk=paaminnelse_id).values_list("status", flat=True).first() or ""
-    p = Paaminnelse.objects.select_related("mottaker").get(pk=paaminnelse_id)
-    forekomst = forekomst or forekomst_for(p)
-    if forekomst is None or (p.dager == Paaminnelse.FORFALT and forekomst.oppdrag is not None
-                             and forekomst.oppdrag.er_ferdig):
-        Paaminnelse.objects.filter(pk=p.pk).update(status=Status.BORTFALT)
+
+def _send_tatt(*, rad: Paaminnelse, token: str, forekomst: Forekomst | None, dato: date, connection=None) -> str:
+    """Send a row this process has claimed (``token``) and record the outcome. Returns the status."""
+    mine = Paaminnelse.objects.filter(pk=rad.pk, krav=token)
+    grunn = _bortfalt(rad=rad, forekomst=forekomst, dato=dato)
+    if grunn:
+        mine.update(status=Status.BORTFALT, feil=grunn)
         return Status.BORTFALT
     try:
-        paaminnelse_melding(paaminnelse=p, forekomst=forekomst).send()
-    except Exception as exc:
-        Paaminnelse.objects.filter(pk=p.pk).update(status=Status.FEILET, feil=f"{type(exc).__name__}: {exc}"[:2000])
-        log.warning("Påminnelse %s feilet (forsøk %s): %s", p.pk, p.forsok, exc)
-        raise
-    Paaminnelse.objects.filter(pk=p.pk).update(status=Status.SENDT, sendt=timezone.now(), feil="")
+        msg = paaminnelse_melding(paaminnelse=rad, forekomst=forekomst, dato=dato)
+        if connection is not None:
+            connection.open()  # no-op when open; reopens after a failure closed it
+        msg.connection = connection or get_connection(timeout=smtp_timeout())
+        msg.send()
+    except Exception as exc:  # recorded with the next attempt; the next run or the task retries it
+        if connection is not None:
+            connection.close()  # never reuse a connection in an unknown state
+        forsok = Paaminnelse.objects.filter(pk=rad.pk).values_list("forsok", flat=True).first() or 1
+        siste = forsok >= maks_forsok()
+        mine.update(status=Status.FEILET, feil=f"{type(exc).__name__}: {exc}"[:2000],
+                    neste_forsok=None if siste else timezone.now() + ventetid(forsok))
+        (log.error if siste else log.warning)("Påminnelse %s feilet (forsøk %s av %s): %s",
+                                              rad.pk, forsok, maks_forsok(), exc)
+        return Status.FEILET
+    mine.update(status=Status.SENDT, sendt=timezone.now(), feil="", neste_forsok=None)
     return Status.SENDT
 
 
-def paaminnelser_rydd(*, eldre_enn: timedelta = timedelta(minutes=30)) -> list[int]:
-    """Rows stuck in ``sender`` (the worker died mid-send) go back to be retried; returns their ids."""
-    grense = timezone.now() - eldre_enn
-    stuck = list(Paaminnelse.objects.filter(status=Status.SENDER, sist_forsok__lt=grense).values_list("pk", flat=True))
-    for pk in stuck:
-        Paaminnelse.objects.filter(pk=pk, status=Status.SENDER).update(
-            status=Status.FEILET, feil="Avbrutt under sending; sendes på nytt (kan ha blitt levert én gang før).")
-    return stuck
+def paaminnelse_send(*, paaminnelse_id: int, forekomst: Forekomst | None = None, dato: date | None = None,
+                     connection=None, foreldet: timedelta | None = None) -> str:
+    """Send one ledger row if it may be claimed now. Returns the row's status afterwards (``feilet``
+    with ``neste_forsok`` set when this attempt failed)."""
+    token = _claim(paaminnelse_id, foreldet=foreldet)
+    if token is None:
+        return Paaminnelse.objects.filter(pk=paaminnelse_id).values_list("status", flat=True).first() or ""
+    rad = Paaminnelse.objects.select_related("mottaker").get(pk=paaminnelse_id)
+    if forekomst is None:
+        forekomst = forekomst_for(rad)
+    dato = max(rad.planlagt_dato, dato) if dato else rad.planlagt_dato
+    return _send_tatt(rad=rad, token=token, forekomst=forekomst, dato=dato, connection=connection)
 
 
-def paaminnelser_send_mange(*, rader: list[Paaminnelse], batch: int = 500) -> dict:
-    """Send many planned rows over one mail connection: each batch is claimed by one conditional
-    UPDATE tagged with a token (so racing runs split the rows, never share one), and recorded
-    with one UPDATE for the successes. Failures are recorded per row and left for a retry."""
-    resultat = {Status.SENDT: 0, Status.FEILET: 0}
-    connection = get_connection()
-    connection.open()
+def paaminnelse_neste_forsok(*, paaminnelse_id: int) -> datetime | None:
+    """When the row should be tried again, or None when it is done (sent, dropped, given up)."""
+    rad = Paaminnelse.objects.filter(pk=paaminnelse_id).first()
+    if rad is None or rad.forsok >= maks_forsok() and rad.status != Status.PLANLAGT:
+        return None
+    if rad.status == Status.FEILET:
+        return rad.neste_forsok or timezone.now()
+    if rad.status == Status.SENDER:  # another process has it; if that one dies, its claim goes stale
+        return rad.sist_forsok + foreldet_etter() + timedelta(seconds=1)
+    if rad.status == Status.PLANLAGT:
+        return timezone.now()
+    return None
+
+
+def _forekomster_for(rader: list[Paaminnelse]) -> dict[tuple, Forekomst]:
+    """The occurrences the rows are about, loaded fresh in a fixed number of queries."""
+    if not rader:
+        return {}
+    fra, til = min(r.forfallsdato for r in rader), max(r.forfallsdato for r in rader)
+    return {f.nokkel: f for f in forekomster(fra, til)}
+
+
+def paaminnelser_send_klare(*, dato: date, kjente: dict[int, Forekomst] | None = None,
+                            foreldet: timedelta | None = None) -> dict:
+    """Send every row that may be claimed now, one at a time over one mail connection: planned
+    rows, failed rows whose backoff is over, and rows a dead process left half-sent. ``kjente``
+    holds the occurrences this run has just planned (by row id); the rest are loaded fresh."""
+    foreldet = foreldet_etter(foreldet)
+    resultat = {Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0, "tatt_over": 0, "nytt_forsok": 0,
+                "gitt_opp": paaminnelser_gi_opp(foreldet=foreldet)}
+    kjente = kjente or {}
+    rader = list(paaminnelser_klare(foreldet=foreldet).select_related("mottaker"))
+    ferske = _forekomster_for([r for r in rader if r.pk not in kjente])
+    connection = get_connection(timeout=smtp_timeout())
+    feil_paa_rad = 0
     try:
-        for start in range(0, len(rader), batch):
-            chunk = rader[start:start + batch]
-            token = uuid.uuid4().hex
-            Paaminnelse.objects.filter(pk__in=[r.pk for r in chunk], status__in=KLAR).update(
-                status=Status.SENDER, forsok=F("forsok") + 1, sist_forsok=timezone.now(), krav=token)
-            claimed = set(Paaminnelse.objects.filter(krav=token).values_list("pk", flat=True))
-            ok = []
-            for row in chunk:
-                if row.pk not in claimed:
-                    continue
-                row.mottaker = row._planlagt.mottaker
-                msg = paaminnelse_melding(paaminnelse=row, forekomst=row._planlagt.forekomst)
-                msg.connection = connection
-                try:
-                    msg.send()
-                except Exception as exc:  # recorded; the next run or the task retries it
-                    Paaminnelse.objects.filter(pk=row.pk).update(status=Status.FEILET,
-                                                                 feil=f"{type(exc).__name__}: {exc}"[:2000])
-                    resultat[Status.FEILET] += 1
-                    continue
-                ok.append(row.pk)
-            Paaminnelse.objects.filter(pk__in=ok, krav=token).update(status=Status.SENDT, sendt=timezone.now(), feil="")
-            resultat[Status.SENDT] += len(ok)
+        for rad in rader:
+            token = _claim(rad.pk, foreldet=foreldet)
+            if token is None:
+                continue  # another run has it, or has finished it
+            if rad.status == Status.SENDER:
+                resultat["tatt_over"] += 1
+            elif rad.status == Status.FEILET:
+                resultat["nytt_forsok"] += 1
+            forekomst = kjente.get(rad.pk) or ferske.get((rad.kilde, rad.kilde_id, rad.forfallsdato))
+            status = _send_tatt(rad=rad, token=token, forekomst=forekomst,
+                                dato=max(rad.planlagt_dato, dato), connection=connection)
+            resultat[status] += 1
+            feil_paa_rad = feil_paa_rad + 1 if status == Status.FEILET else 0
+            if feil_paa_rad >= STOPP_ETTER_FEIL_PAA_RAD:
+                log.error("Påminnelser: %s sendinger på rad feilet; resten venter til neste kjøring.", feil_paa_rad)
+                break
     finally:
         connection.close()
     return resultat
 
 
-def paaminnelser_kjor(*, dato: date, send_now: bool = True) -> dict:
-    """Plan what is due on ``dato`` and send it here (commands, tests, eager runs)."""
+def paaminnelser_kjor(*, dato: date, send_now: bool = True, foreldet: timedelta | None = None) -> dict:
+    """Plan what is due on ``dato`` and send it here, with every row a retry or a takeover is due
+    for (commands, tests, eager runs)."""
     nye = paaminnelser_planlegg(dato=dato)
-    resultat = {"planlagt": len(nye), Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0}
+    resultat = {"planlagt": len(nye), Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0,
+                "tatt_over": 0, "nytt_forsok": 0, "gitt_opp": 0}
     if send_now:
-        resultat.update(paaminnelser_send_mange(rader=nye))
+        resultat.update(paaminnelser_send_klare(dato=dato, kjente={r.pk: r._planlagt.forekomst for r in nye},
+                                                foreldet=foreldet))
     return resultat
 
 

@@ -4,40 +4,41 @@ from __future__ import annotations
 
 from celery import shared_task
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 
-@shared_task(bind=True, acks_late=True, max_retries=5)
-def send_paaminnelse(self, paaminnelse_id: int) -> str:
+@shared_task(bind=True, acks_late=True, max_retries=20)
+def send_paaminnelse(self, paaminnelse_id: int, dato: str | None = None) -> str:
+    """Send one reminder. The backoff is on the ledger row (``neste_forsok``), shared with the
+    command: a failed attempt comes back at that time; a row another process holds comes back when
+    that claim would be stale, in case its holder died."""
+    from datetime import date
+
     from . import services
 
-    try:
-        return services.paaminnelse_send(paaminnelse_id=paaminnelse_id)
-    except Exception as exc:  # recorded as feilet on the row; retry with exponential backoff
-        raise self.retry(exc=exc, countdown=60 * 2 ** self.request.retries) from exc
+    status = services.paaminnelse_send(paaminnelse_id=paaminnelse_id,
+                                       dato=date.fromisoformat(dato) if dato else None)
+    neste = services.paaminnelse_neste_forsok(paaminnelse_id=paaminnelse_id)
+    if neste is not None and not self.request.is_eager:
+        raise self.retry(eta=max(neste, timezone.now()))
+    return status
 
 
 @shared_task(acks_late=True)
 def kjor_paaminnelser(dato: str | None = None) -> int:
-    """The daily run: plan what is due and enqueue one send per reminder; re-enqueue failed ones
-    and rows a crashed worker left half-sent."""
+    """The daily run: plan what is due, then enqueue one send per row that may be sent now: the new
+    ones, failed ones whose backoff is over, and rows a dead process left half-sent (the same
+    selection the command uses)."""
     from datetime import date
 
-    from .models import Paaminnelse
-    from .services import paaminnelser_planlegg, paaminnelser_rydd
+    from .services import paaminnelser_gi_opp, paaminnelser_klare, paaminnelser_planlegg
 
     dag = date.fromisoformat(dato) if dato else timezone.localdate()
-    paaminnelser_rydd()
+    paaminnelser_gi_opp()
     with transaction.atomic():
-        nye = paaminnelser_planlegg(dato=dag)
-        ids = [r.pk for r in nye]
-        # Rows an earlier run planned but never got to send (crash before enqueue, broker down),
-        # and failed sends that still have attempts left.
-        ids += list(Paaminnelse.objects.filter(Q(status=Paaminnelse.Status.PLANLAGT)
-                                               | Q(status=Paaminnelse.Status.FEILET, forsok__lt=6))
-                    .exclude(pk__in=ids).values_list("pk", flat=True))
-        transaction.on_commit(lambda: [send_paaminnelse.delay(pk) for pk in ids])
+        paaminnelser_planlegg(dato=dag)
+        ids = list(paaminnelser_klare().values_list("pk", flat=True))
+        transaction.on_commit(lambda: [send_paaminnelse.delay(pk, dag.isoformat()) for pk in ids])
     return len(ids)
 
 
