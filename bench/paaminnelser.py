@@ -44,7 +44,7 @@ def _generate(n_frister: int, n_users: int, tag: str):
     for i in range(n_frister):
         brev = letters[i % AGENCIES]
         owners = per_agency[brev.virksomhet_id]
-        oppdrag.append(Oppdrag(virksomhet=brev.virksomhet, tildelingsbrev=brev, aar=2024, nummer=f"2024-{i:05d}",
+        oppdrag.append(Oppdrag(virksomhet=brev.virksomhet, tildelingsbrev=brev, departement=brev.departement, aar=2024, nummer=f"2024-{i:05d}",
                                tittel=f"Benchoppdrag {i}", ansvarlig=owners[i % len(owners)]))
     bulk_create_with_history(oppdrag, Oppdrag, batch_size=500)
     saved = list(Oppdrag.objects.filter(virksomhet__kortnavn__endswith=f"-{tag}").select_related("tildelingsbrev"))

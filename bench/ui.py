@@ -56,7 +56,8 @@ def _generate():
             kap = Budsjettkapittel.objects.create(tildelingsbrev=brev, nummer=670 + a, betegnelse="Benchkapittel")
             for p in (1, 21, 45, 60, 70):
                 Budsjettpost.objects.create(kapittel=kap, post=p, betegnelse=f"Post {p}", tildelt_kr=1_000_000 * p)
-            oppdrag = [Oppdrag(virksomhet=org, tildelingsbrev=brev, aar=year, nummer=f"{year}-{i + 1:02d}",
+            oppdrag = [Oppdrag(virksomhet=org, tildelingsbrev=brev, departement=brev.departement, aar=year,
+                               nummer=f"{year}-{i + 1:02d}",
                                maal=maal[i % 5], tittel=f"Benchoppdrag {i + 1} for {org.kortnavn} i {year}: "
                                "utrede, gjennomføre og rapportere", rekkefolge=i,
                                status=statuses[i % 4], risiko=risks[i % 4], ansvarlig=owner if i % 3 else None,

@@ -38,13 +38,24 @@ def kan_lage_tillegg(user, brev) -> bool:
 
 
 def kan_folge_opp(user, oppdrag) -> bool:
-    """Agency staff of the oppdrag's agency record follow-up and deliveries."""
-    return i_virksomheten(user, oppdrag.virksomhet_id)
+    """Agency staff of the oppdrag's agency record follow-up and deliveries, once it is in force."""
+    return i_virksomheten(user, oppdrag.virksomhet_id) and _i_kraft(oppdrag)
 
 
-def kan_kommentere_oppdrag(user, oppdrag, departement_id: int | None) -> bool:
-    """The steering ministry comments on an oppdrag and marks it delivered or closed."""
-    return i_departementet(user, departement_id)
+def _i_kraft(oppdrag) -> bool:
+    """As ``OppdragQuerySet.i_kraft`` for one oppdrag (its letter and tillegg are read if not loaded)."""
+    if oppdrag.tildelingsbrev_id is None:
+        return oppdrag.tillegg_id is None
+    if oppdrag.tildelingsbrev.status != "sendt":
+        return False
+    return oppdrag.tillegg_id is None or oppdrag.tillegg.status == "sendt"
+
+
+def kan_kommentere_oppdrag(user, oppdrag) -> bool:
+    """The ministry that gave the oppdrag (its owner, ``Oppdrag.departement``) comments on it and
+    marks it delivered, closed or dropped. An oppdrag without an owner is changed by nobody until an
+    administrator chooses one."""
+    return oppdrag.departement_id is not None and i_departementet(user, oppdrag.departement_id)
 
 
 # --- Letter workflow (styring.services) ---

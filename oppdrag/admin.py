@@ -60,15 +60,15 @@ class LeveranseInline(admin.TabularInline):
 class OppdragAdmin(HistorikkAdmin):
     list_display = ["nummer", "kort_tittel", "virksomhet", "aar", "maal_nr", "fou", "status", "risiko", "ansvarlig",
                     "neste_frist"]
-    list_filter = ["virksomhet", "aar", "status", "risiko", "fou", "maal__nummer"]
+    list_filter = ["virksomhet", "departement", "aar", "status", "risiko", "fou", "maal__nummer"]
     search_fields = ["nummer", "tittel", "beskrivelse", "tittelvarianter__tittel"]
     list_select_related = ["virksomhet", "maal", "ansvarlig"]
-    autocomplete_fields = ["virksomhet", "tildelingsbrev", "maal", "hovedansvar", "ansvarlig", "jf_oppdrag"]
+    autocomplete_fields = ["virksomhet", "tildelingsbrev", "departement", "maal", "hovedansvar", "ansvarlig", "jf_oppdrag"]
     filter_horizontal = ["delt_med"]
     readonly_fields = ["finansiering_oversikt", "bindinger_oversikt"]
     inlines = [FristInline, MilepaelInline, TittelvariantInline, StatusoppdateringInline, LeveranseInline]
     fieldsets = [
-        (None, {"fields": ["virksomhet", "nummer", "aar", "tildelingsbrev", "tillegg", "maal", "tittel", "fou",
+        (None, {"fields": ["virksomhet", "nummer", "aar", "tildelingsbrev", "tillegg", "departement", "maal", "tittel", "fou",
                            "ansvarlig", "status", "risiko"]}),
         ("Ansvar og sammenheng", {"fields": ["hovedansvar", "delt_med", "jf_oppdrag"]}),
         ("Oppdragsbeskrivelse", {"classes": ["collapse"], "fields": [

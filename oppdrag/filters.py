@@ -11,19 +11,16 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from brukere.models import User
-from brukere.tilgang import er_admin
-from styring.models import Maal, Organisasjon, Tildelingsbrev
+from styring.models import Maal, Organisasjon
 
 from .models import FoU, Frist, Oppdrag, Risiko, Status
 
 
 def synlige_frister(user):
-    """Frister stated in letters (and tillegg) the user may see: an agency never sees the frister a
-    draft of next year's letter proposes."""
-    qs = Frist.objects.filter(tildelingsbrev__in=Tildelingsbrev.objects.for_user(user).values("pk"))
-    if not (er_admin(user) or user.er_departement):
-        qs = qs.filter(Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))
-    return qs
+    """The frister pages count for the oppdrag a person may see: those in force, and an oppdrag's
+    own frister while it is still in a draft (which only its ministry sees). A draft that restates
+    an oppdrag in force changes nothing here until it is sent."""
+    return Frist.objects.relevante()
 
 
 def gjeldende_frister(synlige):

@@ -65,6 +65,15 @@ class Oppdrag(models.Model):
                                        on_delete=models.PROTECT, null=True, blank=True, related_name="nye_oppdrag")
     tillegg = models.ForeignKey("styring.Tillegg", verbose_name="gitt i tillegg", on_delete=models.PROTECT,
                                 null=True, blank=True, related_name="oppdrag")
+    # The owner: the ministry that gave the oppdrag. Taken from the letter (or tillegg) that gave it;
+    # for an oppdrag without a letter in the portal (imported history) it is chosen at import or in
+    # the admin, never guessed. An administrator hands it over when steering moves to another
+    # ministry. Only the owner comments on, closes or restates the oppdrag.
+    departement = models.ForeignKey("styring.Organisasjon", verbose_name="gitt av departement",
+                                    on_delete=models.PROTECT, null=True, blank=True, related_name="gitte_oppdrag",
+                                    limit_choices_to={"type": "departement"},
+                                    help_text="Fylles fra tildelingsbrevet. Endres når et annet departement "
+                                              "overtar styringen av oppdraget.")
     maal = models.ForeignKey("styring.Maal", verbose_name="mål", on_delete=models.SET_NULL, null=True, blank=True,
                              related_name="oppdrag")
     tittel = models.TextField("tittel")
@@ -109,8 +118,25 @@ class Oppdrag(models.Model):
     def __str__(self) -> str:
         return f"{self.nummer} {self.tittel[:80]}"
 
+    def save(self, *args, **kwargs):
+        # The giver of a letter's oppdrag is the letter's ministry, unless an administrator has
+        # handed the oppdrag over to another ministry (a change of steering ministry).
+        if self.tildelingsbrev_id and self.departement_id is None:
+            if Oppdrag._meta.get_field("tildelingsbrev").is_cached(self):
+                self.departement_id = self.tildelingsbrev.departement_id
+            else:
+                from styring.models import Tildelingsbrev
+
+                self.departement_id = Tildelingsbrev.objects.values_list("departement_id", flat=True).get(
+                    pk=self.tildelingsbrev_id)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "departement"}
+        super().save(*args, **kwargs)
+
     def clean(self) -> None:
         errors = {}
+        if not self.tildelingsbrev_id and not self.tillegg_id and not self.departement_id:
+            errors["departement"] = "Velg departementet som ga oppdraget (det har ikke noe tildelingsbrev i portalen)."
         if self.tillegg_id and not self.tildelingsbrev_id:
             errors["tildelingsbrev"] = "Et oppdrag gitt i et tillegg hører til tilleggets tildelingsbrev."
         if self.tildelingsbrev_id and self.tillegg_id and self.tillegg.tildelingsbrev_id != self.tildelingsbrev_id:

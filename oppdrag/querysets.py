@@ -6,9 +6,10 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from brukere.querysets import TilgangQuerySet
+from styring.querysets import er_i_kraft, i_kraft_q
 
 
 def _open_frist_q(aar: int) -> Q:
@@ -23,36 +24,55 @@ def _open_frist_q(aar: int) -> Q:
     )
 
 
+def _egne_frister_q() -> Q:
+    """A frist stated by the very letter (or tillegg) that gave its oppdrag: an oppdrag still in a
+    draft has only these, and its owner must see them while drafting."""
+    return Q(tildelingsbrev_id=F("oppdrag__tildelingsbrev_id")) & (
+        Q(tillegg__isnull=True, oppdrag__tillegg__isnull=True) | Q(tillegg_id=F("oppdrag__tillegg_id")))
+
+
 class FristQuerySet(models.QuerySet):
     def upcoming(self, fra: date, til: date):
         return self.filter(dato__gte=fra, dato__lte=til)
 
+    def i_kraft(self):
+        """Frister stated in a sent letter (or sent tillegg) for an oppdrag that is itself in force."""
+        return self.filter(i_kraft_q()).filter(OppdragQuerySet.i_kraft_q("oppdrag__"))
+
+    def relevante(self):
+        """What pages that show an oppdrag count as its frister: those in force, and for an oppdrag
+        still in a draft its own draft frister. A draft that restates an oppdrag in force never
+        counts: it changes nothing until it is sent. (The oppdrag's own gate decides who sees it.)"""
+        return self.filter(Q(i_kraft_q()) | _egne_frister_q())
+
+    def gjeldende(self):
+        """Frister as last stated: per oppdrag, those of the latest letter year among ``self``."""
+        siste = (self.filter(oppdrag=OuterRef("oppdrag")).order_by("-tildelingsbrev__aar")
+                 .values("tildelingsbrev__aar")[:1])
+        return self.filter(tildelingsbrev__aar=Subquery(siste))
+
 
 class OppdragQuerySet(TilgangQuerySet):
-    """The one gate for oppdrag (``for_user``). Ministry staff: oppdrag their ministry gave.
-    Agency staff: their own agency's oppdrag once the letter and, for an oppdrag given in a
-    tillegg, the tillegg are sent. Observers: oppdrag of sent letters and tillegg."""
+    """The one gate for oppdrag (``for_user``). Ministry staff: the oppdrag their ministry gave
+    (``departement``, drafts included). Agency staff: their own agency's oppdrag once in force (the
+    letter and, for an oppdrag given in a tillegg, the tillegg are sent). Observers: oppdrag in force."""
 
     @staticmethod
-    def _sendt() -> Q:
-        # An oppdrag given in a tillegg always carries the tillegg's letter (Oppdrag.clean).
-        return (Q(tildelingsbrev__status="sendt") & (Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))) | Q(
-            tildelingsbrev__isnull=True, tillegg__isnull=True)
+    def i_kraft_q(prefix: str = "") -> Q:
+        # An oppdrag without a letter in the portal (imported history) was given outside it: in force.
+        return i_kraft_q(prefix) | Q(**{f"{prefix}tildelingsbrev__isnull": True, f"{prefix}tillegg__isnull": True})
+
+    def i_kraft(self):
+        return self.filter(self.i_kraft_q())
 
     def for_departement(self, departement_id: int):
-        # Oppdrag the ministry gave (in its own letters or their tillegg, drafts included), and
-        # letter-less oppdrag of agencies it steers. Another ministry's drafts stay hidden.
-        from styring.models import Tildelingsbrev
-
-        styrte = Tildelingsbrev.objects.filter(departement_id=departement_id).values("virksomhet_id")
-        return self.filter(Q(tildelingsbrev__departement_id=departement_id)
-                           | Q(tildelingsbrev__isnull=True, virksomhet_id__in=styrte))
+        return self.filter(departement_id=departement_id)
 
     def for_virksomhet(self, virksomhet_id: int):
-        return self.filter(self._sendt(), virksomhet_id=virksomhet_id)
+        return self.i_kraft().filter(virksomhet_id=virksomhet_id)
 
     def for_observator(self):
-        return self.filter(self._sendt())
+        return self.i_kraft()
 
     def with_list_data(self):
         return self.select_related("virksomhet", "maal", "tildelingsbrev", "ansvarlig").prefetch_related(
@@ -64,21 +84,28 @@ class OppdragQuerySet(TilgangQuerySet):
 
         return self.exclude(status__in=FERDIGE_STATUSER)
 
-    def open_in(self, aar: int):
-        """Oppdrag given before ``aar`` whose frister, as last stated in a letter up to ``aar``, fall
-        in ``aar`` or later: the letter's "oppdrag gitt tidligere med leveringsfrist i år eller senere"."""
+    def open_in(self, aar: int, *, brev=None):
+        """Oppdrag in force given before ``aar`` whose frister, as last stated in a letter up to ``aar``,
+        fall in ``aar`` or later: the letter's "oppdrag gitt tidligere med leveringsfrist i år eller
+        senere". Only frister in force count, and those ``brev`` itself states (its own ministry
+        drafting it sees its proposals; nobody else sees a draft)."""
         from .models import Frist
 
+        telles = Q(i_kraft_q())
+        if brev is not None:
+            telles |= Q(tildelingsbrev=brev, tillegg__isnull=True)
+        frister = Frist.objects.filter(telles)
         latest_aar = (
-            Frist.objects.filter(oppdrag=OuterRef("pk"), tildelingsbrev__aar__lte=aar)
+            frister.filter(oppdrag=OuterRef("pk"), tildelingsbrev__aar__lte=aar)
             .order_by("-tildelingsbrev__aar")
             .values("tildelingsbrev__aar")[:1]
         )
-        open_frister = Frist.objects.filter(oppdrag=OuterRef("pk"), tildelingsbrev__aar=OuterRef("_frist_aar")).filter(
+        open_frister = frister.filter(oppdrag=OuterRef("pk"), tildelingsbrev__aar=OuterRef("_frist_aar")).filter(
             _open_frist_q(aar)
         )
         return (
-            self.filter(aar__lt=aar)
+            self.i_kraft()
+            .filter(aar__lt=aar)
             .aapne()
             .annotate(_frist_aar=Subquery(latest_aar))
             .filter(Exists(open_frister))
@@ -88,7 +115,7 @@ class OppdragQuerySet(TilgangQuerySet):
 def _frister_qs():
     from .models import Frist
 
-    return Frist.objects.select_related("tildelingsbrev").order_by("tildelingsbrev__aar", "rekkefolge", "id")
+    return Frist.objects.select_related("tildelingsbrev", "tillegg").order_by("tildelingsbrev__aar", "rekkefolge", "id")
 
 
 @dataclass
@@ -109,9 +136,13 @@ class MaalOppdrag:
     tidligere: list[Oppfoering] = field(default_factory=list)
 
 
-def frister_per_brev(frister, aar: int) -> list:
-    """The frister as of the letter for ``aar``: those stated by the latest letter up to that year."""
-    stated = [f for f in frister if f.tildelingsbrev.aar <= aar]
+def frister_per_brev(frister, aar: int, *, brev=None) -> list:
+    """The frister as of the letter for ``aar``: those stated by the latest letter up to that year.
+
+    Only frister in force count, and those ``brev`` itself states outside a tillegg (a draft letter
+    seen by the ministry drafting it). The frister need ``tildelingsbrev`` and ``tillegg`` loaded."""
+    stated = [f for f in frister if f.tildelingsbrev.aar <= aar and (
+        er_i_kraft(f) or (brev is not None and f.tildelingsbrev_id == brev.pk and f.tillegg_id is None))]
     if not stated:
         return []
     latest = max(f.tildelingsbrev.aar for f in stated)
@@ -125,22 +156,24 @@ def oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     frister as of this letter fall in the letter's year or later (``open_in``), or when this letter
     itself states frister for it (the ministry restated or changed them).
     """
-    from .models import Oppdrag
+    from .models import Frist, Oppdrag
 
     maal_list = list(brev.maal.all().order_by("nummer"))
     by_nummer = {m.nummer: MaalOppdrag(maal=m) for m in maal_list}
-    restated = Oppdrag.objects.filter(frister__tildelingsbrev=brev).values("pk")
-    derived = Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id).open_in(brev.aar).values("pk")
+    # What this letter states: its own parts, and those of its tillegg once sent.
+    i_brevet = Q(tildelingsbrev=brev) & (Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))
+    restated = (Oppdrag.objects.i_kraft().filter(frister__in=Frist.objects.filter(i_brevet)).values("pk"))
+    derived = Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id).open_in(brev.aar, brev=brev).values("pk")
     qs = (
         Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id)
-        .filter(Q(tildelingsbrev=brev) | Q(pk__in=restated) | Q(pk__in=derived))
+        .filter(i_brevet | Q(pk__in=restated) | Q(pk__in=derived))
         .select_related("maal")
         .prefetch_related(Prefetch("frister", queryset=_frister_qs()), "tittelvarianter")
         .distinct()
     )
     for o in qs:
         ny = o.tildelingsbrev_id == brev.pk
-        frister = frister_per_brev(list(o.frister.all()), brev.aar)
+        frister = frister_per_brev(list(o.frister.all()), brev.aar, brev=brev)
         variant = next((v.tittel for v in o.tittelvarianter.all() if v.tildelingsbrev_id == brev.pk), None)
         maal_nr = o.maal.nummer if o.maal_id else None
         gruppe = by_nummer.get(maal_nr)

@@ -7,9 +7,11 @@ import os
 import secrets
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
 from styring.models import FristFelter, Rapporteringspunkt
 
 from .frister import Form, ParsedFrist, parse_frist, rapport_frist_standard
@@ -61,7 +63,10 @@ def apply_frist_text(obj: FristFelter, *, aar: int, virksomhet_id: int | None, k
 def oppdrag_set_status(*, oppdrag: Oppdrag, status: str, risiko: str = "", risiko_tekst: str = "",
                        tiltak: str = "", kommentar: str = "", gjelder_dato: date | None = None,
                        acting_user) -> Statusoppdatering:
-    """Record the agency's follow-up; the latest update is the oppdrag's current state."""
+    """Record the agency's follow-up (or the owning ministry's closing); the latest update is the
+    oppdrag's current state."""
+    if not (kan_folge_opp(acting_user, oppdrag) or kan_kommentere_oppdrag(acting_user, oppdrag)):
+        raise PermissionDenied("Bare virksomheten som har oppdraget, eller departementet som ga det, kan endre status.")
     entry = Statusoppdatering(
         oppdrag=oppdrag, status=status, risiko=risiko, risiko_tekst=risiko_tekst, tiltak=tiltak,
         kommentar=kommentar, gjelder_dato=gjelder_dato or timezone.localdate(), opprettet_av=acting_user,
@@ -91,6 +96,8 @@ def oppdrag_avslutt(*, oppdrag: Oppdrag, status: str, kommentar: str, acting_use
     rewrite the agency's judgement; the entry records who closed it and why."""
     from .models import FERDIGE_STATUSER
 
+    if not kan_kommentere_oppdrag(acting_user, oppdrag):
+        raise PermissionDenied("Bare departementet som ga oppdraget, kan avslutte det.")
     if status not in FERDIGE_STATUSER:
         raise ValueError(f"Ugyldig avslutningsstatus: {status}")
     siste = oppdrag.statusoppdateringer.order_by("-gjelder_dato", "-opprettet", "-pk").first()
@@ -105,6 +112,8 @@ def oppdrag_avslutt(*, oppdrag: Oppdrag, status: str, kommentar: str, acting_use
 @transaction.atomic
 def oppdrag_kommenter(*, oppdrag: Oppdrag, tekst: str, acting_user) -> Oppdragskommentar:
     """The steering ministry's comment on an oppdrag."""
+    if not kan_kommentere_oppdrag(acting_user, oppdrag):
+        raise PermissionDenied("Bare departementet som ga oppdraget, kan kommentere det.")
     kommentar = Oppdragskommentar(oppdrag=oppdrag, tekst=tekst, forfatter=acting_user)
     kommentar._history_user = acting_user
     kommentar.full_clean()

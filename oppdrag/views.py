@@ -29,6 +29,7 @@ from .filters import SORTERING, OppdragFilter
 from .forms import AnsvarligForm, AvslutningForm, KommentarForm, LeveranseForm, StatusoppdateringForm
 from .models import (
     RISIKO_DEFINISJON,
+    Frist,
     Kalendertilgang,
     Leveranse,
     Oppdrag,
@@ -119,16 +120,6 @@ def oppdrag_eksport(request):
 # Detail and follow-up
 # --------------------------------------------------------------------------------------------------
 
-def styrende_departement_id(oppdrag: Oppdrag) -> int | None:
-    """The ministry that gave the oppdrag: its letter's, or its tillegg's letter's."""
-    if oppdrag.tildelingsbrev_id:
-        return oppdrag.tildelingsbrev.departement_id
-    if oppdrag.tillegg_id:
-        return oppdrag.tillegg.tildelingsbrev.departement_id
-    brev = Tildelingsbrev.objects.filter(virksomhet_id=oppdrag.virksomhet_id).order_by("-aar").first()
-    return brev.departement_id if brev else None
-
-
 def _detalj_qs(user):
     from .filters import synlige_frister
 
@@ -198,6 +189,14 @@ def _frister_per_aar(oppdrag: Oppdrag) -> tuple[list, list]:
     return gjeldende, tidligere
 
 
+def _foreslatte_frister(oppdrag: Oppdrag) -> list:
+    """For the owning ministry: frister its drafts (a letter or tillegg not yet sent) propose for an
+    oppdrag already in force. They change nothing until sent, so they are shown apart."""
+    return list(Frist.objects.filter(oppdrag=oppdrag, tildelingsbrev__departement_id=oppdrag.departement_id)
+                .exclude(pk__in=Frist.objects.relevante().filter(oppdrag=oppdrag).values("pk"))
+                .select_related("tildelingsbrev", "tillegg").order_by("tildelingsbrev__aar", "rekkefolge", "id"))
+
+
 def _aapen_i(frister: list, aar: int) -> bool:
     """As ``OppdragQuerySet.open_in`` for one oppdrag whose frister are loaded: a frist as of the
     letter for ``aar`` falls in that year or later, recurs, is ongoing or has no date."""
@@ -245,9 +244,8 @@ TEKSTFELTER = ("bakgrunn", "beskrivelse", "formaal", "rapportering", "rapporteri
 def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: str = "", kvittering_sted: str = "",
          status: int = 200):
     user = request.user
-    dep_id = styrende_departement_id(oppdrag)
     folge_opp = kan_folge_opp(user, oppdrag)
-    kommentere = kan_kommentere_oppdrag(user, oppdrag, dep_id)
+    kommentere = kan_kommentere_oppdrag(user, oppdrag)
     skjema = skjema or {}
     gjeldende, tidligere = _frister_per_aar(oppdrag)
     historikk = endringer(Oppdrag.history.filter(id=oppdrag.pk))
@@ -258,6 +256,7 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
                     if getattr(oppdrag, n)],
         "frister": gjeldende,
         "tidligere_frister": tidligere,
+        "foreslatte_frister": _foreslatte_frister(oppdrag) if kommentere else [],
         "milepaeler": list(oppdrag.milepaeler.all()),
         "finansiering": list(oppdrag.finansiering.all()),
         "brevene": _brevene(oppdrag, user),
@@ -304,7 +303,7 @@ def _for_oppfolging(request, pk: int) -> Oppdrag:
 
 def _for_departementet(request, pk: int) -> Oppdrag:
     oppdrag = _hent(request, pk)
-    if not kan_kommentere_oppdrag(request.user, oppdrag, styrende_departement_id(oppdrag)):
+    if not kan_kommentere_oppdrag(request.user, oppdrag):
         raise PermissionDenied("Bare departementet som ga oppdraget, kan kommentere og avslutte det.")
     return oppdrag
 

@@ -114,7 +114,9 @@ def innholdsbrev(punkt: Rapporteringspunkt) -> Tildelingsbrev:
     brev = punkt.tildelingsbrev
     if brev.aar == punkt.rapport_aar:
         return brev
-    return Tildelingsbrev.objects.filter(virksomhet_id=brev.virksomhet_id, aar=punkt.rapport_aar).first() or brev
+    # Only a sent letter: a draft (perhaps another ministry's) is nobody's to report on.
+    return (Tildelingsbrev.objects.i_kraft().filter(virksomhet_id=brev.virksomhet_id, aar=punkt.rapport_aar).first()
+            or brev)
 
 
 def _valgte(rader: list, flagg: str) -> list:

@@ -78,8 +78,8 @@ OPPDRAG = _opt({
     "bakgrunn": "str", "beskrivelse": "str", "formaal": "str", "rapportering": "str", "i_aarsrapport": "bool",
     "i_halvaarsrapport": "bool", "rapporteringskriterier": "str", "finansiering_tekst": "str", "frist_tekst": "str",
     "tilleggsinformasjon": "str", "milepaeler": [MILEPAEL], "hovedansvar": "str?", "delt_med": ["str"],
-    "jf_oppdrag": ["str"], "opprinnelig_tittel": "str",
-}, "gitt_aar", "fou_type", "finansiering", "start", "start_tekst", "bakgrunn", "beskrivelse", "formaal",
+    "jf_oppdrag": ["str"], "opprinnelig_tittel": "str", "gitt_av": "str?",
+}, "gitt_av", "gitt_aar", "fou_type", "finansiering", "start", "start_tekst", "bakgrunn", "beskrivelse", "formaal",
     "rapportering", "i_aarsrapport", "i_halvaarsrapport", "rapporteringskriterier", "finansiering_tekst",
     "frist_tekst", "tilleggsinformasjon", "milepaeler", "hovedansvar", "delt_med", "jf_oppdrag", "opprinnelig_tittel")
 MAALEVERDI = {"periode": "str", "dato": "date?", "verdi": "dec?", "enhet": "str", "tekst": "str"}
@@ -255,7 +255,7 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
     for gruppe in oppdrag_i_brev(brev):
         for e in gruppe.nye + gruppe.tidligere:
             o = e.oppdrag
-            for org in [o.hovedansvar, *o.delt_med.all()]:
+            for org in [o.hovedansvar, o.departement, *o.delt_med.all()]:
                 if org is not None:
                     orgs[org.kortnavn] = org
             oppdrag.append({
@@ -276,6 +276,7 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
                 "delt_med": sorted(x.kortnavn for x in o.delt_med.all()),
                 "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
                 "opprinnelig_tittel": o.tittel,
+                "gitt_av": o.departement.kortnavn if o.departement else None,
             })
 
     budsjett, kapittel_sum = [], []
@@ -539,9 +540,25 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
                 errors.append(f"{path}.nummer: oppdrag {nr} finnes allerede for {virksomhet} "
                               f"(gitt {existing.aar}).")
                 continue
-            o = Oppdrag(virksomhet=virksomhet, nummer=nr, aar=brev.aar, tildelingsbrev=brev, maal=maal)
+            o = Oppdrag(virksomhet=virksomhet, nummer=nr, aar=brev.aar, tildelingsbrev=brev, maal=maal,
+                        departement=brev.departement)
         else:
             o = existing or Oppdrag(virksomhet=virksomhet, nummer=nr, aar=gitt_aar, maal=maal, tittel=original)
+            if existing is None:
+                # An earlier oppdrag with no letter in the portal: its giver is what the file says
+                # ("gitt_av"), else the ministry importing the letter that lists it.
+                gitt_av = od.get("gitt_av")
+                o.departement = (_org(gitt_av, known, Organisasjon.Type.DEPARTEMENT) if gitt_av
+                                 else brev.departement)
+                if o.departement.type != Organisasjon.Type.DEPARTEMENT:
+                    errors.append(f"{path}.gitt_av: {gitt_av} er ikke et departement.")
+                    continue
+            elif existing.departement_id != brev.departement_id:
+                # Only the ministry that gave an oppdrag restates it; another ministry's letter may
+                # list it (it is in force), but its frister and wording stay the giver's.
+                errors.append(f"{path}.nummer: oppdrag {nr} er gitt av {existing.departement or 'et annet departement'}; "
+                              f"bare det departementet kan fastsette nye frister for det.")
+                continue
         if od["ny_i_aar"] or existing is None:
             o.tittel = original if not od["ny_i_aar"] else od["tittel"]
             o.rekkefolge = i

@@ -196,13 +196,13 @@ def _plasser(avsnitt: list[Avsnittvisning], deler: list[str]) -> list[str]:
     return uplasserte
 
 
-def _frister(oppdrag, aar: int, synlige: set[int], tillegg_by_id: dict) -> tuple[list, list]:
+def _frister(oppdrag, brev, synlige: set[int], tillegg_by_id: dict) -> tuple[list, list]:
     """The oppdrag's frister as of this letter with only visible tillegg counted; a frist a tillegg
     sets replaces the letter's frist for the same part (del/rolle/betegnelse)."""
     from oppdrag.querysets import frister_per_brev
 
     alle = [f for f in oppdrag.frister.all() if f.tillegg_id is None or f.tillegg_id in synlige]
-    frister = frister_per_brev(alle, aar)
+    frister = frister_per_brev(alle, brev.aar, brev=brev)
     fra_tillegg = [f for f in frister if f.tillegg_id]
     if not fra_tillegg:
         return frister, []
@@ -247,7 +247,7 @@ def _oppdrag(brev, maal_list: list, synlige: set[int], tillegg_by_id: dict) -> l
         gitt_i = tillegg_by_id.get(o.tillegg_id) if o.tillegg_id else None
         if gitt_i is not None and gitt_i.pk not in synlige:
             return None
-        frister, endret_i = _frister(o, brev.aar, synlige, tillegg_by_id)
+        frister, endret_i = _frister(o, brev, synlige, tillegg_by_id)
         return Oppdragsrad(oppdrag=o, tittel=e.tittel, frister=frister, tillegg=gitt_i, frist_tillegg=endret_i)
 
     result = []
@@ -264,10 +264,14 @@ def _oppdrag(brev, maal_list: list, synlige: set[int], tillegg_by_id: dict) -> l
     return result
 
 
-def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False) -> Brevvisning:
-    """The letter with its sent tillegg worked in (or, ``opprinnelig``, as first sent)."""
-    tillegg = list(brev.tillegg.all())
-    tillegg_by_id = {t.pk: t for t in tillegg}
+def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast: bool = False) -> Brevvisning:
+    """The letter with its sent tillegg worked in (or, ``opprinnelig``, as first sent).
+
+    Only sent tillegg are worked in. ``med_utkast`` (the sending ministry and administrators) also
+    lists the draft tillegg by title, so they can be opened; nobody else learns that one exists."""
+    alle_tillegg = list(brev.tillegg.all())
+    tillegg_by_id = {t.pk: t for t in alle_tillegg}
+    tillegg = alle_tillegg if med_utkast else [t for t in alle_tillegg if t.status == Status.SENDT]
     synlige_tillegg = [] if opprinnelig else [t for t in tillegg if t.status == Status.SENDT]
     synlige = {t.pk for t in synlige_tillegg}
 

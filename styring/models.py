@@ -12,7 +12,7 @@ from django.db import models
 from django.db.models import Q
 
 from .historikk import historikk
-from .querysets import TildelingsbrevQuerySet
+from .querysets import TildelingsbrevQuerySet, TilleggQuerySet
 
 
 class Organisasjon(models.Model):
@@ -145,6 +145,26 @@ class Tildelingsbrev(models.Model):
     def __str__(self) -> str:
         return f"Tildelingsbrev {self.aar} – {self.virksomhet}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        forrige = getattr(self, "_lastet_departement_id", self.departement_id)
+        if forrige == self.departement_id:
+            return
+        self._lastet_departement_id = self.departement_id
+        # The letter's oppdrag are given by the letter's ministry (Oppdrag.departement): keep them in step
+        # when the sender is corrected. Looked up by name: styring does not import oppdrag.
+        from django.apps import apps
+
+        Oppdrag = apps.get_model("oppdrag", "Oppdrag")  # noqa: N806
+        Oppdrag.objects.filter(tildelingsbrev_id=self.pk, departement_id=forrige).update(
+            departement_id=self.departement_id)
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        brev = super().from_db(db, field_names, values)
+        brev._lastet_departement_id = brev.__dict__.get("departement_id")
+        return brev
+
     def clean(self) -> None:
         if self.virksomhet_id and self.virksomhet.type != Organisasjon.Type.VIRKSOMHET:
             raise ValidationError({"virksomhet": "Mottakeren må være en virksomhet."})
@@ -169,6 +189,7 @@ class Tillegg(models.Model):
     status = models.CharField("status", max_length=20, choices=Status.choices, default=Status.UTKAST)
     sendt = models.DateTimeField("sendt", null=True, blank=True)
 
+    objects = TilleggQuerySet.as_manager()
     history = historikk()
 
     class Meta:

@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
+from django.db.models import Q
 from django.utils import timezone
 
 from .models import Maal, Styringsparameter, Tildelingsbrev
@@ -134,7 +135,9 @@ def bilde_naa(brev: Tildelingsbrev, *, med_tidligere_oppdrag: bool) -> Bilde:
             for e in g.nye + g.tidligere:
                 b.oppdrag[e.oppdrag.nummer] = e.tittel
     else:
-        for o in Oppdrag.objects.filter(tildelingsbrev=brev).only("nummer", "tittel"):
+        # The oppdrag the letter gives, with those of sent tillegg: a draft tillegg is not part of it.
+        for o in Oppdrag.objects.filter(tildelingsbrev=brev).filter(
+                Q(tillegg__isnull=True) | Q(tillegg__status="sendt")).only("nummer", "tittel"):
             b.oppdrag[o.nummer] = o.tittel
     for p in Budsjettpost.objects.filter(kapittel__tildelingsbrev=brev).select_related("kapittel"):
         b.poster[(p.kapittel.nummer, p.post)] = (p.betegnelse, p.tildelt_kr)
@@ -158,7 +161,9 @@ def bilde_da(brev: Tildelingsbrev, tidspunkt: datetime) -> Bilde:
     for sp in sps:
         rks = sorted(krav.get(sp.pk, []), key=lambda r: (r.rekkefolge, r.pk))
         b.sp[sp.kode] = _sp_tekst(sp, [_krav_tekst(rk) for rk in rks])
-    for o in Oppdrag.history.as_of(tidspunkt).filter(tildelingsbrev_id=brev.pk):
+    sendte_tillegg = list(brev.tillegg.filter(status="sendt", sendt__lte=tidspunkt).values_list("pk", flat=True))
+    for o in Oppdrag.history.as_of(tidspunkt).filter(tildelingsbrev_id=brev.pk).filter(
+            Q(tillegg_id__isnull=True) | Q(tillegg_id__in=sendte_tillegg)):
         b.oppdrag[o.nummer] = o.tittel
     kapitler = {k.pk: k.nummer for k in Budsjettkapittel.history.as_of(tidspunkt).filter(tildelingsbrev_id=brev.pk)}
     for p in Budsjettpost.history.as_of(tidspunkt).filter(kapittel_id__in=list(kapitler)):
@@ -172,16 +177,31 @@ def sammenlign_forrige_aar(brev: Tildelingsbrev, forrige: Tildelingsbrev) -> Res
     return Resultat(venstre=a.tittel, hoyre=b.tittel, seksjoner=_sammenlign(a, b))
 
 
-def sammenlign_versjon(brev: Tildelingsbrev, tidspunkt: datetime) -> Resultat:
+def sammenlign_versjon(brev: Tildelingsbrev, tidspunkt: datetime, *, med_utkast: bool = False) -> Resultat:
+    """The letter now against the letter at ``tidspunkt``. Without ``med_utkast`` (anyone but the
+    sending ministry) a time before the letter was sent shows the letter as sent: its drafting is
+    the ministry's own."""
+    if not med_utkast and brev.sendt and tidspunkt < brev.sendt:
+        tidspunkt = brev.sendt
     a = bilde_da(brev, tidspunkt)
     b = bilde_naa(brev, med_tidligere_oppdrag=False)
     b.tittel = "Nå"
     return Resultat(venstre=a.tittel, hoyre=b.tittel, seksjoner=_sammenlign(a, b))
 
 
-def tolk_tidspunkt(tekst: str, brev: Tildelingsbrev) -> tuple[datetime | None, str]:
+def tolk_tidspunkt(tekst: str, brev: Tildelingsbrev, *, med_utkast: bool = True) -> tuple[datetime | None, str]:
     """Read ``YYYY-MM-DD`` (end of that day) or ``YYYY-MM-DDTHH:MM``; empty means when the
-    letter was sent. Returns (aware datetime or None, Norwegian error message)."""
+    letter was sent. Returns (aware datetime or None, Norwegian error message). Without
+    ``med_utkast`` a time before the letter was sent is refused: the drafts are not the reader's."""
+    tidspunkt, feil = _tolk_tidspunkt(tekst, brev)
+    if tidspunkt and not med_utkast and brev.sendt and tidspunkt < brev.sendt:
+        sendt = timezone.localtime(brev.sendt)
+        return None, (f"Brevet ble sendt {sendt:%d.%m.%Y} kl. {sendt:%H.%M}. Velg et tidspunkt etter det; "
+                      "utkastene før brevet ble sendt, er departementets.")
+    return tidspunkt, feil
+
+
+def _tolk_tidspunkt(tekst: str, brev: Tildelingsbrev) -> tuple[datetime | None, str]:
     tekst = (tekst or "").strip()
     if not tekst:
         if brev.sendt:
@@ -199,10 +219,13 @@ def tolk_tidspunkt(tekst: str, brev: Tildelingsbrev) -> tuple[datetime | None, s
     return timezone.make_aware(datetime.combine(dag, time.max) - timedelta(microseconds=time.max.microsecond)), ""
 
 
-def brev_endringer(brev: Tildelingsbrev, grense: int = 200) -> list:
+def brev_endringer(brev: Tildelingsbrev, grense: int = 200, *, med_utkast: bool = False) -> list:
     """Every recorded change to the letter and its parts, newest first, merged across models.
 
     Parts are found through the history tables, so deleted mål, posts and oppdrag still show.
+    Without ``med_utkast`` (anyone but the sending ministry and administrators) only what happened
+    once it was sent: changes after the letter was sent, and a tillegg's parts once that tillegg
+    was sent; a draft tillegg does not appear at all.
     """
     from budsjett.models import Budsjettbinding, Budsjettendring, Budsjettkapittel, Budsjettpost, Tilskudd
     from oppdrag.models import Frist, Oppdrag
@@ -245,8 +268,34 @@ def brev_endringer(brev: Tildelingsbrev, grense: int = 200) -> list:
         Signatur.history.filter(tildelingsbrev_id=pk),
         Vedlegg.history.filter(tildelingsbrev_id=pk),
     ]
+    if not med_utkast:
+        kilder = _bare_sendt(brev, kilder, Tillegg)
     alle = []
     for qs in kilder:
         alle.extend(endringer(qs, grense=grense, fast_antall_sporringer=True))
     alle.sort(key=lambda e: e.tid, reverse=True)
     return alle[:grense]
+
+
+def _bare_sendt(brev: Tildelingsbrev, kilder: list, tillegg_model) -> list:
+    """The history sources narrowed to what a reader outside the sending ministry may see."""
+    if brev.sendt is None:
+        return [qs.none() for qs in kilder]
+    sendte = list(tillegg_model.objects.filter(tildelingsbrev=brev, status="sendt").values_list("pk", "sendt"))
+    sendt_ids = {pk for pk, _ in sendte}
+    # A part of a tillegg counts from the moment that tillegg was sent; a draft tillegg never.
+    tillegg_q = Q(tillegg_id__isnull=True)
+    for pk, sendt in sendte:
+        tillegg_q |= Q(tillegg_id=pk, history_date__gte=sendt)
+    resultat = []
+    for qs in kilder:
+        qs = qs.filter(history_date__gte=brev.sendt)
+        felter = {f.name for f in qs.model._meta.get_fields()}
+        if qs.model is tillegg_model.history.model:
+            qs = qs.filter(id__in=sendt_ids)
+            for pk, sendt in sendte:
+                qs = qs.exclude(id=pk, history_date__lt=sendt)
+        elif "tillegg" in felter or "tillegg_id" in felter:
+            qs = qs.filter(tillegg_q)
+        resultat.append(qs)
+    return resultat

@@ -62,9 +62,9 @@ def brev_liste(request):
 def brev_detalj(request, pk: int):
     brev = _brev(request, pk, brev_queryset)
     opprinnelig = request.GET.get("visning") == "opprinnelig"
-    visning = brev_visning(brev, opprinnelig=opprinnelig)
     user = request.user
     departementet = _er_departementet(user, brev)
+    visning = brev_visning(brev, opprinnelig=opprinnelig, med_utkast=departementet)
     avvik = []
     if departementet:
         from .konsistens import check_tildelingsbrev
@@ -101,8 +101,10 @@ def tillegg_detalj(request, pk: int, nr: int):
     departementet = _er_departementet(request.user, brev)
     tillegg_qs = brev.tillegg.all() if departementet else brev.tillegg.filter(status=Status.SENDT)
     tillegg = get_object_or_404(tillegg_qs, nummer=nr)
+    # The frister this tillegg gave its oppdrag (a later letter's draft restating them is not shown).
     oppdrag = list(Oppdrag.objects.filter(tillegg=tillegg).select_related("maal")
-                   .prefetch_related(Prefetch("frister", queryset=_frister_qs())).order_by("rekkefolge", "nummer"))
+                   .prefetch_related(Prefetch("frister", queryset=_frister_qs().filter(tillegg=tillegg)))
+                   .order_by("rekkefolge", "nummer"))
     frister = list(Frist.objects.filter(tillegg=tillegg).exclude(oppdrag__tillegg=tillegg)
                    .select_related("oppdrag").order_by("oppdrag__nummer", "rekkefolge"))
     endringer = list(Budsjettendring.objects.filter(tillegg=tillegg).select_related("post__kapittel")
@@ -217,9 +219,10 @@ def sammenlign(request, pk: int):
     ctx = {"brev": brev, "med": med, "dato_verdi": request.GET.get("dato", "")}
     if med == "versjon":
         tekst = request.GET.get("dato", "")
-        tidspunkt, feil = tolk_tidspunkt(tekst, brev)
+        tidspunkt, feil = tolk_tidspunkt(tekst, brev, med_utkast=_er_departementet(request.user, brev))
         ctx["dato_feil"] = feil
-        ctx["resultat"] = sammenlign_versjon(brev, tidspunkt) if tidspunkt else None
+        ctx["resultat"] = (sammenlign_versjon(brev, tidspunkt, med_utkast=_er_departementet(request.user, brev))
+                           if tidspunkt else None)
         if tidspunkt and not ctx["dato_verdi"]:
             ctx["dato_verdi"] = tidspunkt.strftime("%Y-%m-%dT%H:%M")
     elif med == "forrige-aar":
@@ -239,7 +242,7 @@ def brev_historikk(request, pk: int):
 
     brev = _brev(request, pk)
     return render(request, "styring/brev_historikk.html", {
-        "brev": brev, "endringer": brev_endringer(brev),
+        "brev": brev, "endringer": brev_endringer(brev, med_utkast=_er_departementet(request.user, brev)),
         "pdf_historikk": pdf_historikk(kind="tildelingsbrev", object_id=brev.pk)})
 
 

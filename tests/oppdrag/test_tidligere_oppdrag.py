@@ -13,8 +13,8 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def to_brev():
-    b23 = TildelingsbrevFactory(aar=2023)
-    b24 = TildelingsbrevFactory(aar=2024, virksomhet=b23.virksomhet, departement=b23.departement)
+    b23 = TildelingsbrevFactory(aar=2023, sendt_brev=True)
+    b24 = TildelingsbrevFactory(aar=2024, virksomhet=b23.virksomhet, departement=b23.departement, sendt_brev=True)
     m23 = MaalFactory(tildelingsbrev=b23, nummer=1)
     MaalFactory(tildelingsbrev=b24, nummer=1)
     return b23, b24, m23
