@@ -111,7 +111,10 @@ def oppdrag_avslutt(*, oppdrag: Oppdrag, status: str, kommentar: str, acting_use
 
 @transaction.atomic
 def oppdrag_kommenter(*, oppdrag: Oppdrag, tekst: str, acting_user) -> Oppdragskommentar:
-    """The steering ministry's comment on an oppdrag."""
+    """The steering ministry's comment on an oppdrag.
+
+    Append-only: each comment is a new row and the portal never edits one, so two comments written
+    at the same time both stand (tests/rapporter/test_konflikt.py)."""
     if not kan_kommentere_oppdrag(acting_user, oppdrag):
         raise PermissionDenied("Bare departementet som ga oppdraget, kan kommentere det.")
     kommentar = Oppdragskommentar(oppdrag=oppdrag, tekst=tekst, forfatter=acting_user)
