@@ -4,6 +4,12 @@ Pure functions, no database: the letters write frister in many forms ("Del 1: 01
 "Ut 2024", "Første halvdel av 2023", "IMDis halvårsrapport 2024", "F.o.m 20.03.24" for a
 tertialvis analysis, "(01.06.2023) 31.12.2024" for a changed frist, "Uke 12", "Løpende"…).
 The wording is always kept as written; ``parse_frist`` derives what a reminder needs.
+
+``split_frist`` is for what a person types into one field of a form: it splits a text holding
+several frister ("Del 1: 1. juni 2025, Del 2: 1. desember 2025") into one part per frist, and
+refuses with a Norwegian message a text that names a time which does not exist ("31.02.2025",
+"Uke 53 2025") or whose parts cannot be told apart. Imports keep using ``parse_frist``, which
+never refuses: a letter as published is kept as it is.
 """
 
 from __future__ import annotations
@@ -67,15 +73,19 @@ MAANEDER = {
 _NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})[.\s]\s?(\d{4}|\d{2})(?!\d)")
 # "15. januar 2024", "1. juni 2023"
 _WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})\.\s*(" + "|".join(MAANEDER) + r")\s+(\d{4})(?!\d)", re.IGNORECASE)
+# "2025-06-01", as a date field or a spreadsheet writes it
+_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
 # "Del 1:", "Del II:", "Del 2 -"
 _DEL = re.compile(r"^\s*(Del\s+(?:\d+|[IVX]+))\s*[:\-–]?\s*", re.IGNORECASE)
 _DELOPPDRAG = re.compile(r"^\s*Deloppdrag\s+\d+\s*$", re.IGNORECASE)
 _CHANGED = re.compile(r"^\s*\(([^)]*)\)\s*(.+)$")
-_WEEK = re.compile(r"^\s*(?:i\s+)?uke\s+(\d{1,2})(?:\s*[,/]?\s*(\d{4}))?\s*$", re.IGNORECASE)
+_WEEK = re.compile(r"^\s*(?:(?:senest|innen)\s+)?(?:i\s+)?uke\s+(\d{1,2})(?:\s*[,/]?\s*(\d{4}))?\s*$", re.IGNORECASE)
 _FIRST_HALF = re.compile(r"^\s*(første|andre|siste)\s+halv(?:del|år)\s+(?:av\s+|i\s+)?(\d{4})\s*$", re.IGNORECASE)
 _INNEN = r"(?:innen\s+(?:utgangen\s+av\s+)?|i\s+løpet\s+av\s+|i\s+|ut\s+)?"
 _TERTIAL = re.compile(r"^\s*" + _INNEN + r"(\d)\.\s*tertial\s+(\d{4})\s*$", re.IGNORECASE)
 _KVARTAL = re.compile(r"^\s*" + _INNEN + r"(\d)\.\s*kvartal\s+(\d{4})\s*$", re.IGNORECASE)
+# "Q3 2025", "Q3-2025": the third quarter
+_Q = re.compile(r"^\s*" + _INNEN + r"Q(\d)\s*[-/]?\s*(\d{4})\s*$", re.IGNORECASE)
 # A rhythm with no start date: "Hver 3. måned", "Kvartalsvis", "Månedlig (fra 2025)".
 _RYTME = re.compile(r"^\s*(?:hver\s+(\d{1,2})\.\s*måned|hver\s+måned|månedlig|kvartalsvis|hvert\s+kvartal|"
                     r"tertialvis|hvert\s+tertial|halvårlig|hvert\s+halvår)\s*(?:\(?\s*(?:fra\s+)?(\d{4})\s*\)?)?\s*$",
@@ -112,6 +122,12 @@ def _find_date(text: str) -> tuple[date, re.Match] | None:
                 return date(_year(match.group(3)), month_of(match.group(2)), int(match.group(1))), match
             except ValueError:
                 return None
+    match = _ISO_DATE.search(text)
+    if match:
+        try:
+            return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), match
+        except ValueError:
+            return None
     return None
 
 
@@ -205,7 +221,7 @@ def parse_frist(tekst: str, *, aar: int, kontekst: str = "") -> ParsedFrist:
         end = date(t_year, 4 * n + 1, 1) - timedelta(days=1) if n < 3 else date(t_year, 12, 31)
         return ParsedFrist(tekst=tekst, form=Form.PERIODE, fra_dato=start, dato=end, **fields)
 
-    match = _KVARTAL.match(rest)
+    match = _KVARTAL.match(rest) or _Q.match(rest)
     if match and 1 <= int(match.group(1)) <= 4:
         n, q_year = int(match.group(1)), int(match.group(2))
         start = date(q_year, 3 * (n - 1) + 1, 1)
@@ -290,3 +306,218 @@ def occurrences(frist, *, fra: date, til: date) -> list[date]:
         if day >= fra:
             found.append(day)
         n += 1
+
+
+# --- what a person types into one field ------------------------------------------------------
+
+class UgyldigFrist(ValueError):
+    """A typed frist that cannot be saved as it stands; ``melding`` says why, in Norwegian."""
+
+    def __init__(self, melding: str):
+        super().__init__(melding)
+        self.melding = melding
+
+
+MAANEDSNAVN = {number: name for name, number in MAANEDER.items()}
+
+# The places in a text that name a time: dates, weeks, quarters, periods and reports with a year.
+# Found anywhere (parse_frist reads them only in their usual places), so that a text with two of
+# them, or one that does not exist, is noticed.
+_ANY_WEEK = re.compile(r"(?<![\wæøå])uke\s+(\d{1,2})(?!\d)(?:\s*[,/]?\s*(\d{4})(?!\d))?", re.IGNORECASE)
+_ANY_PART_OF_YEAR = re.compile(r"(?<![\d.])(\d{1,2})\.\s*(kvartal|tertial)\s+(\d{4})(?!\d)", re.IGNORECASE)
+_ANY_Q = re.compile(r"(?<![\wæøå])Q(\d{1,2})\s*[-/]?\s*(\d{4})(?!\d)", re.IGNORECASE)
+_ANY_HALF = re.compile(r"(?<![\wæøå])(?:første|andre|siste)\s+halv(?:del|år)\s+(?:av\s+|i\s+)?\d{4}(?!\d)",
+                       re.IGNORECASE)
+_ANY_UT_AAR = re.compile(r"(?<![\wæøå])(?:ut|innen utgangen av|i løpet av)\s+\d{4}(?!\d)", re.IGNORECASE)
+_ANY_REPORT = re.compile(r"(?:års|halvårs)rapport(?:en)?\s+(?:for\s+)?\d{4}(?!\d)", re.IGNORECASE)
+# "1. juni" with no year: a date that cannot remind until the year is written
+_WORD_DATE_NO_YEAR = re.compile(r"(?<!\d)(\d{1,2})\.\s*(" + "|".join(MAANEDER) + r")(?![a-zæøå])(?!\s*\d)",
+                                re.IGNORECASE)
+# "Del 2:" inside a text (at its start the colon may be left out, as _DEL allows)
+_DEL_LABEL = re.compile(r"(?:^|(?<=[\s,;/(]))Del\s+(?:\d+|[IVX]+)\b\s*(?::|[-–](?=\s))", re.IGNORECASE)
+_PAREN = re.compile(r"\([^()]*\)")
+_SEPARATOR = re.compile(r"[,;/\n&+]|\b(?:og|samt)\b", re.IGNORECASE)
+_RANGE = re.compile(r"[-–—]|til|til og med|t\.?\s?o\.?\s?m\.?", re.IGNORECASE)
+_EDGE = r"(?:[\s,;/&+]|\b(?:og|samt)\b)*"
+_LEADING, _TRAILING = re.compile("^" + _EDGE, re.IGNORECASE), re.compile(_EDGE + "$", re.IGNORECASE)
+
+TALLORD = {2: "to", 3: "tre", 4: "fire", 5: "fem", 6: "seks", 7: "sju", 8: "åtte", 9: "ni", 10: "ti"}
+
+
+@dataclass(frozen=True)
+class _Tidspunkt:
+    """One place in a text that names a time, and why it does not exist if it does not."""
+
+    start: int
+    end: int
+    feil: str | None = None
+    i_parentes: bool = False
+    mangler_aar: bool = False
+
+
+def _day_error(day: int, month: int, year: int, written: str) -> str | None:
+    """Why day.month.year is not a date, in Norwegian; None when it is one."""
+    if not 1 <= month <= 12:
+        return f"«{written}» er ikke en dato: måned {month} finnes ikke."
+    try:
+        date(year, month, day)
+    except ValueError:
+        last = (add_months(date(year, month, 1), 1) - timedelta(days=1)).day
+        melding = f"{day}. {MAANEDSNAVN[month]} {year} finnes ikke."
+        if month == 2 and day == 29:
+            return f"{melding} {year} er ikke et skuddår."
+        return f"{melding} {MAANEDSNAVN[month].capitalize()} {year} har {last} dager."
+    return None
+
+
+def _week_error(uke: int, aar: int) -> str | None:
+    last = date(aar, 12, 28).isocalendar().week  # 28 December is always in the year's last ISO week
+    if uke < 1:
+        return f"Uke {uke} finnes ikke; ukene telles fra 1."
+    if uke > last:
+        return f"{aar} har ikke uke {uke}. Siste uke i {aar} er uke {last}."
+    return None
+
+
+def _tidspunkter(text: str, *, aar: int) -> list[_Tidspunkt]:
+    """Every place in ``text`` that names a time, in order, overlaps removed."""
+    found: list[_Tidspunkt] = []
+    for m in _NUMERIC_DATE.finditer(text):
+        found.append(_Tidspunkt(m.start(), m.end(), _day_error(int(m.group(1)), int(m.group(2)), _year(m.group(3)),
+                                                                 m.group(0))))
+    for m in _WORD_DATE.finditer(text):
+        found.append(_Tidspunkt(m.start(), m.end(), _day_error(int(m.group(1)), MAANEDER[m.group(2).lower()],
+                                                                 int(m.group(3)), m.group(0))))
+    for m in _ISO_DATE.finditer(text):
+        found.append(_Tidspunkt(m.start(), m.end(), _day_error(int(m.group(3)), int(m.group(2)), int(m.group(1)),
+                                                                 m.group(0))))
+    for m in _WORD_DATE_NO_YEAR.finditer(text):
+        found.append(_Tidspunkt(m.start(), m.end(), f"«{m.group(0).strip()}» mangler år. Skriv f.eks. "
+                                                    f"«{int(m.group(1))}. {m.group(2).lower()} {aar}».",
+                                mangler_aar=True))
+    for m in _ANY_WEEK.finditer(text):
+        found.append(_Tidspunkt(m.start(), m.end(), _week_error(int(m.group(1)), int(m.group(2) or aar))))
+    for m in _ANY_PART_OF_YEAR.finditer(text):
+        n, kind = int(m.group(1)), m.group(2).lower()
+        antall = 4 if kind == "kvartal" else 3
+        feil = None if 1 <= n <= antall else f"{n}. {kind} finnes ikke: et år har {TALLORD[antall]} {kind}er."
+        found.append(_Tidspunkt(m.start(), m.end(), feil))
+    for m in _ANY_Q.finditer(text):
+        n = int(m.group(1))
+        found.append(_Tidspunkt(m.start(), m.end(), None if 1 <= n <= 4 else
+                                f"Q{n} finnes ikke: et år har fire kvartaler (Q1–Q4)."))
+    for pattern in (_ANY_HALF, _ANY_UT_AAR, _ANY_REPORT):
+        found.extend(_Tidspunkt(m.start(), m.end()) for m in pattern.finditer(text))
+    found.sort(key=lambda t: (t.start, -t.end))
+    parens = [(m.start(), m.end()) for m in _PAREN.finditer(text)]
+    kept: list[_Tidspunkt] = []
+    for t in found:
+        if kept and t.start < kept[-1].end:
+            continue
+        inside = any(a < t.start and t.end <= b for a, b in parens)
+        kept.append(_Tidspunkt(t.start, t.end, t.feil, inside, t.mangler_aar))
+    return kept
+
+
+def _mask_parens(text: str) -> str:
+    """``text`` with what stands in parentheses blanked out (same length), so that a comma or a
+    date in "(tidligere 1. mai 2025)" neither splits the text nor counts as a second frist."""
+    return _PAREN.sub(lambda m: "(" + "\0" * (len(m.group(0)) - 2) + ")", text)
+
+
+def _clean_part(text: str) -> str:
+    return _TRAILING.sub("", _LEADING.sub("", text)).strip()
+
+
+def _part_name(text: str, labels: list[re.Match], pos: int) -> str:
+    """The "Del N" a position in the text belongs to ("" when the text has no parts)."""
+    name = ""
+    for label in labels:
+        if label.start() <= pos:
+            name = "Del " + label.group(0).split()[1].rstrip(":-–").upper()
+    return name
+
+
+def _split_at_gaps(text: str, masked: str, times: list[_Tidspunkt]) -> list[str]:
+    """Cut a text with several times between them: at a separator (comma, "og", "/", …) or where
+    only spaces lie between. A range ("1. juni – 30. juni 2025"), alternatives ("eller") or words
+    with no separator cannot be cut with certainty and are refused."""
+    cuts = [0]
+    lead = masked[:times[0].start].strip().lower()
+    for before, after in zip(times, times[1:], strict=False):
+        gap = masked[before.end:after.start]
+        first, second = text[before.start:before.end], text[after.start:after.end]
+        if _RANGE.fullmatch(gap.strip()) or (lead.endswith("mellom") and gap.strip().lower() == "og"):
+            raise UgyldigFrist(
+                f"«{first} … {second}» ser ut som en periode. En frist er én dato: skriv sluttdatoen "
+                f"(f.eks. «{second}»), eller skriv én rad per frist hvis det er flere frister.")
+        if re.search(r"\beller\b", gap, re.IGNORECASE):
+            raise UgyldigFrist(f"Teksten gir to alternative frister («{first}» eller «{second}»). "
+                               "Skriv den fristen som gjelder.")
+        separator = _SEPARATOR.search(gap)
+        if separator:
+            cuts.append(before.end + separator.start())
+            continue
+        if not re.sub(r"\(\0*\)", "", gap).strip():
+            # Only spaces, and perhaps a remark in parentheses that belongs to the first: "(årlig)".
+            cuts.append(before.end + len(gap.rstrip()))
+            continue
+        raise UgyldigFrist(f"Teksten har flere frister («{first}» og «{second}»), men det går ikke fram hvor den "
+                           "ene slutter og den neste begynner. Skriv én rad per frist.")
+    cuts.append(len(text))
+    return [_clean_part(text[a:b]) for a, b in zip(cuts, cuts[1:], strict=False)]
+
+
+def split_frist(tekst: str, *, aar: int, kontekst: str = "", dato_oppgitt: bool = False) -> list[ParsedFrist]:
+    """A frist as a person typed it into one field, as one part per frist it holds.
+
+    Raises ``UgyldigFrist`` with a Norwegian message when the text names a time that does not
+    exist ("31.02.2025", "Uke 53 2025"), a date without a year, parts that cannot be told apart,
+    or a time that cannot be read (unless ``dato_oppgitt``: the person gave the date beside it).
+    Each part keeps its wording verbatim; a text with one frist gives exactly what
+    ``parse_frist`` gives. Text-only frister ("Løpende", "Etter avtale") are allowed.
+    """
+    text = tekst.strip()
+    masked = _mask_parens(text)
+    times = _tidspunkter(text, aar=aar)
+    labels = list(_DEL_LABEL.finditer(masked))
+    start_label = _DEL.match(text)
+    if start_label and not (labels and labels[0].start() == start_label.start()):
+        labels.insert(0, start_label)
+
+    for t in times:
+        if t.feil:
+            name = _part_name(text, labels, t.start)
+            raise UgyldigFrist(f"{name}: {t.feil}" if name else t.feil)
+
+    counted = [t for t in times if not t.i_parentes]
+    if len(labels) >= 2 or (labels and labels[0].start() > 0 and len(counted) >= 2):
+        before_first = _clean_part(masked[:labels[0].start()])
+        if before_first:
+            raise UgyldigFrist(f"Teksten før «{labels[0].group(0).rstrip(':-– ')}» hører ikke til noen del. "
+                               "Skriv én rad per del, f.eks. «Del 1: 1. juni 2025».")
+        bounds = [label.start() for label in labels] + [len(text)]
+        parts = [_clean_part(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
+    elif len(counted) >= 2:
+        if labels:
+            raise UgyldigFrist(f"{_part_name(text, labels, 0)} har flere frister "
+                               f"(«{text[counted[0].start:counted[0].end]}» og "
+                               f"«{text[counted[1].start:counted[1].end]}»). Skriv én rad per frist, hver med sin del.")
+        parts = _split_at_gaps(text, masked, counted)
+    else:
+        parts = [tekst]
+
+    result = []
+    for part in parts:
+        part_times = [t for t in _tidspunkter(part, aar=aar) if not t.i_parentes]
+        if len(part_times) > 1:
+            raise UgyldigFrist(f"«{part}» har flere frister. Skriv én rad per frist.")
+        parsed = parse_frist(part, aar=aar, kontekst=kontekst)
+        understood = parsed.form != Form.TEKST or parsed.dato is not None
+        if part_times and not understood and not (dato_oppgitt and len(parts) == 1):
+            written = part[part_times[0].start:part_times[0].end]
+            raise UgyldigFrist(
+                f"«{written}» i «{part.strip()}» ble ikke forstått som en frist. Skriv fristen alene, f.eks. "
+                f"«{written}», eller oppgi datoen i datofeltet.")
+        result.append(parsed)
+    return result

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.forms.models import InlineForeignKeyField
 
 from brukere.models import User
+from oppdrag.frister import TALLORD, UgyldigFrist, split_frist
 from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
 from oppdrag.services import apply_frist_text
 
@@ -241,7 +242,12 @@ def tolkning(frist: FristFelter) -> str:
 
 
 class FristTekstMixin(forms.Form):
-    """A frist typed as the letter writes it, with an optional explicit date that wins."""
+    """A frist typed as the letter writes it, with an optional explicit date that wins.
+
+    Nothing typed is dropped: a text that names a time which does not exist is refused with why,
+    and a text holding several frister is refused here with ``fristdeler`` set to its parts, which
+    ``BaseFristFormSet`` turns into one row each and shows back before anything is saved.
+    """
 
     eksplisitt_dato = _dato_felt(label="Dato (valgfri)", required=False,
                                  help_text="Bare hvis datoen ikke står i teksten eller skal overstyre den.")
@@ -252,7 +258,10 @@ class FristTekstMixin(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["tekst"].required = False
         self.fields["tekst"].help_text = ("Slik det står i brevet, f.eks. «1. mars 2025», «Del 1: 1. juni 2025», "
-                                          "«Løpende» eller «Årsrapport 2025».")
+                                          "«Løpende» eller «Årsrapport 2025». Flere frister i samme felt deles "
+                                          "i én rad per frist, som du ser over før de lagres.")
+        self.fristdeler: list[str] = []
+        self.delt_fra = ""
         inst = self.instance
         if inst.pk and inst.dato:
             # Show the date as explicit only when it is not what the wording gives by itself.
@@ -278,6 +287,21 @@ class FristTekstMixin(forms.Form):
         if not tekst:
             if "eksplisitt_dato" not in self.errors:
                 self.add_error("tekst", "Skriv fristen slik den står i brevet, f.eks. «1. mars 2025».")
+            return cleaned
+        try:
+            deler = split_frist(tekst, aar=self.aar, dato_oppgitt=dato is not None)
+        except UgyldigFrist as feil:
+            self.add_error("tekst", feil.melding)
+            return cleaned
+        if len(deler) > 1:
+            antall = TALLORD.get(len(deler), str(len(deler)))
+            if dato is not None:
+                self.add_error("eksplisitt_dato", f"Teksten har {antall} frister, og datoen kan bare gjelde én av "
+                                                  "dem. Skriv én rad per frist, eller fjern datoen.")
+            else:
+                # Refused on its own; in a BaseFristFormSet the parts become rows shown back.
+                self.fristdeler = [d.tekst for d in deler]
+                self.add_error("tekst", f"Teksten har {antall} frister. Skriv én rad per frist.")
             return cleaned
         cleaned["tekst"] = tekst
         self.instance.tekst = tekst
@@ -338,6 +362,75 @@ class BaseFristFormSet(forms.BaseInlineFormSet):
                          aar=self.brev.aar, virksomhet_id=self.brev.virksomhet_id)
         self.add_fields(form, None)
         return form
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or getattr(self, "_delt", False):
+            return
+        delte = [(i, f) for i, f in enumerate(self.forms)
+                 if f.fristdeler and not (self.can_delete and self._should_delete_form(f))]
+        if not delte:
+            return
+        # Show the parts back as rows of their own, with nothing saved: the formset is rebuilt
+        # from the posted data with each text replaced by its parts, and stays invalid.
+        self._delt = True
+        self.data, nye = self._data_med_deler(delte)
+        for cached in ("forms", "management_form"):
+            self.__dict__.pop(cached, None)
+        super().full_clean()
+        for i, fra in nye.items():
+            self.forms[i].delt_fra = fra
+        for _, f in delte:
+            antall = TALLORD.get(len(f.fristdeler), str(len(f.fristdeler)))
+            hva = f"Fristen «{f.data.get(f.add_prefix('tekst'), '').strip()}»"
+            tittel = (f.data.get(f.add_prefix("tittel")) or "").strip() if self.model is Milepael else ""
+            if tittel:
+                hva += f" for milepælen «{tittel}»"
+            self._non_form_errors.append(ValidationError(
+                f"{hva} inneholdt {antall} deler; de er delt i {antall} rader. Se over og lagre.", code="delt"))
+
+    def _data_med_deler(self, delte) -> tuple:
+        """The posted data with each multi-part row replaced by one row per part, and where the
+        parts are (row index → the text they came from). A saved row keeps its first part; the
+        other parts become new rows, which a formset can only hold after the saved ones."""
+        antall, initial = self.total_form_count(), self.initial_form_count()
+        data = self.data.copy()
+        rader = []
+        for i in range(antall):
+            start = f"{self.add_prefix(i)}-"
+            rad = {k[len(start):]: data.getlist(k) if hasattr(data, "getlist") else [data[k]]
+                   for k in list(data) if k.startswith(start)}
+            for k in list(data):
+                if k.startswith(start):
+                    del data[k]
+            rader.append(rad)
+        delt = dict((i, f) for i, f in delte)
+        lagrede, etter_lagrede, nye_rader = [], [], []
+        for i, rad in enumerate(rader):
+            ut = etter_lagrede if i < initial else nye_rader
+            if i not in delt:
+                (lagrede if i < initial else nye_rader).append((rad, ""))
+                continue
+            f = delt[i]
+            fra = f.data.get(f.add_prefix("tekst"), "")
+            forste, *resten = f.fristdeler
+            (lagrede if i < initial else nye_rader).append(({**rad, "tekst": [forste], "eksplisitt_dato": [""]}, fra))
+            for del_tekst in resten:
+                kopi = {k: v for k, v in rad.items() if k not in ("id", "versjon", "DELETE", "eksplisitt_dato")}
+                ut.append(({**kopi, "tekst": [del_tekst]}, fra))
+        alle = lagrede + etter_lagrede + nye_rader
+        nye = {}
+        for i, (rad, fra) in enumerate(alle):
+            for k, verdier in rad.items():
+                navn = f"{self.add_prefix(i)}-{k}"
+                if hasattr(data, "setlist"):
+                    data.setlist(navn, verdier)
+                else:
+                    data[navn] = verdier[0] if len(verdier) == 1 else verdier
+            if fra:
+                nye[i] = fra
+        data[self.management_form.add_prefix("TOTAL_FORMS")] = str(len(alle))
+        return data, nye
 
     def datoer(self) -> list:
         """(form, date) of every kept row, for checks against the oppdrag's start."""
