@@ -9,8 +9,7 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from styring.forms import RadKonfliktMixin
-from styring.konflikt import KonfliktsikkerForm
+from styring.forms import RadKonfliktMixin, Redigeringsskjema
 from styring.models import Tillegg
 
 from .belop import BelopError, format_tall, parse_kroner
@@ -59,7 +58,7 @@ class BelopField(forms.Field):
             return True
 
 
-class BudsjettkapittelForm(KonfliktsikkerForm):
+class BudsjettkapittelForm(Redigeringsskjema):
     class Meta:
         model = Budsjettkapittel
         fields = ["nummer", "betegnelse", "enhet_i_brevet", "tekst"]
@@ -77,7 +76,7 @@ class BudsjettkapittelForm(KonfliktsikkerForm):
         return nummer
 
 
-class BudsjettpostForm(KonfliktsikkerForm):
+class BudsjettpostForm(Redigeringsskjema):
     tildelt_kr = BelopField(label="Tildelt (tabellen)")
     bevilget_kr = BelopField(label="Bevilget av Stortinget", required=False)
     andel_kr = BelopField(label="Virksomhetens andel", required=False,
@@ -101,7 +100,7 @@ class BudsjettpostForm(KonfliktsikkerForm):
         return post
 
 
-class BudsjettbindingForm(RadKonfliktMixin, KonfliktsikkerForm):
+class BudsjettbindingForm(RadKonfliktMixin, Redigeringsskjema):
     belop_kr = BelopField(label="Beløp")
 
     class Meta:
@@ -111,7 +110,7 @@ class BudsjettbindingForm(RadKonfliktMixin, KonfliktsikkerForm):
         help_texts = {"oppdrag_nummer": "F.eks. 2023-07. Kobles til oppdraget med dette nummeret."}
 
 
-class TilskuddForm(RadKonfliktMixin, KonfliktsikkerForm):
+class TilskuddForm(RadKonfliktMixin, Redigeringsskjema):
     belop_kr = BelopField(label="Beløp")
 
     class Meta:
@@ -124,7 +123,7 @@ BindingFormSet = forms.inlineformset_factory(Budsjettpost, Budsjettbinding, form
 TilskuddFormSet = forms.inlineformset_factory(Budsjettpost, Tilskudd, form=TilskuddForm, extra=2, can_delete=True)
 
 
-class BudsjettendringForm(RadKonfliktMixin, KonfliktsikkerForm):
+class BudsjettendringForm(RadKonfliktMixin, Redigeringsskjema):
     """A tillegg's change of a post: an increase, or a reduction (leading minus or the checkbox)."""
 
     endring_kr = BelopField(label="Endring", tillat_negativ=True,

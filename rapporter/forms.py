@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 
 from budsjett.belop import BelopError, format_tall, parse_kroner
 from styring import konflikt
+from styring.tallgrenser import kolonnegrense
 
 from .format import format_desimal, krav_tekst
 from .models import Parameterresultat, Postrapport, Risiko
@@ -199,27 +200,34 @@ class OppdragForm(RadForm):
 
 
 class BelopField(forms.CharField):
-    """Whole kroner as written ("37 510 000", "1 523,9 mill."); negatives refused."""
+    """Whole kroner as written ("37 510 000", "1 523,9 mill."); negatives refused, and so is an
+    amount the column ``kolonne`` (a model field) cannot hold."""
 
-    def __init__(self, **kwargs):
+    def __init__(self, *, kolonne=None, **kwargs):
         kwargs.setdefault("required", False)
         super().__init__(**kwargs)
         self.widget.attrs.setdefault("inputmode", "decimal")
+        self.grense = kolonnegrense(kolonne) if kolonne is not None else None
 
     def clean(self, value):
         tekst = super().clean(value).strip()
         if not tekst:
             return None
         try:
-            return parse_kroner(tekst)
+            belop = parse_kroner(tekst)
         except BelopError as exc:
             raise ValidationError(str(exc), code="belop") from exc
+        if self.grense is not None:
+            self.grense(belop)
+        return belop
 
 
 class PostForm(RadForm):
     felter = POST_FELTER
-    forbruk = BelopField(label="Forbruk per telletidspunktet", help_text="F.eks. 12 500 000 eller 12,5 mill.")
-    prognose = BelopField(label="Prognose for resten av året", help_text="F.eks. 12 500 000 eller 12,5 mill.")
+    forbruk = BelopField(label="Forbruk per telletidspunktet", help_text="F.eks. 12 500 000 eller 12,5 mill.",
+                         kolonne=Postrapport._meta.get_field("forbruk_kr"))
+    prognose = BelopField(label="Prognose for resten av året", help_text="F.eks. 12 500 000 eller 12,5 mill.",
+                          kolonne=Postrapport._meta.get_field("prognose_kr"))
     kommentar = forms.CharField(label="Kommentar", required=False, widget=forms.Textarea(attrs={"rows": 2}))
 
     def __init__(self, *args, rad: Postrapport, **kwargs):

@@ -1,8 +1,9 @@
 """Forms for editing a letter and its tillegg in the browser (used by styring.redigering).
 
-Every form that edits an existing record derives from ``KonfliktsikkerForm``: a save over
-someone else's newer save is refused with what they changed. Frister are typed as the letter
-writes them; ``FristTekstMixin`` derives form and date through ``apply_frist_text``.
+Every form that edits an existing record derives from ``Redigeringsskjema``: a save over
+someone else's newer save is refused with what they changed (``KonfliktsikkerForm``), and a
+number its column cannot hold is refused at the field (``TallgrenseMixin``). Frister are typed
+as the letter writes them; ``FristTekstMixin`` derives form and date through ``apply_frist_text``.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ from .models import (
     Tildelingsbrev,
     Tillegg,
 )
+from .tallgrenser import TallgrenseMixin
+
+
+class Redigeringsskjema(TallgrenseMixin, KonfliktsikkerForm):
+    """The base of every editing form: conflict-safe (``styring.konflikt``), and every number field
+    checked against what its database column holds (``styring.tallgrenser``)."""
 
 
 class RadKonfliktMixin:
@@ -53,7 +60,7 @@ def _dato_felt(**kwargs) -> forms.DateField:
                            error_messages={"invalid": "Ugyldig dato. Skriv f.eks. 01.03.2025."}, **kwargs)
 
 
-class BrevHodeForm(KonfliktsikkerForm):
+class BrevHodeForm(Redigeringsskjema):
     dato = _dato_felt(label="Dato", required=False)
 
     class Meta:
@@ -72,7 +79,7 @@ class BrevHodeForm(KonfliktsikkerForm):
             pk__in=[brev.departement_id, brev.virksomhet_id]).order_by("navn")
 
 
-class BrevavsnittForm(KonfliktsikkerForm):
+class BrevavsnittForm(Redigeringsskjema):
     class Meta:
         model = Brevavsnitt
         fields = ["nummer", "tittel", "tekst"]
@@ -80,7 +87,7 @@ class BrevavsnittForm(KonfliktsikkerForm):
         help_texts = {"nummer": "F.eks. 3 eller 3.2. Kan stå tomt."}
 
 
-class MaalForm(KonfliktsikkerForm):
+class MaalForm(Redigeringsskjema):
     class Meta:
         model = Maal
         fields = ["nummer", "tittel", "tekst", "gruppe", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag"]
@@ -103,7 +110,7 @@ class MaalForm(KonfliktsikkerForm):
         return nummer
 
 
-class StyringsparameterForm(KonfliktsikkerForm):
+class StyringsparameterForm(Redigeringsskjema):
     class Meta:
         model = Styringsparameter
         fields = ["kode", "tekst", "i_aarsrapport", "i_halvaarsrapport", "formaal", "maaleutgangspunkt", "nokkeltall"]
@@ -134,7 +141,7 @@ class _VerdiEllerTekst:
         return cleaned
 
 
-class ResultatkravForm(_VerdiEllerTekst, RadKonfliktMixin, KonfliktsikkerForm):
+class ResultatkravForm(_VerdiEllerTekst, RadKonfliktMixin, Redigeringsskjema):
     class Meta:
         model = Resultatkrav
         fields = ["verdi", "enhet", "tekst"]
@@ -143,7 +150,7 @@ class ResultatkravForm(_VerdiEllerTekst, RadKonfliktMixin, KonfliktsikkerForm):
         help_texts = {"verdi": "Et tall, f.eks. 90 eller 12,5.", "enhet": "F.eks. prosent, personer."}
 
 
-class MaaleverdiForm(_VerdiEllerTekst, RadKonfliktMixin, KonfliktsikkerForm):
+class MaaleverdiForm(_VerdiEllerTekst, RadKonfliktMixin, Redigeringsskjema):
     dato = _dato_felt(label="Dato", required=False)
 
     class Meta:
@@ -158,7 +165,7 @@ MaaleverdiFormSet = forms.inlineformset_factory(Styringsparameter, Maaleverdi, f
                                                 extra=2, can_delete=True)
 
 
-class OppdragForm(KonfliktsikkerForm):
+class OppdragForm(Redigeringsskjema):
     start = _dato_felt(label="Oppstart", required=False)
 
     class Meta:
@@ -309,14 +316,14 @@ class FristTekstMixin(forms.Form):
         return cleaned
 
 
-class FristForm(FristTekstMixin, RadKonfliktMixin, KonfliktsikkerForm):
+class FristForm(FristTekstMixin, RadKonfliktMixin, Redigeringsskjema):
     class Meta:
         model = Frist
         fields = ["tekst"]
         labels = {"tekst": "Frist"}
 
 
-class MilepaelForm(FristTekstMixin, RadKonfliktMixin, KonfliktsikkerForm):
+class MilepaelForm(FristTekstMixin, RadKonfliktMixin, Redigeringsskjema):
     class Meta:
         model = Milepael
         fields = ["tittel", "tekst"]
@@ -444,7 +451,7 @@ MilepaelFormSet = forms.inlineformset_factory(Oppdrag, Milepael, form=MilepaelFo
                                               extra=2, can_delete=True)
 
 
-class TittelvariantForm(KonfliktsikkerForm):
+class TittelvariantForm(Redigeringsskjema):
     class Meta:
         model = Tittelvariant
         fields = ["tittel"]
@@ -458,7 +465,7 @@ class TittelvariantForm(KonfliktsikkerForm):
         self.fields["tittel"].required = False
 
 
-class TilleggForm(KonfliktsikkerForm):
+class TilleggForm(Redigeringsskjema):
     dato = _dato_felt(label="Dato", required=False)
 
     class Meta:
