@@ -259,6 +259,13 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)
 
 # Uploads of delivered documents: size limit and accepted types (see oppdrag/forms.py).
 LEVERANSE_MAKS_BYTE = env.int("LEVERANSE_MAKS_BYTE", default=25 * 1024 * 1024)
+# Office/OpenDocument uploads are ZIP archives, opened and checked against zip bombs before they are
+# stored (oppdrag/opplasting.py): entries, total expanded size, and the expanded/compressed ratio of
+# one entry once it is larger than LEVERANSE_ZIP_FORHOLD_FRA_BYTE (as Apache POI does, 100:1).
+LEVERANSE_ZIP_MAKS_DELER = env.int("LEVERANSE_ZIP_MAKS_DELER", default=2000)
+LEVERANSE_ZIP_MAKS_UTPAKKET_BYTE = env.int("LEVERANSE_ZIP_MAKS_UTPAKKET_BYTE", default=250 * 1024 * 1024)
+LEVERANSE_ZIP_MAKS_FORHOLD = env.int("LEVERANSE_ZIP_MAKS_FORHOLD", default=100)
+LEVERANSE_ZIP_FORHOLD_FRA_BYTE = env.int("LEVERANSE_ZIP_FORHOLD_FRA_BYTE", default=1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True

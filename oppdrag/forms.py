@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import zipfile
-
 from django import forms
 from django.conf import settings
 from django.utils import timezone
@@ -12,8 +9,10 @@ from django.utils.html import format_html
 
 from brukere.models import User
 from styring.konflikt import KonfliktsikkerForm
+from styring.tallgrenser import TallgrenseMixin
 
-from .models import RISIKO_DEFINISJON, Leveranse, Oppdrag, Risiko, Status, format_storrelse
+from .models import RISIKO_DEFINISJON, Leveranse, Oppdrag, Risiko, Status
+from .opplasting import TILLATTE_TEKST, TILLATTE_TYPER, kontroller_fil, maks_tekst
 
 DATO_FORMATER = ["%Y-%m-%d", "%d.%m.%Y"]
 
@@ -25,7 +24,7 @@ class DatoInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
-class AnsvarligForm(KonfliktsikkerForm):
+class AnsvarligForm(TallgrenseMixin, KonfliktsikkerForm):
     """Who in the agency answers for the oppdrag: a person of the oppdrag's own agency only."""
 
     class Meta:
@@ -130,60 +129,6 @@ class KommentarForm(forms.Form):
         return tekst
 
 
-# Allowed delivered documents: extension → check of the first bytes (and the zip contents).
-TILLATTE_TYPER = {
-    ".pdf": "pdf",
-    ".docx": "ooxml",
-    ".xlsx": "ooxml",
-    ".pptx": "ooxml",
-    ".odt": "odf",
-    ".txt": "tekst",
-    ".csv": "tekst",
-}
-TILLATTE_TEKST = "PDF, DOCX, XLSX, PPTX, ODT, TXT og CSV"
-
-
-def _maks_tekst(maks: int) -> str:
-    mb = maks / (1024 * 1024)
-    if mb >= 1:
-        return (f"{mb:.0f} MB" if mb == int(mb) else f"{mb:.1f} MB").replace(".", ",")
-    return format_storrelse(maks)
-
-
-def _innhold_passer(fil, art: str) -> bool:
-    """Sniff the content: the extension alone proves nothing (a renamed .exe is still an .exe)."""
-    fil.seek(0)
-    start = fil.read(8192)
-    fil.seek(0)
-    if art == "pdf":
-        return start.startswith(b"%PDF-")
-    if art in ("ooxml", "odf"):
-        if not start.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            with zipfile.ZipFile(fil) as z:
-                navn = set(z.namelist())
-                if art == "ooxml":
-                    return "[Content_Types].xml" in navn
-                return "mimetype" in navn and z.read("mimetype").startswith(b"application/vnd.oasis.opendocument")
-        except (zipfile.BadZipFile, OSError, KeyError):
-            return False
-        finally:
-            fil.seek(0)
-    # Plain text: no NUL bytes and valid UTF-8 or Latin-1 text (the sample may cut a character).
-    if b"\x00" in start:
-        return False
-    try:
-        start.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(start) - 3:
-            try:
-                start.decode("cp1252")
-            except UnicodeDecodeError:
-                return False
-    return True
-
-
 class LeveranseForm(forms.Form):
     tittel = forms.CharField(label="Tittel", max_length=300,
                              error_messages={"required": "Gi dokumentet en tittel.",
@@ -197,20 +142,11 @@ class LeveranseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["fil"].help_text = (f"Tillatte typer: {TILLATTE_TEKST}. Største tillatte størrelse er "
-                                        f"{_maks_tekst(settings.LEVERANSE_MAKS_BYTE)}.")
+                                        f"{maks_tekst(settings.LEVERANSE_MAKS_BYTE)}.")
         self.fields["fil"].widget.attrs["accept"] = ",".join(TILLATTE_TYPER)
 
     def clean_fil(self):
         fil = self.cleaned_data["fil"]
-        ext = os.path.splitext(fil.name)[1].lower()
-        if ext not in TILLATTE_TYPER:
-            vist = ext or "uten filendelse"
-            raise forms.ValidationError(f"Filtypen {vist} er ikke tillatt. Tillatte typer: {TILLATTE_TEKST}.")
-        maks = settings.LEVERANSE_MAKS_BYTE
-        if fil.size > maks:
-            raise forms.ValidationError(f"Filen er for stor ({format_storrelse(fil.size)}). "
-                                        f"Største tillatte størrelse er {_maks_tekst(maks)}.")
-        if not _innhold_passer(fil, TILLATTE_TYPER[ext]):
-            raise forms.ValidationError(f"Innholdet i filen er ikke en gyldig {ext[1:].upper()}-fil. "
-                                        "Kontroller at du har valgt riktig fil.")
+        # Type, size and content, and for Office files the ZIP limits against zip bombs.
+        kontroller_fil(fil)
         return fil

@@ -7,7 +7,7 @@ import os
 import secrets
 from datetime import date
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +16,7 @@ from styring.models import FristFelter, Rapporteringspunkt
 
 from .frister import Form, ParsedFrist, parse_frist, rapport_frist_standard
 from .models import Frist, Kalendertilgang, Leveranse, Oppdrag, Oppdragskommentar, Statusoppdatering
+from .opplasting import kontroller_fil
 
 FRIST_FIELDS = ("form", "dato", "fra_dato", "opprinnelig_dato", "del_betegnelse", "etikett", "rolle",
                 "intervall_mnd", "gjentas_til", "rapport_type", "rapport_aar", "uke")
@@ -126,11 +127,19 @@ def oppdrag_kommenter(*, oppdrag: Oppdrag, tekst: str, acting_user) -> Oppdragsk
 
 @transaction.atomic
 def leveranse_create(*, oppdrag: Oppdrag, tittel: str, type: str, fil, acting_user) -> Leveranse:
-    """Store a delivered document through the storage API (the form has checked type and size)."""
+    """Store a delivered document through the storage API. Type, size, content and the ZIP limits
+    of Office files are checked again here (the form checks them first, for its message), and
+    everything is checked before the file reaches storage, so a refused upload leaves nothing."""
+    kontroller_fil(fil)
     leveranse = Leveranse(oppdrag=oppdrag, tittel=tittel, type=type, storrelse=fil.size, levert_av=acting_user)
+    leveranse.full_clean(exclude=["fil"])
     leveranse.fil.save(os.path.basename(fil.name), fil, save=False)
     leveranse._history_user = acting_user
-    leveranse.full_clean()
+    try:
+        leveranse.full_clean()
+    except ValidationError:
+        leveranse.fil.delete(save=False)
+        raise
     leveranse.save()
     return leveranse
 
