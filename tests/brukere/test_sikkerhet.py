@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from axes.models import AccessAttempt
+from axes.utils import reset
 
 from brukere.models import Rolle
 from brukere.oidc import PortalOIDCBackend
@@ -23,7 +25,14 @@ def test_innlogging_sperres_etter_for_mange_feil(client, settings):
     assert r.status_code == 429
     assert "midlertidig sperret" in r.content.decode()
     assert "_auth_user_id" not in client.session
-    assert bruker.pk
+    # The right password during the lock was counted as one more failure, not let through.
+    assert AccessAttempt.objects.get(username="kari").failures_since_start == settings.AXES_FAILURE_LIMIT + 1
+    # The lock is on the attempts, not the account: lifted (as the cool-off does), the password works.
+    bruker.refresh_from_db()
+    assert bruker.is_active
+    reset(username="kari")
+    r = client.post("/logg-inn/", {"username": "kari", "password": "et-langt-testpassord"})
+    assert r.status_code == 302 and client.session["_auth_user_id"] == str(bruker.pk)
 
 
 def test_riktig_passord_logger_inn(client):

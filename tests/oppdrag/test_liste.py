@@ -124,12 +124,15 @@ def test_ministry_steering_several_agencies_filters_by_agency(client, data):
     # An agency the ministry does not steer is not a valid choice (and shows nothing of it).
     resp = client.get(LISTE, {"virksomhet": data["annen"].virksomhet.pk})
     assert "X-99" not in resp.content.decode()
-    assert "Velg et gyldig valg" in resp.content.decode() or "gyldig" in resp.content.decode()
+    html = resp.content.decode()
+    assert ('<ul class="errorlist" id="id_virksomhet_error"><li>Velg et gyldig valg. '
+            "Valget er ikke av de tilgjengelige valgene.</li></ul>") in html
+    assert '<a href="#id_virksomhet">Virksomhet: Velg et gyldig valg.' in html  # in the error summary too
 
 
 def test_invalid_date_shows_a_message_next_to_the_field(virk_client):
     html = virk_client.get(LISTE, {"frist_fra": "i morgen"}).content.decode()
-    assert 'id="id_frist_fra_error"' in html
+    assert '<ul class="errorlist" id="id_frist_fra_error"><li>Oppgi en gyldig dato.</li></ul>' in html
 
 
 def test_sorting(virk_client):

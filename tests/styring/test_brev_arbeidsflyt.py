@@ -97,15 +97,29 @@ def test_send_back_needs_a_reason_which_the_history_keeps(client, utkast):
     assert "Sendt tilbake: Mål 2 mangler styringsparameter" in response.content.decode()
 
 
+def _tilstand(*brev: Tildelingsbrev) -> list:
+    """What a refused request must leave as it was: each letter's workflow fields and history, its
+    tillegg, and which letters exist."""
+    rader = [(b.pk, b.status, b.sendt, b.godkjent_av_id, b.dato, b.history.count(), list(b.tillegg.values_list("pk")))
+             for b in Tildelingsbrev.objects.filter(pk__in=[b.pk for b in brev]).order_by("pk")]
+    return [rader, sorted(Tildelingsbrev.objects.values_list("pk", "virksomhet_id", "aar"))]
+
+
 def test_agency_and_other_ministry_cannot_act(client, utkast):
+    sendt = TildelingsbrevFactory(sendt_brev=True)
+    for_ = _tilstand(utkast, sendt)
     client.force_login(UserFactory(godkjenner=True))  # another ministry
     assert client.post(reverse("styring:brev-til-godkjenning", args=[utkast.pk])).status_code == 404
-    sendt = TildelingsbrevFactory(sendt_brev=True)
+    assert client.post(reverse("styring:brev-send", args=[utkast.pk])).status_code == 404
     client.force_login(virksomhet_bruker(sendt))
     assert client.post(reverse("styring:brev-til-godkjenning", args=[sendt.pk])).status_code == 403
     assert client.post(reverse("styring:tillegg-opprett", args=[sendt.pk])).status_code == 403
     assert client.post(reverse("styring:brev-viderefor", args=[sendt.pk])).status_code == 403
     assert client.get(reverse("styring:brev-send", args=[sendt.pk])).status_code == 405
+    # Nothing changed: no status moved, no tillegg, no letter for the next year, no history written.
+    assert _tilstand(utkast, sendt) == for_
+    utkast.refresh_from_db()
+    assert utkast.status == "utkast"
 
 
 def test_tillegg_get_the_next_number_and_only_an_approver_sends_them(client):

@@ -134,10 +134,18 @@ def test_sendt_brev_nekter_redigering_og_viser_veien_til_tillegg(tklient, sendt,
     side = r.content.decode()
     assert "Brevet er sendt og kan ikke endres" in side and "lag et tillegg" in side
     assert reverse("styring:rediger-tillegg", args=[sendt.pk, 1]) in side
-    kap = BudsjettkapittelFactory(tildelingsbrev=sendt)
+    kap = BudsjettkapittelFactory(tildelingsbrev=sendt, nummer=670, betegnelse="Integrering og mangfold")
     r = tklient.post(reverse("styring:rediger-kapittel-ny", args=[sendt.pk]), {"nummer": "999"})
     assert r.status_code == 403 and Budsjettkapittel.objects.filter(nummer=999).count() == 0
-    assert kap.pk
+    # The letter's existing chapter can be neither changed nor deleted.
+    r = tklient.post(reverse("styring:rediger-kapittel", args=[sendt.pk, kap.pk]),
+                     {"nummer": "671", "betegnelse": "Endret etter sending"})
+    assert r.status_code == 403
+    r = tklient.post(reverse("styring:rediger-kapittel-slett", args=[sendt.pk, kap.pk]))
+    assert r.status_code == 403
+    assert list(Budsjettkapittel.objects.filter(tildelingsbrev=sendt).values_list("nummer", "betegnelse")) == [
+        (670, "Integrering og mangfold")]
+    assert kap.history.count() == 1  # only its creation
 
 
 def test_budsjettendring_i_tillegg_kan_vaere_reduksjon(tklient, sendt, tillegg):
