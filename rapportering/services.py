@@ -236,17 +236,22 @@ def _forekomster_for(rader: list[Paaminnelse]) -> dict[tuple, Forekomst]:
     return {f.nokkel: f for f in forekomster(fra, til)}
 
 
-def paaminnelser_send_klare(*, dato: date, kjente: dict[int, Forekomst] | None = None,
-                            foreldet: timedelta | None = None) -> dict:
+def paaminnelser_send_klare(*, dato: date, kjente: dict[tuple, Forekomst] | None = None,
+                            vindu: tuple[date, date] | None = None, foreldet: timedelta | None = None) -> dict:
     """Send every row that may be claimed now, one at a time over one mail connection: planned
-    rows, failed rows whose backoff is over, and rows a dead process left half-sent. ``kjente``
-    holds the occurrences this run has just planned (by row id); the rest are loaded fresh."""
+    rows, failed rows whose backoff is over, and rows a dead process left half-sent.
+
+    ``kjente`` holds the occurrences this run has just read for planning, complete for the dates in
+    ``vindu`` (an occurrence missing there no longer exists); the rest are loaded fresh."""
     foreldet = foreldet_etter(foreldet)
     resultat = {Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0, "tatt_over": 0, "nytt_forsok": 0,
                 "gitt_opp": paaminnelser_gi_opp(foreldet=foreldet)}
-    kjente = kjente or {}
+    kjente = dict(kjente or {})
     rader = list(paaminnelser_klare(foreldet=foreldet).select_related("mottaker"))
-    ferske = _forekomster_for([r for r in rader if r.pk not in kjente])
+    if vindu is None:
+        kjente.update(_forekomster_for(rader))
+    else:
+        kjente.update(_forekomster_for([r for r in rader if not vindu[0] <= r.forfallsdato <= vindu[1]]))
     connection = get_connection(timeout=smtp_timeout())
     feil_paa_rad = 0
     try:
@@ -258,8 +263,7 @@ def paaminnelser_send_klare(*, dato: date, kjente: dict[int, Forekomst] | None =
                 resultat["tatt_over"] += 1
             elif rad.status == Status.FEILET:
                 resultat["nytt_forsok"] += 1
-            forekomst = kjente.get(rad.pk) or ferske.get((rad.kilde, rad.kilde_id, rad.forfallsdato))
-            status = _send_tatt(rad=rad, token=token, forekomst=forekomst,
+            status = _send_tatt(rad=rad, token=token, forekomst=kjente.get((rad.kilde, rad.kilde_id, rad.forfallsdato)),
                                 dato=max(rad.planlagt_dato, dato), connection=connection)
             resultat[status] += 1
             feil_paa_rad = feil_paa_rad + 1 if status == Status.FEILET else 0
@@ -273,12 +277,19 @@ def paaminnelser_send_klare(*, dato: date, kjente: dict[int, Forekomst] | None =
 
 def paaminnelser_kjor(*, dato: date, send_now: bool = True, foreldet: timedelta | None = None) -> dict:
     """Plan what is due on ``dato`` and send it here, with every row a retry or a takeover is due
-    for (commands, tests, eager runs)."""
-    nye = paaminnelser_planlegg(dato=dato)
+    for (commands, tests, eager runs). The occurrences are read once, for planning and sending."""
+    lest: dict = {}
+
+    def les(fra: date, til: date) -> list[Forekomst]:
+        found = forekomster(fra, til)
+        lest.update(vindu=(fra, til), forekomster={f.nokkel: f for f in found})
+        return found
+
+    nye = paaminnelser_lagre(planlagte=planlegg(dato, forekomster_fn=les))
     resultat = {"planlagt": len(nye), Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0,
                 "tatt_over": 0, "nytt_forsok": 0, "gitt_opp": 0}
     if send_now:
-        resultat.update(paaminnelser_send_klare(dato=dato, kjente={r.pk: r._planlagt.forekomst for r in nye},
+        resultat.update(paaminnelser_send_klare(dato=dato, kjente=lest.get("forekomster"), vindu=lest.get("vindu"),
                                                 foreldet=foreldet))
     return resultat
 
