@@ -352,7 +352,6 @@ class _Tidspunkt:
     end: int
     feil: str | None = None
     i_parentes: bool = False
-    mangler_aar: bool = False
 
 
 def _day_error(day: int, month: int, year: int, written: str) -> str | None:
@@ -393,8 +392,7 @@ def _tidspunkter(text: str, *, aar: int) -> list[_Tidspunkt]:
                                                                  m.group(0))))
     for m in _WORD_DATE_NO_YEAR.finditer(text):
         found.append(_Tidspunkt(m.start(), m.end(), f"«{m.group(0).strip()}» mangler år. Skriv f.eks. "
-                                                    f"«{int(m.group(1))}. {m.group(2).lower()} {aar}».",
-                                mangler_aar=True))
+                                                    f"«{int(m.group(1))}. {m.group(2).lower()} {aar}»."))
     for m in _ANY_WEEK.finditer(text):
         found.append(_Tidspunkt(m.start(), m.end(), _week_error(int(m.group(1)), int(m.group(2) or aar))))
     for m in _ANY_PART_OF_YEAR.finditer(text):
@@ -415,7 +413,7 @@ def _tidspunkter(text: str, *, aar: int) -> list[_Tidspunkt]:
         if kept and t.start < kept[-1].end:
             continue
         inside = any(a < t.start and t.end <= b for a, b in parens)
-        kept.append(_Tidspunkt(t.start, t.end, t.feil, inside, t.mangler_aar))
+        kept.append(_Tidspunkt(t.start, t.end, t.feil, inside))
     return kept
 
 
@@ -429,7 +427,7 @@ def _clean_part(text: str) -> str:
     return _TRAILING.sub("", _LEADING.sub("", text)).strip()
 
 
-def _part_name(text: str, labels: list[re.Match], pos: int) -> str:
+def _part_name(labels: list[re.Match], pos: int) -> str:
     """The "Del N" a position in the text belongs to ("" when the text has no parts)."""
     name = ""
     for label in labels:
@@ -487,7 +485,7 @@ def split_frist(tekst: str, *, aar: int, kontekst: str = "", dato_oppgitt: bool 
 
     for t in times:
         if t.feil:
-            name = _part_name(text, labels, t.start)
+            name = _part_name(labels, t.start)
             raise UgyldigFrist(f"{name}: {t.feil}" if name else t.feil)
 
     counted = [t for t in times if not t.i_parentes]
@@ -500,7 +498,7 @@ def split_frist(tekst: str, *, aar: int, kontekst: str = "", dato_oppgitt: bool 
         parts = [_clean_part(text[a:b]) for a, b in zip(bounds, bounds[1:], strict=False)]
     elif len(counted) >= 2:
         if labels:
-            raise UgyldigFrist(f"{_part_name(text, labels, 0)} har flere frister "
+            raise UgyldigFrist(f"{_part_name(labels, 0)} har flere frister "
                                f"(«{text[counted[0].start:counted[0].end]}» og "
                                f"«{text[counted[1].start:counted[1].end]}»). Skriv én rad per frist, hver med sin del.")
         parts = _split_at_gaps(text, masked, counted)

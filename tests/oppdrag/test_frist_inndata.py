@@ -222,3 +222,18 @@ def test_de_ekte_brevenes_frister_er_en_del_hver_som_foer():
                     assert deler[0].dato == date.fromisoformat(frist["dato"]), frist
                 sett += 1
     assert sett > 70
+
+
+@pytest.mark.django_db
+def test_arkivimport_av_en_dato_som_ikke_finnes_krasjer_ikke_og_beholder_teksten():
+    """The archive import keeps what the letter says; only the browser forms refuse."""
+    from oppdrag.models import Frist
+    from rapportering.arkiv import import_tildelingsbrev
+    from rapportering.demo import FIXTURES
+
+    data = json.loads((FIXTURES / "imdi-2023.json").read_text(encoding="utf-8"))
+    o = next(o for o in data["oppdrag"] if o["nummer"] == "2023-04")
+    o["frister"] = [{"tekst": "31.02.2024", "dato": None}, {"tekst": "Uke 53 2023", "dato": None}]
+    import_tildelingsbrev(data)
+    assert [(f.tekst, f.form, f.dato) for f in Frist.objects.filter(oppdrag__nummer="2023-04").order_by("pk")] == [
+        ("31.02.2024", "tekst", None), ("Uke 53 2023", "tekst", None)]
