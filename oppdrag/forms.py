@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from brukere.models import User
+from styring.enkeltlinje import ingen_linjeskift
 from styring.konflikt import KonfliktsikkerForm
 from styring.tallgrenser import TallgrenseMixin
 
@@ -130,7 +131,7 @@ class KommentarForm(forms.Form):
 
 
 class LeveranseForm(forms.Form):
-    tittel = forms.CharField(label="Tittel", max_length=300,
+    tittel = forms.CharField(label="Tittel", max_length=300, validators=[ingen_linjeskift],
                              error_messages={"required": "Gi dokumentet en tittel.",
                                              "max_length": "Tittelen kan ha høyst 300 tegn."})
     type = forms.ChoiceField(label="Type dokument", choices=Leveranse.Type.choices, initial=Leveranse.Type.RAPPORT)

@@ -2,7 +2,8 @@
 
 Every form that edits an existing record derives from ``Redigeringsskjema``: a save over
 someone else's newer save is refused with what they changed (``KonfliktsikkerForm``), and a
-number its column cannot hold is refused at the field (``TallgrenseMixin``). Frister are typed
+number its column cannot hold, or a line break in a title, is refused at the field
+(``TallgrenseMixin``, ``EnkeltlinjeMixin``). Frister are typed
 as the letter writes them; ``FristTekstMixin`` derives form and date through ``apply_frist_text``.
 """
 
@@ -17,6 +18,7 @@ from oppdrag.frister import TALLORD, UgyldigFrist, split_frist
 from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
 from oppdrag.services import apply_frist_text
 
+from .enkeltlinje import EnkeltlinjeMixin
 from .konflikt import KonfliktsikkerForm
 from .models import (
     Brevavsnitt,
@@ -33,9 +35,10 @@ from .models import (
 from .tallgrenser import TallgrenseMixin
 
 
-class Redigeringsskjema(TallgrenseMixin, KonfliktsikkerForm):
-    """The base of every editing form: conflict-safe (``styring.konflikt``), and every number field
-    checked against what its database column holds (``styring.tallgrenser``)."""
+class Redigeringsskjema(EnkeltlinjeMixin, TallgrenseMixin, KonfliktsikkerForm):
+    """The base of every editing form: conflict-safe (``styring.konflikt``), every number field
+    checked against what its database column holds (``styring.tallgrenser``), and no line break in
+    a single-line field such as a title (``styring.enkeltlinje``)."""
 
 
 class RadKonfliktMixin:
@@ -166,6 +169,7 @@ MaaleverdiFormSet = forms.inlineformset_factory(Styringsparameter, Maaleverdi, f
 
 
 class OppdragForm(Redigeringsskjema):
+    enkeltlinje = ("tittel",)
     start = _dato_felt(label="Oppstart", required=False)
 
     class Meta:
@@ -185,6 +189,7 @@ class OppdragForm(Redigeringsskjema):
         }
         help_texts = {
             "nummer": "F.eks. 2025-01. Nummeret må være unikt for virksomheten.",
+            "tittel": "På én linje, uten linjeskift.",
             "finansiering_tekst": "Slik brevet sier det, f.eks. «3 mill. kroner i 2025 over kap. 671, post 21».",
             "start_tekst": "Hvis oppstarten ikke er en dato, f.eks. «Snarest».",
         }
@@ -452,6 +457,8 @@ MilepaelFormSet = forms.inlineformset_factory(Oppdrag, Milepael, form=MilepaelFo
 
 
 class TittelvariantForm(Redigeringsskjema):
+    enkeltlinje = ("tittel",)
+
     class Meta:
         model = Tittelvariant
         fields = ["tittel"]
