@@ -3,6 +3,10 @@
 ``DATABASE_URL`` selects the database (pytest-django creates ``test_<name>``); ``REDIS_URL``
 enables the tests marked ``services`` that talk to a real Redis broker. Locally a missing service
 skips those tests; with ``CI=true`` it stops the run, because CI must never pass by skipping.
+
+The same rule holds for every other skip: with ``CI=true`` a skipped test (a skip marker, a
+``pytest.skip()`` inside a test or fixture, a skipped module) is reported as a failure unless its
+node id is on ``CI_TILLATTE_HOPP`` with the reason it cannot run in CI. Locally skips stay skips.
 """
 
 from __future__ import annotations
@@ -12,6 +16,42 @@ import os
 import pytest
 
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+#: Skips a CI run accepts: node id (or its start, e.g. a module path) → why the test cannot run in
+#: CI. Everything else that skips with CI=true fails the run. Empty: every test runs in CI.
+CI_TILLATTE_HOPP: dict[str, str] = {}
+
+
+def ci_hopp_som_feil(report, *, tillatt: dict[str, str] | None = None) -> None:
+    """Turn a skipped report into a failed one, unless the skip is an expected failure (xfail) or
+    allow-listed. Called on every test and collection report when CI=true."""
+    tillatt = CI_TILLATTE_HOPP if tillatt is None else tillatt
+    if not report.skipped or hasattr(report, "wasxfail"):
+        return
+    if any(report.nodeid == n or report.nodeid.startswith(n + "::") for n in tillatt):
+        return
+    grunn = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+    report.outcome = "failed"
+    report.longrepr = (f"Hoppet over med CI=true: {grunn}\n"
+                       "I CI skal hver test kjøre. Rett årsaken, eller før testen opp i CI_TILLATTE_HOPP "
+                       "(tests/conftest.py) med en begrunnelse.")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    if IN_CI:
+        ci_hopp_som_feil(report)
+    return report
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector):
+    report = yield
+    if IN_CI:
+        ci_hopp_som_feil(report)
+    return report
 
 
 def _redis_ok(url: str) -> str | None:

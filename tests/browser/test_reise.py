@@ -121,4 +121,10 @@ def test_hele_reisen_fra_nytt_brev_til_oppfolging_og_historikk(nettleser, live_s
     historikk = page.locator("#historikk + details").inner_text()
     assert "Ola Oppfølger" in historikk and "Gul" in historikk
     ctx.close()
-    assert redaktor.pk
+
+    # Each step is recorded under the person who took it.
+    brev_2025.refresh_from_db()
+    assert brev_2025.history.earliest("history_date").history_user == redaktor
+    assert oppdrag.history.earliest("history_date").history_user == redaktor
+    assert brev_2025.godkjent_av.username == "per.godkjenner"
+    assert [s.opprettet_av.username for s in oppdrag.statusoppdateringer.all()] == ["ola.imdi"]

@@ -76,7 +76,7 @@ def test_sidene_for_departementet(demo_live, innlogget):
     sjekk(f"/brev/{brev.pk}/historikk/")
     sjekk("/oppdrag/?per_side=500", tekst=oppdrag.nummer)  # long list
     sjekk("/oppdrag/?q=finnes-ikke-noe-sted")  # empty list
-    sjekk("/oppdrag/?fra=ikke-en-dato")  # filter with an error
+    sjekk("/oppdrag/?frist_fra=ikke-en-dato", tekst="Oppgi en gyldig dato.")  # filter with an error
     sjekk(f"/oppdrag/{oppdrag.pk}/", tekst=oppdrag.nummer)
     sjekk("/rapporter/")
     sjekk("/innstillinger/varsler/", tekst="Varsler")
