@@ -248,6 +248,32 @@ def test_a_row_the_command_failed_is_retried_by_the_celery_task(brev, monkeypatc
     assert set(Paaminnelse.objects.values_list("status", "forsok")) == {("sendt", 2)}
 
 
+def test_the_send_task_comes_back_when_the_row_is_due_again(brev, monkeypatch):
+    """The task's retry follows the row: after a failure at its ``neste_forsok``; when another
+    process holds the row, when that claim would be stale (in case the holder has died)."""
+    from celery.exceptions import Retry
+
+    from rapportering.services import _claim, paaminnelser_planlegg
+    from rapportering.tasks import send_paaminnelse
+
+    _oppdrag(brev, "30.06.2024")
+    forste, andre = paaminnelser_planlegg(dato=date(2024, 6, 23))
+    igjen = []
+    monkeypatch.setattr(send_paaminnelse, "retry", lambda **kw: igjen.append(kw["eta"]) or Retry())
+    _broken_mail(monkeypatch)
+    with pytest.raises(Retry):
+        send_paaminnelse(forste.pk, "2024-06-23")
+    forste.refresh_from_db()
+    assert forste.status == "feilet" and igjen == [forste.neste_forsok]
+
+    token = _claim(andre.pk)  # as another worker would
+    with pytest.raises(Retry):
+        send_paaminnelse(andre.pk, "2024-06-23")
+    andre.refresh_from_db()
+    assert (andre.status, andre.krav, andre.forsok) == ("sender", token, 1)  # left alone
+    assert igjen[1] == andre.sist_forsok + timedelta(minutes=10, seconds=1)
+
+
 def test_backoff_doubles_and_a_row_gives_up_visibly_after_the_last_attempt(brev, monkeypatch, settings):
     settings.PAAMINNELSE_MAKS_FORSOK = 3
     _oppdrag(brev, "30.06.2024")
