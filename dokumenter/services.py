@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import os
-import time
 import uuid
 from datetime import timedelta
 
@@ -134,13 +132,6 @@ def _claim(pdf_id: int) -> str | None:
     return token if claimed else None
 
 
-def _test_pause() -> None:
-    # Test hook: lets a test kill the worker while a render is in progress. Never set in production.
-    pause = float(os.environ.get("PDF_TEST_PAUSE_SEKUNDER", "0") or 0)
-    if pause > 0:
-        time.sleep(pause)
-
-
 def pdf_render(*, pdf_id: int) -> str:
     """Render one PdfDokument if it is due; safe to run twice. Returns the row's status afterwards."""
     token = _claim(pdf_id)
@@ -157,7 +148,6 @@ def pdf_render(*, pdf_id: int) -> str:
             raise RenderFeil("Dokumentet finnes ikke lenger.") from None
         bygget = dokumenttype.bygg(obj)
         hash_ = innholdshash(bygget.html, pdf.variant)
-        _test_pause()
         rendret = render_pdf_med_sider(bygget.html, variant=pdf.variant, tittel=bygget.tittel,
                                        identifier=f"{pdf.kind}-{pdf.object_id}-{hash_[:16]}",
                                        base_url=bygget.base_url)
