@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Max, Prefetch, ProtectedError
+from django.db.models import Count, Max, Prefetch, ProtectedError, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -53,6 +53,7 @@ from .forms import (
 )
 from .historikk import acting_user
 from .models import Brevavsnitt, Maal, Status, Styringsparameter, Tildelingsbrev, Tillegg
+from .querysets import i_kraft_q
 
 LAGRET = "Endringene er lagret."
 
@@ -556,7 +557,9 @@ def tidligere_oppdrag(request, pk: int, oppdrag_pk: int, nr: int | None = None):
     if request.method == "POST" and lagre(request, [variant_form, frister], handling):
         messages.success(request, LAGRET)
         return redirect(_navn("tidligere", tillegg), *_args(brev, tillegg, oppdrag.pk))
+    # Frister in force, and those this ministry's own drafts state; another ministry's draft is not ours.
     andre = (Frist.objects.filter(oppdrag=oppdrag).exclude(tildelingsbrev=brev, tillegg=tillegg)
+             .filter(Q(i_kraft_q()) | Q(tildelingsbrev__departement_id=brev.departement_id))
              .select_related("tildelingsbrev", "tillegg").order_by("tildelingsbrev__aar", "rekkefolge", "pk"))
     return _skjemaside(request, "styring/rediger/skjema.html", _ramme(brev, tillegg), form=variant_form,
                        formsett=[frister], formsett_titler=[f"Frister fastsatt i {'tillegget' if tillegg else 'dette brevet'}"],

@@ -3,8 +3,17 @@ other organisations → allowed or refused, as specified here.
 
 The URLs are enumerated from the URLconf, so a new view without an entry in ``SPEK`` fails this
 test: whoever adds a view must decide who may use it. Refused means 403 or 404 (a forged id
-reveals nothing); anonymous users are sent to the login page. Every state-changing view refuses
-a POST without a CSRF token.
+reveals nothing); anonymous users are sent to the login page.
+
+Effects, not only status codes: the whole database is fingerprinted (row counts of every table,
+history included) around every request. A request that is refused, and every GET, changes
+nothing; an allowed POST must change something (the case says what it must leave behind). Every
+view in the URLconf refuses a POST without a CSRF token.
+
+The world: ministry DEPA steers agency VIRKA (sent, draft and under-approval letters, a sent and an
+unsent tillegg, an oppdrag without a letter in the portal that DEPA owns); ministry DEPB steers
+VIRKB and has also steered VIRKA (a sent letter that gave VIRKA an oppdrag still in force, and a
+draft for VIRKA that restates DEPA's oppdrag — which gives DEPB nothing of DEPA's).
 """
 
 from __future__ import annotations
@@ -67,6 +76,8 @@ class Tilfelle:
     data: callable = None
     anonym_ok: bool = False  # public by design (e.g. the calendar feed, which has its own secret)
     til_innlogging_ok: bool = False  # logging out ends on the login page
+    virkning: callable = None  # (world, role) -> True when the allowed POST left what it should
+    endrer_ingenting: bool = False  # an allowed POST that by design writes no row (logging out)
 
 
 @dataclass
@@ -79,13 +90,24 @@ def _t(navn, kwargs, tillatt, **kw):
     return Tilfelle(navn, kwargs, set(tillatt), **kw)
 
 
+def _avslutt(navn: str, oppdrag: str, tillatt: set):
+    """Closing an oppdrag (as dropped): only the ministry that gave it."""
+    def virkning(w, rolle):
+        o = getattr(w, oppdrag)
+        return type(o).objects.get(pk=o.pk).status == "bortfalt"
+
+    return _t(navn, lambda w: {"pk": getattr(w, oppdrag).pk}, tillatt, metode="post",
+              data=lambda w: {"avslutning-status": "bortfalt", "avslutning-kommentar": "Bortfalt etter avtale."},
+              virkning=virkning)
+
+
 # ----------------------------------------------------------------------------------------------
 # The specification. Keys are "namespace:name" as in the URLconf.
 SPEK: dict[str, Spek] = {
     "min-side": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     "logg-inn": Spek([_t("", lambda w: {}, set(ROLLER), anonym_ok=True)]),
-    "logg-ut": Spek([_t("", lambda w: {}, set(ROLLER), metode="post", anonym_ok=True, til_innlogging_ok=True)],
-                    endrer=True),
+    "logg-ut": Spek([_t("", lambda w: {}, set(ROLLER), metode="post", anonym_ok=True, til_innlogging_ok=True,
+                        endrer_ingenting=True)], endrer=True),
     "varselinnstillinger": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     "styring:brev-liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     "oppdrag:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
@@ -94,25 +116,41 @@ SPEK: dict[str, Spek] = {
         _t("utkast", lambda w: {"pk": w.o_utkast.pk}, LES_UTKAST),
         _t("annen virksomhet", lambda w: {"pk": w.o_annen.pk}, ANNEN),
         _t("gitt i et tillegg som ikke er sendt", lambda w: {"pk": w.o_tillegg.pk}, LES_UTKAST),
+        # No letter in the portal: owned by DEPA (chosen at import), in force for its agency.
+        _t("uten brev i portalen", lambda w: {"pk": w.o_uten_brev.pk}, LES_SENDT_BREV),
+        # DEPB gave VIRKA this oppdrag in its own sent letter: DEPB's, and VIRKA's, not DEPA's.
+        _t("gitt av et annet departement", lambda w: {"pk": w.o_b_virka.pk}, {"annet_dep"} | VIRK | {"observator", "admin"}),
     ]),
     "oppdrag:eksport": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     "oppdrag:ansvarlig": Spek([_t("sendt", lambda w: {"pk": w.o_sendt.pk}, VIRK, metode="post",
-                                  data=lambda w: {"ansvarlig": w.users["virk_kontakt"].pk})], endrer=True),
+                                  data=lambda w: {"ansvarlig-ansvarlig": w.users["virk_kontakt"].pk,
+                                                  "ansvarlig-versjon": _versjon(w.o_sendt, ["ansvarlig"])},
+                                  virkning=lambda w, r: type(w.o_sendt).objects.get(pk=w.o_sendt.pk).ansvarlig_id
+                                  == w.users["virk_kontakt"].pk)], endrer=True),
     "oppdrag:oppfolging": Spek([_t("sendt", lambda w: {"pk": w.o_sendt.pk}, VIRK, metode="post",
                                    data=lambda w: {"status": "paagaar", "risiko": "gronn",
                                                    "risiko_tekst": "I rute", "gjelder_dato": "2024-05-02"})],
                                endrer=True),
-    "oppdrag:leveranse-ny": Spek([_t("sendt", lambda w: {"pk": w.o_sendt.pk}, VIRK, metode="post")], endrer=True),
+    "oppdrag:leveranse-ny": Spek([_t("sendt", lambda w: {"pk": w.o_sendt.pk}, VIRK, metode="post",
+                                     data=lambda w: _leveranse_data(),
+                                     virkning=lambda w, r: w.o_sendt.leveranser.filter(levert_av=w.users[r]).exists())],
+                                 endrer=True),
     "oppdrag:leveranse": Spek([
         _t("sendt", lambda w: {"pk": w.o_sendt.pk, "leveranse_pk": w.leveranse.pk}, LES_SENDT_BREV),
         # A delivery asked for through another oppdrag's URL is not found.
         _t("feil oppdrag", lambda w: {"pk": w.o_annen.pk, "leveranse_pk": w.leveranse.pk}, set()),
     ]),
-    "oppdrag:kommentar": Spek([_t("sendt", lambda w: {"pk": w.o_sendt.pk}, DEP, metode="post",
-                                  data=lambda w: {"tekst": "Takk for oppdateringen."})], endrer=True),
-    "oppdrag:avslutt": Spek([_t("sendt", lambda w: {"pk": w.o_sendt.pk}, DEP, metode="post",
-                                data=lambda w: {"status": "avsluttet", "kommentar": "Levert som avtalt."})],
-                            endrer=True),
+    "oppdrag:kommentar": Spek([
+        _t("sendt", lambda w: {"pk": w.o_sendt.pk}, DEP, metode="post", data=lambda w: {"kommentar-tekst": "Takk."},
+           virkning=lambda w, r: w.o_sendt.kommentarer.filter(forfatter=w.users[r]).exists()),
+        _t("uten brev", lambda w: {"pk": w.o_uten_brev.pk}, DEP, metode="post", data=lambda w: {"kommentar-tekst": "Takk."},
+           virkning=lambda w, r: w.o_uten_brev.kommentarer.filter(forfatter=w.users[r]).exists()),
+        _t("gitt av et annet departement", lambda w: {"pk": w.o_b_virka.pk}, {"annet_dep"}, metode="post",
+           data=lambda w: {"kommentar-tekst": "Takk."},
+           virkning=lambda w, r: w.o_b_virka.kommentarer.filter(forfatter=w.users[r]).exists()),
+    ], endrer=True),
+    "oppdrag:avslutt": Spek([_avslutt("sendt", "o_sendt", DEP), _avslutt("uten brev", "o_uten_brev", DEP),
+                             _avslutt("gitt av et annet departement", "o_b_virka", {"annet_dep"})], endrer=True),
     "oppdrag:kalender-innstillinger": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     # The feed has no login (calendar clients cannot log in): the secret token is the key.
     "oppdrag:kalender": Spek([
@@ -124,6 +162,10 @@ SPEK: dict[str, Spek] = {
         _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
         _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
         _t("annen", lambda w: {"pk": w.brev_annen.pk}, ANNEN),
+        _t("annet departements brev til samme virksomhet", lambda w: {"pk": w.brev_b_virka.pk},
+           {"annet_dep"} | VIRK | {"observator", "admin"}),
+        _t("annet departements utkast til samme virksomhet", lambda w: {"pk": w.brev_b_utkast.pk},
+           {"annet_dep", "admin"}),
     ]),
     "styring:brev-til-godkjenning": Spek([_t("utkast", lambda w: {"pk": w.brev_utkast.pk}, DEP,
                                              metode="post")], endrer=True),
@@ -132,7 +174,9 @@ SPEK: dict[str, Spek] = {
     "styring:brev-send-tilbake": Spek([_t("til godkjenning", lambda w: {"pk": w.brev_godkjenning.pk},
                                           DEP, metode="post", data=lambda w: {"grunn": "Mangler mål"})],
                                       endrer=True),
-    "styring:brev-viderefor": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")], endrer=True),
+    "styring:brev-viderefor": Spek([_t("sendt", lambda w: {"pk": w.brev_siste.pk}, DEP, metode="post",
+                                       virkning=lambda w, r: type(w.brev_siste).objects.filter(
+                                           virksomhet=w.virk, aar=w.brev_siste.aar + 1).exists())], endrer=True),
     "styring:tillegg-opprett": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")],
                                     endrer=True),
     "styring:tillegg": Spek([
@@ -246,6 +290,11 @@ class Verden:
                                                          tittel="Innledning", tekst="Tekst")
         self.avsnitt_tillegg = Brevavsnitt.objects.create(tildelingsbrev=self.brev_sendt, tillegg=self.tillegg_utkast,
                                                           nummer="1", tittel="Nytt i tillegget", tekst="Tekst")
+        # A chapter after each, so that moving one down changes the order.
+        Brevavsnitt.objects.create(tildelingsbrev=self.brev_utkast, nummer="2", tittel="Mål", tekst="Tekst",
+                                   rekkefolge=1)
+        Brevavsnitt.objects.create(tildelingsbrev=self.brev_sendt, tillegg=self.tillegg_utkast, nummer="2",
+                                   tittel="Mer i tillegget", tekst="Tekst", rekkefolge=1)
         self.tillegg_sendt = Tillegg.objects.create(tildelingsbrev=self.brev_sendt, nummer=2, tittel="Tillegg 2",
                                                     status="sendt", sendt=timezone.now())
         self.maal = MaalFactory(tildelingsbrev=self.brev_sendt, nummer=1)
@@ -264,6 +313,22 @@ class Verden:
                      form="dato", dato=date(2026, 6, 1))
         for o, brev in ((self.o_sendt, self.brev_sendt), (self.o_utkast, self.brev_utkast), (self.o_annen, self.brev_annen)):
             FristFactory(oppdrag=o, tildelingsbrev=brev)
+        # DEPA owns an oppdrag given before the portal (no letter here), chosen at import.
+        self.o_uten_brev = OppdragFactory(tildelingsbrev=None, virksomhet=self.virk, departement=self.dep, aar=2022,
+                                          nummer="2022-07", maal=None)
+        # DEPB has steered VIRKA too: a sent letter that gave an oppdrag still in force, and a draft
+        # for 2027 that restates DEPA's oppdrag (the data a takeover would leave; it gives DEPB nothing).
+        self.brev_b_virka = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep2, aar=2021,
+                                                  sendt_brev=True)
+        self.o_b_virka = OppdragFactory(tildelingsbrev=self.brev_b_virka, nummer="2021-01", maal=None)
+        FristFactory(oppdrag=self.o_b_virka, tildelingsbrev=self.brev_b_virka, dato=date(2026, 6, 1),
+                     tekst="01.06.2026")
+        self.brev_b_utkast = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep2, aar=2027)
+        FristFactory(oppdrag=self.o_sendt, tildelingsbrev=self.brev_b_utkast, dato=date(2027, 1, 1), tekst="01.01.2027")
+        FristFactory(oppdrag=self.o_uten_brev, tildelingsbrev=self.brev_b_utkast, dato=date(2027, 1, 1),
+                     tekst="01.01.2027")
+        # DEPA's latest sent letter, to carry forward.
+        self.brev_siste = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep, aar=2030, sendt_brev=True)
         self.kap = BudsjettkapittelFactory(tildelingsbrev=self.brev_sendt)
         self.post = BudsjettpostFactory(kapittel=self.kap)
         self.kap_utkast = BudsjettkapittelFactory(tildelingsbrev=self.brev_utkast)
@@ -369,6 +434,43 @@ def _svar(client, url, t: Tilfelle, w):
     return client.get(reverse(url, kwargs=t.kwargs(w)), data)
 
 
+def _versjon(objekt, felter) -> str:
+    """The signed version an edit form carries (styring.konflikt), as the page renders it."""
+    from styring.konflikt import signer
+
+    return signer(type(objekt).objects.get(pk=objekt.pk), felter)
+
+
+def _leveranse_data() -> dict:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    return {"leveranse-tittel": "Delrapport", "leveranse-type": "rapport",
+            "leveranse-fil": SimpleUploadedFile("delrapport.pdf", pdf, content_type="application/pdf")}
+
+
+# Tables whose rows change with a login or a request by design, not by what the view does.
+_UTENFOR_FINGERAVTRYKK = {"django_session", "axes_accessattempt", "axes_accesslog", "axes_accessfailurelog"}
+
+
+def _fingeravtrykk() -> tuple:
+    """Row counts of every table of every installed model (history tables included, so every
+    save through the ORM shows), in one query."""
+    from django.apps import apps
+    from django.db import connection
+
+    tabeller = sorted({m._meta.db_table for m in apps.get_models(include_auto_created=True)
+                       if m._meta.managed and not m._meta.proxy} - _UTENFOR_FINGERAVTRYKK)
+    sql = "SELECT " + ", ".join(f"(SELECT COUNT(*) FROM {connection.ops.quote_name(t)})" for t in tabeller)
+    with connection.cursor() as cur:
+        cur.execute(sql)
+        return tuple(zip(tabeller, cur.fetchone(), strict=True))
+
+
+def _forskjell(for_: tuple, etter: tuple) -> str:
+    return ", ".join(f"{t}: {a} → {b}" for (t, a), (_, b) in zip(for_, etter, strict=True) if a != b)
+
+
 def _sjekk(url, tilfelle, verden) -> list[str]:
     feil = []
     for rolle in ROLLER:
@@ -377,19 +479,30 @@ def _sjekk(url, tilfelle, verden) -> list[str]:
             client.force_login(verden.users[rolle])
         # Each role starts from the same world: what one role's request changed is rolled back.
         with transaction.atomic():
+            for_ = _fingeravtrykk()
             r = _svar(client, url, tilfelle, verden)
+            etter = _fingeravtrykk()
+            virket = (tilfelle.virkning(verden, rolle) if tilfelle.virkning and rolle != "anonym" else None)
             transaction.set_rollback(True)
         sted = f"{url} [{tilfelle.navn}] som {rolle}"
+        endret = _forskjell(for_, etter)
+        tillatt = rolle in tilfelle.tillatt and (rolle != "anonym" or tilfelle.anonym_ok)
         if rolle == "anonym" and not tilfelle.anonym_ok:
             if not (r.status_code == 302 and "/logg-inn/" in r["Location"]):
                 feil.append(f"{sted}: {r.status_code}, ikke sendt til innlogging")
-        elif rolle in tilfelle.tillatt:
+        elif tillatt:
             if r.status_code not in (200, 204, 302):
                 feil.append(f"{sted}: skulle vært tillatt, fikk {r.status_code}")
             elif r.status_code == 302 and not tilfelle.til_innlogging_ok and "/logg-inn/" in r["Location"]:
                 feil.append(f"{sted}: sendt til innlogging")
+            elif tilfelle.metode == "post" and not tilfelle.endrer_ingenting and not endret:
+                feil.append(f"{sted}: tillatt, men ingenting ble endret ({r.status_code})")
+            elif virket is False:
+                feil.append(f"{sted}: tillatt, men endringen som skulle skje, skjedde ikke")
         elif r.status_code not in (403, 404):
             feil.append(f"{sted}: skulle vært nektet, fikk {r.status_code}")
+        if (not tillatt or tilfelle.metode == "get") and endret:
+            feil.append(f"{sted}: {'nektet' if not tillatt else 'GET'}, men databasen ble endret: {endret}")
     return feil
 
 
@@ -399,6 +512,32 @@ def test_tilgang(verden):
     for param in _alle_tilfeller():
         url, tilfelle = param.values
         feil += _sjekk(url, tilfelle, verden)
+    assert feil == [], "\n".join(feil)
+
+
+def test_hver_visning_krever_csrf_for_post(verden):
+    """Every view in the URLconf, not only those listed as state-changing: a POST without a CSRF
+    token is refused with 403 and changes nothing, for a role allowed to use the view."""
+    from django.urls import reverse
+
+    feil = []
+    for param in _alle_tilfeller():
+        url, tilfelle = param.values
+        roller = sorted(tilfelle.tillatt - {"anonym"})
+        if not roller:
+            continue
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(verden.users[roller[0]])
+        body = {**(tilfelle.query(verden) if tilfelle.query else {}),
+                **(tilfelle.data(verden) if tilfelle.data else {})}
+        with transaction.atomic():
+            for_ = _fingeravtrykk()
+            r = client.post(reverse(url, kwargs=tilfelle.kwargs(verden)), body)
+            endret = _forskjell(for_, _fingeravtrykk())
+            transaction.set_rollback(True)
+        if r.status_code != 403 or endret:
+            feil.append(f"{url} [{tilfelle.navn}]: POST uten CSRF-token som {roller[0]} ga {r.status_code}"
+                        + (f", endret {endret}" if endret else ""))
     assert feil == [], "\n".join(feil)
 
 
