@@ -226,6 +226,11 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 PAAMINNELSE_DAGER = env.list("PAAMINNELSE_DAGER", cast=int, default=[14, 7, 1])
 PAAMINNELSE_FORFALT_DAGER = env.int("PAAMINNELSE_FORFALT_DAGER", default=7)
 PAAMINNELSE_TID = env("PAAMINNELSE_TID", default="07:00")
+# Sending (rapportering/services.py, docs/paaminnelser.md): attempts before a row is given up, the
+# first backoff (doubling, at most 6 h), and when a claim left by a dead process is taken over.
+PAAMINNELSE_MAKS_FORSOK = env.int("PAAMINNELSE_MAKS_FORSOK", default=10)
+PAAMINNELSE_VENTETID_SEKUNDER = env.int("PAAMINNELSE_VENTETID_SEKUNDER", default=60)
+PAAMINNELSE_KRAV_FORELDET_SEKUNDER = env.int("PAAMINNELSE_KRAV_FORELDET_SEKUNDER", default=600)
 OPPSUMMERING_UKER = env.int("OPPSUMMERING_UKER", default=3)
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 

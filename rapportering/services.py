@@ -43,14 +43,14 @@ STOPP_ETTER_FEIL_PAA_RAD = 5
 
 
 def maks_forsok() -> int:
-    return int(getattr(settings, "PAAMINNELSE_MAKS_FORSOK", 10))
+    return int(settings.PAAMINNELSE_MAKS_FORSOK)
 
 
 def foreldet_etter(verdi: timedelta | None = None) -> timedelta:
     """How old a claim must be before it counts as left by a dead process (``verdi`` overrides)."""
     if verdi is not None:
         return verdi
-    return timedelta(seconds=float(getattr(settings, "PAAMINNELSE_KRAV_FORELDET_SEKUNDER", 600)))
+    return timedelta(seconds=float(settings.PAAMINNELSE_KRAV_FORELDET_SEKUNDER))
 
 
 def smtp_timeout() -> float:
@@ -60,7 +60,7 @@ def smtp_timeout() -> float:
 
 def ventetid(forsok: int) -> timedelta:
     """Backoff after the ``forsok``-th failed attempt: 1, 2, 4, 8 … minutes, at most 6 hours."""
-    grunn = float(getattr(settings, "PAAMINNELSE_VENTETID_SEKUNDER", 60))
+    grunn = float(settings.PAAMINNELSE_VENTETID_SEKUNDER)
     return timedelta(seconds=min(grunn * 2 ** max(forsok - 1, 0), 6 * 3600))
 
 
