@@ -126,7 +126,8 @@ def _detalj_qs(user):
     frister = synlige_frister(user).select_related("tildelingsbrev", "tillegg").order_by(
         "tildelingsbrev__aar", "rekkefolge", "id")
     return Oppdrag.objects.for_user(user).select_related(
-        "virksomhet", "maal", "tildelingsbrev__departement", "tillegg__tildelingsbrev__departement", "ansvarlig",
+        "virksomhet", "maal", "departement", "tildelingsbrev__departement", "tillegg__tildelingsbrev__departement",
+        "ansvarlig",
         "hovedansvar",
     ).prefetch_related(
         Prefetch("frister", queryset=frister),
