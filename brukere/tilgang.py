@@ -28,9 +28,13 @@ def kan_redigere_brev(user, brev) -> bool:
     return i_departementet(user, brev.departement_id) and brev.status == "utkast"
 
 
+def er_godkjenner_for(user, brev) -> bool:
+    """An approver of the letter's ministry, whatever state the letter is in."""
+    return i_departementet(user, brev.departement_id) and user.rolle == Rolle.DEPARTEMENT_GODKJENNER
+
+
 def kan_godkjenne_brev(user, brev) -> bool:
-    return (i_departementet(user, brev.departement_id) and user.rolle == Rolle.DEPARTEMENT_GODKJENNER
-            and brev.status == "til_godkjenning")
+    return er_godkjenner_for(user, brev) and brev.status == "til_godkjenning"
 
 
 def kan_lage_tillegg(user, brev) -> bool:

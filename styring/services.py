@@ -78,12 +78,13 @@ def brev_send_til_godkjenning(*, brev: Tildelingsbrev, acting_user) -> Tildeling
 @transaction.atomic
 def brev_godkjenn_og_send(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
     """til godkjenning → sendt, by an approver of the sending ministry; the letter is then locked."""
+    # Who may act first, then the state: a stranger learns nothing about the letter from the refusal.
+    if not tilgang.er_godkjenner_for(acting_user, brev):
+        raise PermissionDenied("Bare en godkjenner i departementet kan godkjenne og sende tildelingsbrevet.")
     brev = _locked_copy(brev)
     krev_ulaast(brev)
     if brev.status != Status.TIL_GODKJENNING:
         raise ValidationError("Brevet må være sendt til godkjenning før det kan godkjennes og sendes.")
-    if not tilgang.kan_godkjenne_brev(acting_user, brev):
-        raise PermissionDenied("Bare en godkjenner i departementet kan godkjenne og sende tildelingsbrevet.")
     now = timezone.now()
     brev.status = Status.SENDT
     brev.sendt = now
