@@ -57,6 +57,7 @@ lint: $(STAMP)
 check: $(STAMP)
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 lock:
 	rm -rf var/lockvenv && $(PYTHON) -m venv var/lockvenv

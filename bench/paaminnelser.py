@@ -62,7 +62,7 @@ def django_now():
 
 
 def _queries_to_find_due() -> int:
-    from rapportering.paaminnelser import planlegg
+    from varsler.paaminnelser import planlegg
 
     with CaptureQueriesContext(connection) as ctx:
         planned = planlegg(RUN_DATE)
@@ -70,7 +70,7 @@ def _queries_to_find_due() -> int:
 
 
 def run() -> None:
-    from rapportering.services import paaminnelser_kjor
+    from varsler.services import paaminnelser_kjor
 
     print("Påminnelser (issue 5)")
     _generate(1_000, 200, "small")

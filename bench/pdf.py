@@ -53,9 +53,9 @@ def _weasyprint_alone(html: str, variant: str) -> None:
 
 def _full_render(brev, variant: str):
     """What render_pdf_task does for the document: build from the database, hash, render."""
+    from brev.pdf import bygg_tildelingsbrev
     from dokumenter.render import render_pdf_med_sider
     from dokumenter.services import innholdshash
-    from dokumenter.tildelingsbrev import bygg_tildelingsbrev
 
     bygget = bygg_tildelingsbrev(brev)
     hash_ = innholdshash(bygget.html, variant)
@@ -126,7 +126,7 @@ def _aarsrapport():
     rapport = Rapport.objects.filter(virksomhet__kortnavn="IMDi", type="aarsrapport").order_by("-rapport_aar").first()
     if rapport is not None:
         return dokumenttype.bygg(rapport), "lagret årsrapport"
-    from rapporter.services import rapport_forhaandsvis
+    from rapportering.services import rapport_forhaandsvis
     from styring.models import Rapporteringspunkt
 
     punkt = (Rapporteringspunkt.objects.filter(tildelingsbrev__virksomhet__kortnavn="IMDi", type="aarsrapport")
@@ -152,8 +152,8 @@ def run() -> dict:
 
     from django.core.management import call_command
 
+    from brev.pdf import bygg_tildelingsbrev
     from dokumenter.render import render_pdf_med_sider
-    from dokumenter.tildelingsbrev import bygg_tildelingsbrev
     from styring.models import Tildelingsbrev
 
     print("PDF (issue 4)")

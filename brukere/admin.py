@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 
-from styring.admin import HistorikkAdmin
+from kjerne.admin import HistorikkAdmin
 
 from .models import User
 

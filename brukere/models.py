@@ -1,7 +1,7 @@
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 
-from styring.historikk import historikk
+from kjerne.historikk import historikk
 
 
 class Rolle(models.TextChoices):
@@ -38,6 +38,14 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @property
+    def er_administrator(self) -> bool:
+        return self.is_superuser or self.rolle == Rolle.ADMINISTRATOR
+
+    @property
+    def er_observator(self) -> bool:
+        return self.rolle == Rolle.OBSERVATOR
 
     @property
     def er_departement(self) -> bool:

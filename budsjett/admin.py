@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from styring.admin import HistorikkAdmin, avvik_html
+from kjerne.admin import HistorikkAdmin, avvik_html
+from kjerne.belop import format_kroner
+from styring.konsistens import check_tildelingsbrev
 
-from .belop import format_kroner
 from .models import (
     Budsjettbinding,
     Budsjettendring,
@@ -53,9 +54,7 @@ class BudsjettkapittelAdmin(HistorikkAdmin):
 
     @admin.display(description="konsistenskontroll")
     def avvik(self, obj):
-        from .konsistens import check_budsjett
-
-        return avvik_html([a for a in check_budsjett(obj.tildelingsbrev) if a.sted.get("kapittel") == obj.nummer])
+        return avvik_html([a for a in check_tildelingsbrev(obj.tildelingsbrev) if a.sted.get("kapittel") == obj.nummer])
 
 
 class BudsjettbindingInline(admin.TabularInline):
@@ -130,9 +129,7 @@ class BudsjettpostAdmin(HistorikkAdmin):
     def avvik(self, obj):
         if not obj.pk:
             return "–"
-        from .konsistens import check_budsjett
-
-        return avvik_html([a for a in check_budsjett(obj.kapittel.tildelingsbrev)
+        return avvik_html([a for a in check_tildelingsbrev(obj.kapittel.tildelingsbrev)
                            if a.sted.get("kapittel") == obj.kapittel.nummer and a.sted.get("post") == obj.post])
 
 

@@ -9,10 +9,10 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
-from styring.forms import RadKonfliktMixin, Redigeringsskjema
+from kjerne.belop import BelopError, format_tall, parse_kroner
+from kjerne.skjema import RadKonfliktMixin, Redigeringsskjema
 from styring.models import Tillegg
 
-from .belop import BelopError, format_tall, parse_kroner
 from .models import Budsjettbinding, Budsjettendring, Budsjettkapittel, Budsjettpost, Tilskudd
 
 

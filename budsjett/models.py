@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q, Sum
 
-from styring.historikk import historikk
+from kjerne.historikk import historikk
 
 
 def _ikke_negativ(field: str, name: str) -> models.CheckConstraint:

@@ -45,13 +45,19 @@ INSTALLED_APPS = [
     "django_filters",
     "axes",
     "csp",
+    # Bottom to top (the layers in README and the import-linter contract in pyproject.toml).
+    "kjerne",
     "brukere",
     "styring",
     "oppdrag",
     "budsjett",
-    "rapportering",
     "dokumenter",
-    "rapporter",
+    "brev",
+    "rapportering",
+    "varsler",
+    "minside",
+    "arkiv",
+    "fixtures",
 ]
 
 MIDDLEWARE = [
@@ -221,12 +227,12 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 
-# Reminders (rapportering/paaminnelser.py). Lead times in days before a frist; a notice when a frist
+# Reminders (varsler/paaminnelser.py). Lead times in days before a frist; a notice when a frist
 # has passed without delivery, at most PAAMINNELSE_FORFALT_DAGER late; the daily run's local time.
 PAAMINNELSE_DAGER = env.list("PAAMINNELSE_DAGER", cast=int, default=[14, 7, 1])
 PAAMINNELSE_FORFALT_DAGER = env.int("PAAMINNELSE_FORFALT_DAGER", default=7)
 PAAMINNELSE_TID = env("PAAMINNELSE_TID", default="07:00")
-# Sending (rapportering/services.py, docs/paaminnelser.md): attempts before a row is given up, the
+# Sending (varsler/services.py, docs/paaminnelser.md): attempts before a row is given up, the
 # first backoff (doubling, at most 6 h), and when a claim left by a dead process is taken over.
 PAAMINNELSE_MAKS_FORSOK = env.int("PAAMINNELSE_MAKS_FORSOK", default=10)
 PAAMINNELSE_VENTETID_SEKUNDER = env.int("PAAMINNELSE_VENTETID_SEKUNDER", default=60)
@@ -237,11 +243,11 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")
 _time_hour, _time_minute = (int(x) for x in PAAMINNELSE_TID.split(":"))
 CELERY_BEAT_SCHEDULE = {
     "paaminnelser-daglig": {
-        "task": "rapportering.tasks.kjor_paaminnelser",
+        "task": "varsler.tasks.kjor_paaminnelser",
         "schedule": crontab(hour=_time_hour, minute=_time_minute),
     },
     "ukesoppsummering-mandag": {
-        "task": "rapportering.tasks.send_ukesoppsummeringer",
+        "task": "varsler.tasks.send_ukesoppsummeringer",
         "schedule": crontab(hour=_time_hour, minute=_time_minute, day_of_week="mon"),
     },
     "pdf-feiing": {"task": "dokumenter.tasks.sweep_pdf", "schedule": 60.0},

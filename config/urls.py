@@ -4,7 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from rapportering.views import min_side, varselinnstillinger
+from minside.views import min_side
+from varsler.views import varselinnstillinger
 
 admin.site.site_header = "Styringsportalen – administrasjon"
 admin.site.site_title = "Styringsportalen"
@@ -17,9 +18,10 @@ urlpatterns = [
         "sperregrense": settings.AXES_FAILURE_LIMIT}), name="logg-inn"),
     path("favicon.ico", RedirectView.as_view(url=settings.STATIC_URL + "favicon.svg", permanent=True)),
     path("logg-ut/", auth_views.LogoutView.as_view(), name="logg-ut"),
-    path("brev/", include("styring.urls")),
+    path("brev/", include("brev.urls")),
+    path("oppdrag/kalender/", include("varsler.urls")),
     path("oppdrag/", include("oppdrag.urls")),
-    path("rapporter/", include("rapporter.urls")),
+    path("rapporter/", include("rapportering.urls")),
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
     path("dokumenter/", include("dokumenter.urls")),
     path("admin/", admin.site.urls),

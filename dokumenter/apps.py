@@ -2,12 +2,7 @@ from django.apps import AppConfig
 
 
 class DokumenterConfig(AppConfig):
+    """PDF infrastructure: kinds register themselves (brev, rapportering); nothing here knows them."""
+
     name = "dokumenter"
     verbose_name = "Dokumenter (PDF)"
-
-    def ready(self) -> None:
-        from . import registry
-        from .tildelingsbrev import bygg_tildelingsbrev, synlige_tildelingsbrev
-
-        registry.register("tildelingsbrev", model="styring.Tildelingsbrev", bygg=bygg_tildelingsbrev,
-                          synlige=synlige_tildelingsbrev)

@@ -7,7 +7,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from styring.historikk import historikk
+from kjerne.historikk import historikk
 
 #: The HistoricalRecords instance, kept so that conditional single-row UPDATEs (the race-free claim)
 #: can still write their history row (see services._historikk).

@@ -3,7 +3,7 @@ which objects a user may see (the access gate every PDF view checks against the 
 
 Apps register their kinds from ``AppConfig.ready()``::
 
-    registry.register("rapport", model="rapporter.Rapport", bygg=bygg_rapport,
+    registry.register("rapport", model="rapportering.Rapport", bygg=bygg_rapport,
                       synlige=lambda user: Rapport.objects.for_user(user))
 """
 
@@ -30,7 +30,7 @@ class Bygget:
 @dataclass
 class Dokumenttype:
     kind: str  # "tildelingsbrev", "rapport"
-    model: str  # "styring.Tildelingsbrev", "rapporter.Rapport"
+    model: str  # "styring.Tildelingsbrev", "rapportering.Rapport"
     bygg: Callable[[Any], Bygget]  # obj -> Bygget
     synlige: Callable[[Any], QuerySet]  # user -> queryset of the objects the user may see
 

@@ -21,7 +21,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from styring.historikk import acting_user
+from kjerne.historikk import acting_user
 
 from . import registry
 from .models import HISTORIKK, PdfDokument

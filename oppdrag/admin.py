@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 
-from styring.admin import HistorikkAdmin
+from kjerne.admin import HistorikkAdmin
 
 from .models import (
     Frist,
-    Kalendertilgang,
     Leveranse,
     Milepael,
     Oppdrag,
@@ -94,7 +93,7 @@ class OppdragAdmin(HistorikkAdmin):
 
     @admin.display(description="finansiering")
     def finansiering_oversikt(self, obj):
-        from budsjett.belop import format_kroner
+        from kjerne.belop import format_kroner
 
         rows = [(f.tekst, format_kroner(f.belop_kr) if f.belop_kr is not None else "–")
                 for f in obj.finansiering.all()] if obj.pk else []
@@ -104,7 +103,7 @@ class OppdragAdmin(HistorikkAdmin):
 
     @admin.display(description="budsjettbindinger som viser til oppdraget")
     def bindinger_oversikt(self, obj):
-        from budsjett.belop import format_kroner
+        from kjerne.belop import format_kroner
 
         rows = [(str(b.post), format_kroner(b.belop_kr)) for b in obj.bindinger.select_related("post__kapittel")] \
             if obj.pk else []
@@ -163,16 +162,3 @@ class OppdragskommentarAdmin(HistorikkAdmin):
     list_select_related = ["oppdrag", "forfatter"]
     autocomplete_fields = ["oppdrag"]
     readonly_fields = ["forfatter", "opprettet"]
-
-
-@admin.register(Kalendertilgang)
-class KalendertilgangAdmin(admin.ModelAdmin):
-    """Only the hash is stored; an administrator can see who has a feed and delete it (revoke)."""
-
-    list_display = ["bruker", "opprettet", "sist_hentet"]
-    search_fields = ["bruker__username", "bruker__last_name"]
-    list_select_related = ["bruker"]
-    readonly_fields = ["bruker", "token_hash", "opprettet", "sist_hentet"]
-
-    def has_add_permission(self, request):
-        return False

@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from styring.regneark import legg_til_rad
+from kjerne.regneark import legg_til_rad
 
 KOLONNER = [
     ("Nummer", 12), ("Tittel", 60), ("Virksomhet", 14), ("Gitt år", 9), ("Mål", 40), ("Neste frist", 13),

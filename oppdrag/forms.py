@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 
 from brukere.models import User
-from styring.enkeltlinje import ingen_linjeskift
-from styring.konflikt import KonfliktsikkerForm
-from styring.tallgrenser import TallgrenseMixin
+from kjerne.enkeltlinje import ingen_linjeskift
+from kjerne.konflikt import KonfliktsikkerForm
+from kjerne.tallgrenser import TallgrenseMixin
 
 from .models import RISIKO_DEFINISJON, Leveranse, Oppdrag, Risiko, Status
 from .opplasting import TILLATTE_TEKST, TILLATTE_TYPER, kontroller_fil, maks_tekst

@@ -17,7 +17,7 @@ from html import escape  # what django.utils.html.escape calls, without its lazy
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
-from styring.templatetags.portal import risiko as risiko_html
+from kjerne.templatetags.portal import risiko as risiko_html
 
 from .frister import occurrences
 from .models import FoU, Status

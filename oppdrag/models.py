@@ -9,7 +9,7 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
 
-from styring.historikk import historikk
+from kjerne.historikk import historikk
 from styring.models import FristFelter
 
 from .querysets import FristQuerySet, OppdragQuerySet
@@ -315,21 +315,3 @@ class Oppdragskommentar(models.Model):
 
     def __str__(self) -> str:
         return f"Kommentar til {self.oppdrag.nummer}"
-
-
-class Kalendertilgang(models.Model):
-    """A user's secret calendar feed address. Only the SHA-256 of the token is stored, so the
-    address is shown once, when it is made; a new one replaces (and so revokes) the old."""
-
-    bruker = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name="bruker", on_delete=models.CASCADE,
-                                  related_name="kalendertilgang")
-    token_hash = models.CharField("token (SHA-256)", max_length=64, unique=True)
-    opprettet = models.DateTimeField("opprettet", auto_now_add=True)
-    sist_hentet = models.DateTimeField("sist hentet", null=True, blank=True)
-
-    class Meta:
-        verbose_name = "kalenderabonnement"
-        verbose_name_plural = "kalenderabonnementer"
-
-    def __str__(self) -> str:
-        return f"Kalender for {self.bruker}"

@@ -8,7 +8,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
-from brukere.querysets import TilgangQuerySet
+from kjerne.querysets import TilgangQuerySet
 from styring.querysets import er_i_kraft, i_kraft_q
 
 

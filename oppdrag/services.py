@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
-import secrets
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -15,7 +13,7 @@ from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
 from styring.models import FristFelter, Rapporteringspunkt
 
 from .frister import Form, ParsedFrist, parse_frist, rapport_frist_standard
-from .models import Frist, Kalendertilgang, Leveranse, Oppdrag, Oppdragskommentar, Statusoppdatering
+from .models import Frist, Leveranse, Oppdrag, Oppdragskommentar, Statusoppdatering
 from .opplasting import kontroller_fil
 
 FRIST_FIELDS = ("form", "dato", "fra_dato", "opprinnelig_dato", "del_betegnelse", "etikett", "rolle",
@@ -142,22 +140,3 @@ def leveranse_create(*, oppdrag: Oppdrag, tittel: str, type: str, fil, acting_us
         raise
     leveranse.save()
     return leveranse
-
-
-def kalender_token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-@transaction.atomic
-def kalendertilgang_lag(*, bruker) -> str:
-    """Make (or renew) the user's secret calendar address; returns the token, shown only now.
-    Renewing replaces the stored hash, so the old address stops working at once."""
-    token = secrets.token_urlsafe(32)
-    Kalendertilgang.objects.update_or_create(bruker=bruker, defaults={
-        "token_hash": kalender_token_hash(token), "opprettet": timezone.now(), "sist_hentet": None})
-    return token
-
-
-@transaction.atomic
-def kalendertilgang_slett(*, bruker) -> None:
-    Kalendertilgang.objects.filter(bruker=bruker).delete()

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
-from styring.endringslogg import endringer
+from kjerne.endringslogg import endringer
 from styring.models import Tildelingsbrev
 
 from . import services
@@ -30,7 +29,6 @@ from .forms import AnsvarligForm, AvslutningForm, KommentarForm, LeveranseForm, 
 from .models import (
     RISIKO_DEFINISJON,
     Frist,
-    Kalendertilgang,
     Leveranse,
     Oppdrag,
     Oppdragskommentar,
@@ -148,7 +146,7 @@ def _hent(request, pk: int) -> Oppdrag:
 
 def _brev_url(brev) -> str:
     try:
-        return reverse("styring:brev", args=[brev.pk])
+        return reverse("brev:brev", args=[brev.pk])
     except NoReverseMatch:
         return ""
 
@@ -412,56 +410,3 @@ def oppdrag_avslutt(request, pk: int):
             return _ferdig(request, oppdrag, f"Oppdraget er markert som {entry.get_status_display().lower()}.",
                            "oppfolging")
     return _vis(request, _hent(request, pk), skjema={"avslutning": form})
-
-
-# --------------------------------------------------------------------------------------------------
-# Calendar
-# --------------------------------------------------------------------------------------------------
-
-KALENDER_FRA_DAGER = 30
-KALENDER_TIL_DAGER = 400
-
-
-@login_required
-def kalender_innstillinger(request):
-    token = ""
-    if request.method == "POST":
-        handling = request.POST.get("handling")
-        if handling == "lag":
-            token = services.kalendertilgang_lag(bruker=request.user)
-        elif handling == "slett":
-            services.kalendertilgang_slett(bruker=request.user)
-            messages.success(request, "Kalenderlenken er slettet. Kalendere som bruker den, får ikke lenger frister.")
-            return redirect("oppdrag:kalender-innstillinger")
-        else:
-            return HttpResponse("Ukjent handling.", status=400)
-    tilgang = Kalendertilgang.objects.filter(bruker=request.user).first()
-    adresse = ""
-    if token:
-        adresse = settings.SITE_URL.rstrip("/") + reverse("oppdrag:kalender", args=[token])
-    response = render(request, "oppdrag/kalender_innstillinger.html",
-                      {"tilgang": tilgang, "adresse": adresse, "fra_dager": KALENDER_FRA_DAGER,
-                       "til_dager": KALENDER_TIL_DAGER})
-    if token:
-        response["Cache-Control"] = "no-store"
-    return response
-
-
-def kalender_feed(request, token: str):
-    """The user's frister as iCalendar. No login (calendar clients cannot log in): the secret token
-    identifies the user, and the feed shows what that user may see now."""
-    from .kalender import kalender_ics
-
-    tilgang = (Kalendertilgang.objects.select_related("bruker")
-               .filter(token_hash=services.kalender_token_hash(token)).first())
-    if tilgang is None or not tilgang.bruker.is_active:
-        raise Http404("Ukjent kalenderlenke.")
-    idag = timezone.localdate()
-    innhold = kalender_ics(tilgang.bruker, fra=idag - timedelta(days=KALENDER_FRA_DAGER),
-                           til=idag + timedelta(days=KALENDER_TIL_DAGER))
-    Kalendertilgang.objects.filter(pk=tilgang.pk).update(sist_hentet=timezone.now())
-    response = HttpResponse(innhold, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = 'inline; filename="frister.ics"'
-    response["Cache-Control"] = "private, max-age=900"
-    response["Referrer-Policy"] = "no-referrer"
-    return response

@@ -1,112 +1,347 @@
-"""Reminders: each user's choices and the ledger that makes every reminder go out once.
+"""The agency's halvårsrapport and årsrapport, written in the portal.
 
-The ledger (Paaminnelse) has one row per frist occurrence, kind of reminder and recipient,
-guarded by a unique constraint: a retry, a second beat process, a re-run of the task or two
-workers racing all try to insert the same row, and only one succeeds. The row then moves
-planlagt → sender → sendt, one row at a time, each step committed on its own (see
-docs/paaminnelser.md). A failed send goes to feilet with the time of the next attempt; a claim
-(``krav`` + ``sist_forsok``) older than the stale-claim timeout was left by a dead process and is
-taken over by the next run.
-
-The ledger is itself a log, so it carries no simple-history; its status changes are conditional
-single-row updates, which is what makes the claim race-free.
+A Rapport answers one row of a letter's reporting table (type, telletidspunkt, frist). It is
+prefilled from the letter when created (rapporter.services.rapport_opprett) and holds:
+text parts (Rapportdel), a result per styringsparameter (Parameterresultat), the oppdrag with
+their status as of the telletidspunkt (Oppdragsstatus), and the finance per post (Postrapport).
+The ministry's comments on any of those are Kommentar rows.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
+from kjerne.historikk import historikk
 
-class Varselinnstilling(models.Model):
-    """Which reminders a user wants. Missing row = the deployment's defaults (all on, no digest)."""
-
-    bruker = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="varselinnstilling")
-    paaminnelser = models.BooleanField("e-post før frister", default=True)
-    dager = models.JSONField("dager før fristen", default=list, blank=True,
-                             help_text="Tom liste = alle dagene som er satt opp for portalen.")
-    forfalt = models.BooleanField("varsel når en frist er passert uten levering", default=True)
-    ukentlig_oppsummering = models.BooleanField("ukentlig oppsummering (mandag)", default=False)
-
-    class Meta:
-        verbose_name = "varselinnstilling"
-        verbose_name_plural = "varselinnstillinger"
-
-    def __str__(self) -> str:
-        return f"Varsler for {self.bruker}"
+from .querysets import RapportQuerySet
 
 
-class Paaminnelse(models.Model):
-    """One reminder e-mail to one person about one occurrence of one frist."""
+class RapportStatus(models.TextChoices):
+    UTKAST = "utkast", "Utkast"
+    SENDT = "sendt", "Sendt til departementet"
+    MOTTATT = "mottatt", "Mottatt av departementet"
 
-    class Kilde(models.TextChoices):
-        OPPDRAGSFRIST = "frist", "Oppdragsfrist"
-        MILEPAEL = "milepael", "Milepæl"
-        RAPPORT = "rapport", "Rapporteringsfrist"
-        PLIKT = "plikt", "Annen frist i brevet"
 
-    class Status(models.TextChoices):
-        PLANLAGT = "planlagt", "Planlagt"
-        SENDER = "sender", "Sendes"
-        SENDT = "sendt", "Sendt"
-        FEILET = "feilet", "Feilet"
-        BORTFALT = "bortfalt", "Bortfalt (levert eller endret før sending)"
+class Type(models.TextChoices):
+    # The same values as styring.models.RapportType, without "annet": only these two are written here.
+    AARSRAPPORT = "aarsrapport", "Årsrapport"
+    HALVAARSRAPPORT = "halvaarsrapport", "Halvårsrapport"
 
-    FORFALT = -1  # ``dager`` of the notice sent after a frist has passed without delivery
 
-    kilde = models.CharField("kilde", max_length=10, choices=Kilde.choices)
-    kilde_id = models.PositiveBigIntegerField("kilde-id")
-    forfallsdato = models.DateField("fristdato")
-    dager = models.SmallIntegerField("dager før", help_text="-1 = varsel etter passert frist.")
-    mottaker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="paaminnelser")
-    planlagt_dato = models.DateField("kjøring")
-    emne = models.CharField("emne", max_length=300)
-    status = models.CharField("status", max_length=10, choices=Status.choices, default=Status.PLANLAGT)
-    forsok = models.PositiveSmallIntegerField("forsøk", default=0)
-    feil = models.TextField("siste feil", blank=True)
+class Risiko(models.TextChoices):
+    IKKE_VURDERT = "", "Ikke vurdert"
+    GRONN = "gronn", "Grønn"
+    GUL = "gul", "Gul"
+    ROD = "rod", "Rød"
+
+
+@dataclass(frozen=True)
+class Deldefinisjon:
+    """A text part of a report, and the structured tables shown inside it."""
+
+    kode: str
+    tittel: str
+    hjelp: str
+    blokker: tuple[str, ...] = ()  # any of "parametere", "oppdrag", "poster"
+
+
+#: The parts of each report type, in order. The årsrapport has exactly these six parts
+#: (Finansdepartementets krav til årsrapport); the halvårsrapport has the parts the instruks asks for.
+DELER: dict[str, tuple[Deldefinisjon, ...]] = {
+    Type.AARSRAPPORT: (
+        Deldefinisjon("I", "I Leders beretning", "Overordnet vurdering av resultater, måloppnåelse og ressursbruk."),
+        Deldefinisjon("II", "II Introduksjon til virksomheten og hovedtall",
+                      "Samfunnsoppdrag, organisering, og utvalgte hovedtall."),
+        Deldefinisjon("III", "III Årets aktiviteter og resultater",
+                      "Resultater per mål og styringsparameter, effekter av tiltak og årsaker til vesentlige avvik.",
+                      ("parametere", "oppdrag")),
+        Deldefinisjon("IV", "IV Styring og kontroll i virksomheten",
+                      "Risikostyring, internkontroll og fellesføringer."),
+        Deldefinisjon("V", "V Vurdering av framtidsutsikter",
+                      "Forhold som kan påvirke evnen til å løse samfunnsoppdraget på sikt."),
+        Deldefinisjon("VI", "VI Årsregnskap", "Ledelseskommentarer og bevilgningsrapportering.", ("poster",)),
+    ),
+    Type.HALVAARSRAPPORT: (
+        Deldefinisjon("avvik", "Avvik fra mål og styringsparametere",
+                      "Vesentlige avvik fra mål og styringsparametere per telletidspunktet.", ("parametere",)),
+        Deldefinisjon("risiko", "Risiko for manglende måloppnåelse",
+                      "Risiko for at mål eller oppdrag ikke nås, med status for oppdragene.", ("oppdrag",)),
+        Deldefinisjon("budsjett", "Budsjettutfordringer",
+                      "Utfordringer i budsjettet, med forbruk og prognose per post.", ("poster",)),
+        Deldefinisjon("tiltak", "Kortsiktige korrigerende tiltak", "Tiltak som er eller vil bli satt i verk."),
+        Deldefinisjon("aarsaker", "Virksomhetens vurdering av årsaker", "Virksomhetens vurdering av årsakene til avvik."),
+    ),
+}
+
+
+class Rapport(models.Model):
+    """The agency's report for one row of the reporting table: one per agency, type and year."""
+
+    virksomhet = models.ForeignKey("styring.Organisasjon", verbose_name="virksomhet", on_delete=models.PROTECT,
+                                   related_name="rapporter")
+    departement = models.ForeignKey("styring.Organisasjon", verbose_name="sendes til departement",
+                                    on_delete=models.PROTECT, related_name="mottatte_rapporter")
+    tildelingsbrev = models.ForeignKey("styring.Tildelingsbrev", verbose_name="rapporterer på tildelingsbrev",
+                                       on_delete=models.PROTECT, related_name="rapporter")
+    punkt = models.ForeignKey("styring.Rapporteringspunkt", verbose_name="rapporteringspunkt",
+                              on_delete=models.PROTECT, related_name="rapporter")
+    type = models.CharField("type", max_length=20, choices=Type.choices)
+    rapport_aar = models.PositiveSmallIntegerField("gjelder år")
+    telletidspunkt = models.DateField("telletidspunkt")
+    frist = models.DateField("rapporteringsfrist")
+    status = models.CharField("status", max_length=10, choices=RapportStatus.choices, default=RapportStatus.UTKAST)
     opprettet = models.DateTimeField("opprettet", auto_now_add=True)
-    sist_forsok = models.DateTimeField("siste forsøk", null=True, blank=True,
-                                       help_text="Når raden sist ble tatt for sending (kravets tidspunkt).")
-    neste_forsok = models.DateTimeField("neste forsøk", null=True, blank=True,
-                                        help_text="Når en feilet sending tidligst prøves igjen (økende ventetid).")
+    opprettet_av = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="opprettet av", on_delete=models.PROTECT,
+                                     null=True, blank=True, related_name="+")
     sendt = models.DateTimeField("sendt", null=True, blank=True)
-    krav = models.CharField("tatt av kjøring", max_length=32, blank=True, db_index=True,
-                            help_text="Kravet (token) til forsøket som tok raden for sending, satt i samme UPDATE.")
+    sendt_av = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="sendt av", on_delete=models.PROTECT,
+                                 null=True, blank=True, related_name="+")
+    mottatt = models.DateTimeField("mottatt", null=True, blank=True)
+    mottatt_av = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="mottatt av", on_delete=models.PROTECT,
+                                   null=True, blank=True, related_name="+")
+
+    objects = RapportQuerySet.as_manager()
+    history = historikk()
 
     class Meta:
-        verbose_name = "påminnelse"
-        verbose_name_plural = "påminnelser (logg)"
-        ordering = ["-planlagt_dato", "forfallsdato"]
+        verbose_name = "rapport"
+        verbose_name_plural = "rapporter"
+        ordering = ["virksomhet", "-rapport_aar", "telletidspunkt"]
         constraints = [
-            models.UniqueConstraint(fields=["kilde", "kilde_id", "forfallsdato", "dager", "mottaker"],
-                                    name="paaminnelse_en_gang"),
-            models.CheckConstraint(condition=Q(dager__gte=-1), name="paaminnelse_gyldige_dager"),
+            models.UniqueConstraint(fields=["virksomhet", "type", "rapport_aar"], name="en_rapport_per_periode"),
+            models.CheckConstraint(condition=Q(type__in=["aarsrapport", "halvaarsrapport"]), name="rapport_kjent_type"),
+            models.CheckConstraint(condition=Q(frist__gte=models.F("telletidspunkt")),
+                                   name="rapport_frist_etter_telletidspunkt"),
+            models.CheckConstraint(condition=Q(status="utkast") | Q(sendt__isnull=False, sendt_av__isnull=False),
+                                   name="sendt_rapport_har_tidspunkt_og_avsender"),
+            models.CheckConstraint(condition=~Q(status="mottatt") | Q(mottatt__isnull=False),
+                                   name="mottatt_rapport_har_tidspunkt"),
         ]
-        indexes = [models.Index(fields=["status", "sist_forsok"]),
-                   models.Index(fields=["status", "neste_forsok"], name="paaminnelse_neste_forsok")]
 
     def __str__(self) -> str:
-        return self.emne
+        return f"{self.get_type_display()} {self.rapport_aar} – {self.virksomhet}"
+
+    @property
+    def tittel(self) -> str:
+        if self.type == Type.HALVAARSRAPPORT:
+            return f"Halvårsrapport {self.rapport_aar}"
+        return f"Årsrapport {self.rapport_aar}"
+
+    @property
+    def er_laast(self) -> bool:
+        """A report sent to the ministry is no longer the agency's to change."""
+        return self.status != RapportStatus.UTKAST
+
+    @property
+    def deldefinisjoner(self) -> tuple[Deldefinisjon, ...]:
+        return DELER[self.type]
 
 
-class Ukesoppsummering(models.Model):
-    """The weekly digest to one person for one ISO week: sent once."""
+class Rapportdel(models.Model):
+    """A text part of a report ("I Leders beretning", "Budsjettutfordringer")."""
 
-    mottaker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="ukesoppsummeringer")
-    aar = models.PositiveSmallIntegerField("år")
-    uke = models.PositiveSmallIntegerField("uke")
-    status = models.CharField("status", max_length=10, choices=Paaminnelse.Status.choices,
-                              default=Paaminnelse.Status.PLANLAGT)
-    feil = models.TextField("siste feil", blank=True)
-    opprettet = models.DateTimeField("opprettet", auto_now_add=True)
-    sendt = models.DateTimeField("sendt", null=True, blank=True)
+    rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="deler")
+    kode = models.CharField("kode", max_length=20)
+    tittel = models.CharField("tittel", max_length=200)
+    tekst = models.TextField("tekst", blank=True)
+    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
+
+    history = historikk()
 
     class Meta:
-        verbose_name = "ukentlig oppsummering"
-        verbose_name_plural = "ukentlige oppsummeringer"
-        ordering = ["-aar", "-uke"]
-        constraints = [models.UniqueConstraint(fields=["mottaker", "aar", "uke"], name="oppsummering_en_gang_per_uke")]
+        verbose_name = "del av rapport"
+        verbose_name_plural = "deler av rapport"
+        ordering = ["rapport", "rekkefolge"]
+        constraints = [
+            models.UniqueConstraint(fields=["rapport", "kode"], name="rapportdel_unik_kode"),
+            models.UniqueConstraint(fields=["rapport", "rekkefolge"], name="rapportdel_unik_rekkefolge"),
+        ]
 
     def __str__(self) -> str:
-        return f"Uke {self.uke}/{self.aar} til {self.mottaker}"
+        return self.tittel
+
+
+class Parameterresultat(models.Model):
+    """The period's result for one styringsparameter, with the agency's assessment.
+
+    ``numerisk`` is fixed at prefill from the parameter's target: a numeric target asks for a
+    number (``resultat_tall``), a target in words (or none) for text (``resultat_tekst``).
+    "Ingenting å rapportere" is an explicit statement; a row with neither result nor that flag
+    is missing.
+    """
+
+    rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="parameterresultater")
+    styringsparameter = models.ForeignKey("styring.Styringsparameter", verbose_name="styringsparameter",
+                                          on_delete=models.PROTECT, related_name="resultater")
+    numerisk = models.BooleanField("tallfestet resultatkrav", default=False)
+    resultat_tall = models.DecimalField("resultat", max_digits=16, decimal_places=3, null=True, blank=True)
+    resultat_tekst = models.TextField("resultat", blank=True)
+    vurdering = models.TextField("vurdering", blank=True)
+    risiko = models.CharField("risiko", max_length=10, choices=Risiko.choices, blank=True, default=Risiko.IKKE_VURDERT)
+    ingenting_aa_rapportere = models.BooleanField("ingenting å rapportere for perioden", default=False)
+    rekkefolge = models.PositiveIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "resultat for styringsparameter"
+        verbose_name_plural = "resultater for styringsparametere"
+        ordering = ["rapport", "rekkefolge"]
+        constraints = [
+            models.UniqueConstraint(fields=["rapport", "styringsparameter"], name="ett_resultat_per_parameter"),
+            models.CheckConstraint(condition=Q(numerisk=True, resultat_tekst="") | Q(numerisk=False,
+                                                                                  resultat_tall__isnull=True),
+                                   name="resultat_tall_eller_tekst_etter_krav"),
+            models.CheckConstraint(condition=Q(ingenting_aa_rapportere=False)
+                                   | Q(resultat_tall__isnull=True, resultat_tekst=""),
+                                   name="ingenting_aa_rapportere_uten_resultat"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.styringsparameter.kode} i {self.rapport}"
+
+    def clean(self) -> None:
+        if self.ingenting_aa_rapportere and (self.resultat_tall is not None or self.resultat_tekst.strip()):
+            raise ValidationError({"ingenting_aa_rapportere": "Velg enten et resultat eller «Ingenting å rapportere "
+                                                              "for perioden», ikke begge."})
+        if self.numerisk and self.resultat_tekst:
+            raise ValidationError({"resultat_tall": "Resultatkravet er et tall; resultatet må være et tall."})
+        if not self.numerisk and self.resultat_tall is not None:
+            raise ValidationError({"resultat_tekst": "Resultatkravet er ikke et tall; beskriv resultatet med tekst."})
+
+    @property
+    def har_resultat(self) -> bool:
+        return self.resultat_tall is not None or bool(self.resultat_tekst.strip())
+
+    @property
+    def mangler(self) -> bool:
+        """Nothing entered and not flagged as "ingenting å rapportere"."""
+        return not self.ingenting_aa_rapportere and not self.har_resultat
+
+
+class Oppdragsstatus(models.Model):
+    """An oppdrag in the report: its status and risk as of the telletidspunkt, from the follow-up."""
+
+    rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="oppdragsstatuser")
+    oppdrag = models.ForeignKey("oppdrag.Oppdrag", verbose_name="oppdrag", on_delete=models.PROTECT,
+                                related_name="rapportstatuser")
+    kilde = models.ForeignKey("oppdrag.Statusoppdatering", verbose_name="fra statusoppdatering",
+                              on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    status = models.CharField("status", max_length=20)
+    risiko = models.CharField("risiko", max_length=10, choices=Risiko.choices, blank=True, default=Risiko.IKKE_VURDERT)
+    vurdering = models.TextField("vurdering (fra oppfølgingen)", blank=True)
+    tiltak = models.TextField("korrigerende tiltak (fra oppfølgingen)", blank=True)
+    kommentar = models.TextField("kommentar", blank=True)
+    rekkefolge = models.PositiveIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "oppdrag i rapport"
+        verbose_name_plural = "oppdrag i rapport"
+        ordering = ["rapport", "rekkefolge"]
+        constraints = [models.UniqueConstraint(fields=["rapport", "oppdrag"], name="ett_oppdrag_per_rapport")]
+
+    def __str__(self) -> str:
+        return f"{self.oppdrag.nummer} i {self.rapport}"
+
+    @property
+    def status_tekst(self) -> str:
+        from oppdrag.models import Status
+
+        return dict(Status.choices).get(self.status, self.status)
+
+
+class Postrapport(models.Model):
+    """Finance per budget post: allocation as of the telletidspunkt, spent to date and forecast."""
+
+    rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="postrapporter")
+    post = models.ForeignKey("budsjett.Budsjettpost", verbose_name="post", on_delete=models.PROTECT,
+                             related_name="rapporter")
+    tildelt_kr = models.BigIntegerField("tildelt per telletidspunktet",
+                                        help_text="Tildelt i brevet pluss endringer i sendte tillegg fram til "
+                                                  "telletidspunktet; beregnet ved oppretting.")
+    forbruk_kr = models.BigIntegerField("forbruk per dato", null=True, blank=True)
+    prognose_kr = models.BigIntegerField("prognose resten av året", null=True, blank=True)
+    kommentar = models.TextField("kommentar", blank=True)
+    rekkefolge = models.PositiveIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "post i rapport"
+        verbose_name_plural = "poster i rapport"
+        ordering = ["rapport", "rekkefolge"]
+        constraints = [
+            models.UniqueConstraint(fields=["rapport", "post"], name="en_postrapport_per_post"),
+            models.CheckConstraint(condition=Q(forbruk_kr__isnull=True) | Q(forbruk_kr__gte=0),
+                                   name="postrapport_forbruk_ikke_negativ"),
+            models.CheckConstraint(condition=Q(prognose_kr__isnull=True) | Q(prognose_kr__gte=0),
+                                   name="postrapport_prognose_ikke_negativ"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post} i {self.rapport}"
+
+    @property
+    def avvik_kr(self) -> int | None:
+        """Allocation less spent and forecast: positive is money left, negative an overrun."""
+        if self.forbruk_kr is None or self.prognose_kr is None:
+            return None
+        return self.tildelt_kr - self.forbruk_kr - self.prognose_kr
+
+    @property
+    def mangler(self) -> bool:
+        return self.forbruk_kr is None or self.prognose_kr is None
+
+
+class Kommentar(models.Model):
+    """The ministry's comment on a sent report: on the whole report or on one of its items."""
+
+    rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="kommentarer")
+    rapportdel = models.ForeignKey(Rapportdel, verbose_name="del", on_delete=models.CASCADE, null=True, blank=True,
+                                   related_name="kommentarer")
+    parameterresultat = models.ForeignKey(Parameterresultat, on_delete=models.CASCADE, null=True, blank=True,
+                                          related_name="kommentarer")
+    oppdragsstatus = models.ForeignKey(Oppdragsstatus, on_delete=models.CASCADE, null=True, blank=True,
+                                       related_name="kommentarer")
+    postrapport = models.ForeignKey(Postrapport, on_delete=models.CASCADE, null=True, blank=True,
+                                    related_name="kommentarer")
+    tekst = models.TextField("kommentar")
+    opprettet = models.DateTimeField("skrevet", auto_now_add=True)
+    opprettet_av = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="skrevet av", on_delete=models.PROTECT,
+                                     related_name="+")
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "departementets kommentar"
+        verbose_name_plural = "departementets kommentarer"
+        ordering = ["rapport", "opprettet", "pk"]
+        constraints = [
+            # At most one item: a comment is on the report, or on exactly one of its items.
+            models.CheckConstraint(
+                condition=(
+                    Q(rapportdel__isnull=True, parameterresultat__isnull=True, oppdragsstatus__isnull=True,
+                      postrapport__isnull=True)
+                    | Q(rapportdel__isnull=False, parameterresultat__isnull=True, oppdragsstatus__isnull=True,
+                        postrapport__isnull=True)
+                    | Q(rapportdel__isnull=True, parameterresultat__isnull=False, oppdragsstatus__isnull=True,
+                        postrapport__isnull=True)
+                    | Q(rapportdel__isnull=True, parameterresultat__isnull=True, oppdragsstatus__isnull=False,
+                        postrapport__isnull=True)
+                    | Q(rapportdel__isnull=True, parameterresultat__isnull=True, oppdragsstatus__isnull=True,
+                        postrapport__isnull=False)
+                ),
+                name="kommentar_gjelder_hoyst_ett_element",
+            ),
+            models.CheckConstraint(condition=~Q(tekst=""), name="kommentar_ikke_tom"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Kommentar fra {self.opprettet_av} på {self.rapport}"

@@ -1,350 +1,414 @@
-"""Writes for reminders: the ledger, the sending, the weekly digest.
+"""Every write on a report: prefill, the agency's edits, submission, receipt and the ministry's comments.
 
-Never twice, never lost (docs/paaminnelser.md):
-- A ledger row is inserted before anything is sent; the unique constraint decides who wins a race.
-- Rows are sent one at a time. A row is claimed by one conditional UPDATE that sets a fresh token
-  (``krav``) and the claim time (``sist_forsok``), committed on its own; the mail goes out; the row
-  is marked ``sendt`` by a second committed UPDATE (guarded by the token) before the next row is
-  claimed. A process that dies therefore leaves at most the one row it had in flight in ``sender``.
-- A claim older than the stale-claim timeout (``PAAMINNELSE_KRAV_FORELDET_SEKUNDER``, 600 s, far
-  above the SMTP timeout) was left by a dead process: the next run takes the row over and sends it.
-  That row is the only e-mail a crash can duplicate (the server may have taken it before the death).
-- A failed send is ``feilet`` with the attempt count and the time of the next attempt (backoff
-  doubling from ``PAAMINNELSE_VENTETID_SEKUNDER``). The command and the Celery task take such rows
-  through the same claim, up to ``PAAMINNELSE_MAKS_FORSOK`` attempts; after that the row stays
-  ``feilet``, visibly, in the admin's ledger.
-
-Call the sending functions outside a transaction: the guarantees rest on each step committing.
+Each service checks who may do it and that the report is still a draft (re-read under a row lock,
+never trusted from the caller's object), runs in one transaction and records the acting user in
+the history.
 """
 
 from __future__ import annotations
 
-import logging
-import uuid
-from datetime import date, datetime, timedelta
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
-from django.conf import settings
-from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
-from django.template.loader import render_to_string
+from django.db.models import Q, Sum
 from django.utils import timezone
 
-from .epost import en_linje
-from .models import Paaminnelse, Ukesoppsummering
-from .paaminnelser import Forekomst, Planlagt, forekomst_for, forekomster, planlegg
+from brukere.models import Rolle
+from budsjett.models import Budsjettendring, Budsjettpost, Forbruk
+from kjerne import konflikt
+from kjerne.historikk import acting_user
+from oppdrag.models import Status as OppdragStatus
+from oppdrag.models import Statusoppdatering
+from oppdrag.querysets import oppdrag_i_brev
+from styring.models import Rapporteringspunkt, Styringsparameter, Tildelingsbrev
 
-log = logging.getLogger(__name__)
-Status = Paaminnelse.Status
-
-# A run stops after this many sends in a row have failed (the mail server is down): the rest stay
-# planlagt/feilet for the next run instead of each waiting for its own timeout.
-STOPP_ETTER_FEIL_PAA_RAD = 5
-
-
-def maks_forsok() -> int:
-    return int(settings.PAAMINNELSE_MAKS_FORSOK)
-
-
-def foreldet_etter(verdi: timedelta | None = None) -> timedelta:
-    """How old a claim must be before it counts as left by a dead process (``verdi`` overrides)."""
-    if verdi is not None:
-        return verdi
-    return timedelta(seconds=float(settings.PAAMINNELSE_KRAV_FORELDET_SEKUNDER))
-
-
-def smtp_timeout() -> float:
-    # Each SMTP step waits at most this long, so a live run never holds a claim past the timeout above.
-    return float(getattr(settings, "EMAIL_TIMEOUT", None) or 60)
+from .models import (
+    DELER,
+    Kommentar,
+    Oppdragsstatus,
+    Parameterresultat,
+    Postrapport,
+    Rapport,
+    Rapportdel,
+    RapportStatus,
+    Type,
+)
 
 
-def ventetid(forsok: int) -> timedelta:
-    """Backoff after the ``forsok``-th failed attempt: 1, 2, 4, 8 … minutes, at most 6 hours."""
-    grunn = float(settings.PAAMINNELSE_VENTETID_SEKUNDER)
-    return timedelta(seconds=min(grunn * 2 ** max(forsok - 1, 0), 6 * 3600))
+class RapportFeil(Exception):
+    """A refused action on a report; the message is Norwegian and shown to the user."""
 
 
-def _klar(*, naa: datetime, foreldet: timedelta) -> Q:
-    """Rows that may be claimed now: planned; failed, with attempts left and the backoff over; or
-    claimed by a process that has since died (stale claim)."""
-    igjen = Q(forsok__lt=maks_forsok())
-    return (Q(status=Status.PLANLAGT)
-            | (Q(status=Status.FEILET) & igjen & (Q(neste_forsok__isnull=True) | Q(neste_forsok__lte=naa)))
-            | (Q(status=Status.SENDER) & igjen & Q(sist_forsok__lt=naa - foreldet)))
+LAAST_MELDING = "Rapporten er sendt til departementet og kan ikke lenger endres."
 
 
-def paaminnelser_lagre(*, planlagte: list[Planlagt]) -> list[Paaminnelse]:
-    """Insert the ledger rows (rows an earlier or concurrent run inserted are left as they are) and
-    return the rows still waiting to be sent, each with its planned occurrence attached."""
-    if not planlagte:
-        return []
-    Paaminnelse.objects.bulk_create(
-        [Paaminnelse(kilde=p.forekomst.kilde, kilde_id=p.forekomst.kilde_id, forfallsdato=p.forekomst.dato,
-                     dager=p.dager, mottaker=p.mottaker, planlagt_dato=p.dato, emne=p.emne) for p in planlagte],
-        batch_size=500, ignore_conflicts=True)
-    by_key = {(p.forekomst.kilde, p.forekomst.kilde_id, p.forekomst.dato, p.dager, p.mottaker.pk): p
-              for p in planlagte}
-    dates = [p.forekomst.dato for p in planlagte]
-    venter = []
-    for row in Paaminnelse.objects.filter(status=Status.PLANLAGT, forfallsdato__gte=min(dates),
-                                          forfallsdato__lte=max(dates)):
-        p = by_key.get((row.kilde, row.kilde_id, row.forfallsdato, row.dager, row.mottaker_id))
-        if p is not None:
-            row._planlagt = p
-            venter.append(row)
-    return venter
+class RapportKonflikt(RapportFeil):
+    """Someone else saved some of the same rows after the page was opened; nothing was saved.
+
+    ``konflikter`` holds, per row key (part kode or row id), what they changed, who and when."""
+
+    def __init__(self, konflikter: Mapping):
+        self.konflikter = dict(konflikter)
+        forste = next(iter(self.konflikter.values()))
+        super().__init__(forste.melding)
 
 
-def paaminnelser_planlegg(*, dato: date) -> list[Paaminnelse]:
-    return paaminnelser_lagre(planlagte=planlegg(dato))
+#: What the agency writes in each kind of row; a version carries these fields (styring.konflikt).
+DEL_FELTER = ("tekst",)
+RESULTAT_FELTER = ("resultat_tall", "resultat_tekst", "vurdering", "risiko", "ingenting_aa_rapportere")
+OPPDRAG_FELTER = ("kommentar",)
+POST_FELTER = ("forbruk_kr", "prognose_kr", "kommentar")
 
 
-def paaminnelser_klare(*, foreldet: timedelta | None = None):
-    """The rows a run should try to send now, oldest first: the one retry path for the command
-    and the task."""
-    naa = timezone.now()
-    return Paaminnelse.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet))).order_by("pk")
+# --- who may do what -------------------------------------------------------------------------
+
+def kan_skrive(user, rapport: Rapport) -> bool:
+    """Agency staff of the report's own agency, while the report is a draft."""
+    return (user.is_authenticated and user.er_virksomhet and user.organisasjon_id == rapport.virksomhet_id
+            and not rapport.er_laast)
 
 
-def paaminnelser_gi_opp(*, foreldet: timedelta | None = None) -> int:
-    """Rows whose sending killed the process ``PAAMINNELSE_MAKS_FORSOK`` times are not taken
-    again (a crash loop): they become ``feilet``, visibly. Returns how many."""
-    grense = timezone.now() - foreldet_etter(foreldet)
-    antall = Paaminnelse.objects.filter(status=Status.SENDER, sist_forsok__lt=grense,
-                                        forsok__gte=maks_forsok()).update(
-        status=Status.FEILET, neste_forsok=None,
-        feil="Avbrutt under sending ved hvert forsøk; ikke prøvd igjen. Kan være levert.")
-    if antall:
-        log.error("%s påminnelse(r) gitt opp etter %s avbrutte forsøk", antall, maks_forsok())
-    return antall
+def kan_sende(user, rapport: Rapport) -> bool:
+    return kan_skrive(user, rapport) and user.rolle == Rolle.VIRKSOMHET_LEDER
 
 
-def _claim(pk: int, *, foreldet: timedelta | None = None) -> str | None:
-    """Take one row for sending in one committed UPDATE; returns the claim's token, or None when
-    another run has it (a fresh claim), it is done, or its next attempt is not due."""
-    token = uuid.uuid4().hex
-    naa = timezone.now()
-    tatt = Paaminnelse.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet)), pk=pk).update(
-        status=Status.SENDER, krav=token, sist_forsok=naa, forsok=F("forsok") + 1, neste_forsok=None)
-    return token if tatt else None
+def kan_kommentere(user, rapport: Rapport) -> bool:
+    """Staff of the ministry the report is sent to, once it is sent."""
+    return (user.is_authenticated and user.er_departement and user.organisasjon_id == rapport.departement_id
+            and rapport.status in (RapportStatus.SENDT, RapportStatus.MOTTATT))
 
 
-def _lenke(sti: str) -> str:
-    return settings.SITE_URL.rstrip("/") + sti
+def kan_motta(user, rapport: Rapport) -> bool:
+    return kan_kommentere(user, rapport) and rapport.status == RapportStatus.SENDT
 
 
-def paaminnelse_melding(*, paaminnelse: Paaminnelse, forekomst: Forekomst,
-                        dato: date | None = None) -> EmailMultiAlternatives:
-    """The e-mail for one ledger row, as of ``dato`` (the day it is sent; default the planned day)."""
-    mottaker = paaminnelse.mottaker
-    dato = dato or paaminnelse.planlagt_dato
-    igjen = (forekomst.dato - dato).days
-    context = {
-        "mottaker": mottaker, "f": forekomst, "oppdrag": forekomst.oppdrag, "dager_igjen": igjen,
-        "forfalt": paaminnelse.dager == Paaminnelse.FORFALT, "dager_siden": -igjen,
-        "lenke": _lenke(forekomst.sti), "innstillinger": _lenke("/innstillinger/varsler/"),
-    }
-    # The subject is built from titles (user text): one line, whatever the title holds.
-    emne = en_linje(Planlagt(forekomst, mottaker, paaminnelse.dager, dato).emne)
-    msg = EmailMultiAlternatives(
-        subject=emne, body=render_to_string("rapportering/epost/paaminnelse.txt", context),
-        to=[mottaker.email], headers={"X-Styringsportalen-Paaminnelse": str(paaminnelse.pk)},
+def kan_opprette(user, punkt: Rapporteringspunkt) -> bool:
+    return (user.is_authenticated and user.er_virksomhet
+            and user.organisasjon_id == punkt.tildelingsbrev.virksomhet_id
+            and punkt.type in (Type.AARSRAPPORT, Type.HALVAARSRAPPORT))
+
+
+def _laas(rapport: Rapport) -> Rapport:
+    """The report as stored now, locked for this transaction."""
+    return Rapport.objects.select_for_update().get(pk=rapport.pk)
+
+
+def _krev_skriver(user, rapport: Rapport) -> Rapport:
+    fersk = _laas(rapport)
+    if fersk.er_laast:
+        raise RapportFeil(LAAST_MELDING)
+    if not kan_skrive(user, fersk):
+        raise RapportFeil("Bare virksomhetens egne medarbeidere kan skrive i rapporten.")
+    return fersk
+
+
+# --- prefill ---------------------------------------------------------------------------------
+
+def innholdsbrev(punkt: Rapporteringspunkt) -> Tildelingsbrev:
+    """The letter whose goals, oppdrag and budget the report accounts for: the agency's letter for
+    the report's year (the 2024 letter's table also lists the årsrapport for 2023, which reports
+    on the 2023 letter), else the letter holding the reporting table."""
+    brev = punkt.tildelingsbrev
+    if brev.aar == punkt.rapport_aar:
+        return brev
+    # Only a sent letter: a draft (perhaps another ministry's) is nobody's to report on.
+    return (Tildelingsbrev.objects.i_kraft().filter(virksomhet_id=brev.virksomhet_id, aar=punkt.rapport_aar).first()
+            or brev)
+
+
+def _valgte(rader: list, flagg: str) -> list:
+    """The rows the letter marks for this report; when it marks none, all of them (the 2023 and
+    2024 letters mark none, yet the reports must account for every parameter and oppdrag)."""
+    merket = [r for r in rader if getattr(r, flagg)]
+    return merket or rader
+
+
+def _er_numerisk(sp: Styringsparameter) -> bool:
+    # One number answers one numeric target; several targets, or targets in words, ask for text.
+    krav = list(sp.resultatkrav.all())
+    return len(krav) == 1 and krav[0].verdi is not None
+
+
+def status_per(oppdrag_ids: list[int], telletidspunkt: date) -> dict[int, Statusoppdatering]:
+    """The follow-up as of the telletidspunkt: per oppdrag the latest update with gjelder_dato on or
+    before it (a later update, even if registered earlier, is not taken)."""
+    latest: dict[int, Statusoppdatering] = {}
+    qs = (Statusoppdatering.objects.filter(oppdrag_id__in=oppdrag_ids, gjelder_dato__lte=telletidspunkt)
+          .order_by("oppdrag_id", "-gjelder_dato", "-opprettet", "-pk"))
+    for s in qs:
+        latest.setdefault(s.oppdrag_id, s)
+    return latest
+
+
+def tildelt_per(poster: list[Budsjettpost], telletidspunkt: date) -> dict[int, int]:
+    """The allocation per post as of the telletidspunkt: the letter's amount plus the changes in
+    tillegg sent up to then (dated on or before it; an undated tillegg counts from when it was sent)."""
+    sendt = Q(tillegg__status="sendt") & (
+        Q(tillegg__dato__lte=telletidspunkt) | Q(tillegg__dato__isnull=True, tillegg__sendt__date__lte=telletidspunkt)
     )
-    msg.attach_alternative(render_to_string("rapportering/epost/paaminnelse.html", context), "text/html")
-    return msg
+    endringer = dict(
+        Budsjettendring.objects.filter(sendt, post__in=poster).values_list("post_id").annotate(s=Sum("endring_kr"))
+    )
+    return {p.pk: p.tildelt_kr + (endringer.get(p.pk) or 0) for p in poster}
 
 
-def _bortfalt(*, rad: Paaminnelse, forekomst: Forekomst | None, dato: date) -> str:
-    """Why a claimed row should no longer be sent ("" = send it)."""
-    if forekomst is None:
-        return "Fristen gjelder ikke lenger (endret, levert eller avsluttet)."
-    if forekomst.rapport_levert:
-        return "Rapporten er sendt."
-    if rad.dager == Paaminnelse.FORFALT:
-        if forekomst.oppdrag is not None and forekomst.oppdrag.er_ferdig:
-            return "Oppdraget er levert eller avsluttet."
-        return ""
-    if forekomst.dato < dato:
-        return "Fristen passerte før påminnelsen ble sendt."
-    if rad.planlagt_dato < dato and Paaminnelse.objects.filter(
-            kilde=rad.kilde, kilde_id=rad.kilde_id, forfallsdato=rad.forfallsdato, mottaker_id=rad.mottaker_id,
-            dager__lt=rad.dager).exclude(status=Status.BORTFALT).exists():
-        return "Erstattet av en nyere påminnelse om samme frist."
-    return ""
+def _fyll(rapport: Rapport, brev: Tildelingsbrev) -> None:
+    halvaar = rapport.type == Type.HALVAARSRAPPORT
+    flagg = "i_halvaarsrapport" if halvaar else "i_aarsrapport"
+
+    for i, d in enumerate(DELER[rapport.type]):
+        Rapportdel.objects.create(rapport=rapport, kode=d.kode, tittel=d.tittel, rekkefolge=i)
+
+    sps = list(Styringsparameter.objects.filter(maal__tildelingsbrev=brev).select_related("maal")
+               .prefetch_related("resultatkrav").order_by("maal__nummer", "rekkefolge", "kode"))
+    for i, sp in enumerate(_valgte(sps, flagg)):
+        Parameterresultat.objects.create(rapport=rapport, styringsparameter=sp, numerisk=_er_numerisk(sp),
+                                         rekkefolge=i)
+
+    oppdrag = [e.oppdrag for g in oppdrag_i_brev(brev) for e in g.nye + g.tidligere]
+    oppdrag = _valgte(oppdrag, flagg)
+    statuser = status_per([o.pk for o in oppdrag], rapport.telletidspunkt)
+    for i, o in enumerate(oppdrag):
+        s = statuser.get(o.pk)
+        Oppdragsstatus.objects.create(
+            rapport=rapport, oppdrag=o, kilde=s, rekkefolge=i,
+            status=s.status if s else OppdragStatus.IKKE_STARTET, risiko=s.risiko if s else "",
+            vurdering=s.risiko_tekst if s else "", tiltak=s.tiltak if s else "",
+        )
+
+    poster = list(Budsjettpost.objects.filter(kapittel__tildelingsbrev=brev).select_related("kapittel")
+                  .order_by("kapittel__rekkefolge", "kapittel__nummer", "post"))
+    tildelt = tildelt_per(poster, rapport.telletidspunkt)
+    # Spending already registered for exactly this date (budsjett.Forbruk) is carried in.
+    forbruk = {f.post_id: f for f in Forbruk.objects.filter(post__in=poster, per_dato=rapport.telletidspunkt)}
+    for i, p in enumerate(poster):
+        f = forbruk.get(p.pk)
+        Postrapport.objects.create(rapport=rapport, post=p, tildelt_kr=tildelt[p.pk], rekkefolge=i,
+                                   forbruk_kr=f.forbruk_kr if f else None, prognose_kr=f.prognose_kr if f else None)
 
 
-def _send_tatt(*, rad: Paaminnelse, token: str, forekomst: Forekomst | None, dato: date, connection=None) -> str:
-    """Send a row this process has claimed (``token``) and record the outcome. Returns the status."""
-    mine = Paaminnelse.objects.filter(pk=rad.pk, krav=token)
-    grunn = _bortfalt(rad=rad, forekomst=forekomst, dato=dato)
-    if grunn:
-        mine.update(status=Status.BORTFALT, feil=grunn)
-        return Status.BORTFALT
+def _ny_rapport(punkt: Rapporteringspunkt, user) -> Rapport:
+    brev = innholdsbrev(punkt)
+    # Sent to the ministry that asks for it in its letter.
+    rapport = Rapport(virksomhet_id=punkt.tildelingsbrev.virksomhet_id,
+                      departement_id=punkt.tildelingsbrev.departement_id, tildelingsbrev=brev, punkt=punkt,
+                      type=punkt.type, rapport_aar=punkt.rapport_aar, telletidspunkt=punkt.telletidspunkt,
+                      frist=punkt.frist, opprettet_av=user)
+    rapport.full_clean()
+    rapport.save()
+    _fyll(rapport, brev)
+    return rapport
+
+
+@transaction.atomic
+def rapport_opprett(*, punkt: Rapporteringspunkt, user) -> Rapport:
+    """Create the report for a row of the reporting table, prefilled from the letter and the follow-up."""
+    if punkt.type not in (Type.AARSRAPPORT, Type.HALVAARSRAPPORT):
+        raise RapportFeil(f"«{punkt.betegnelse}» er verken halvårsrapport eller årsrapport og skrives ikke her.")
+    if not kan_opprette(user, punkt):
+        raise RapportFeil("Bare virksomhetens egne medarbeidere kan opprette rapporten.")
+    if Rapport.objects.filter(virksomhet_id=punkt.tildelingsbrev.virksomhet_id, type=punkt.type,
+                              rapport_aar=punkt.rapport_aar).exists():
+        raise RapportFeil(f"{punkt.get_type_display()} for {punkt.rapport_aar} finnes allerede.")
     try:
-        msg = paaminnelse_melding(paaminnelse=rad, forekomst=forekomst, dato=dato)
-        if connection is not None:
-            connection.open()  # no-op when open; reopens after a failure closed it
-        msg.connection = connection or get_connection(timeout=smtp_timeout())
-        msg.send()
-    except Exception as exc:  # recorded with the next attempt; the next run or the task retries it
-        if connection is not None:
-            connection.close()  # never reuse a connection in an unknown state
-        forsok = Paaminnelse.objects.filter(pk=rad.pk).values_list("forsok", flat=True).first() or 1
-        siste = forsok >= maks_forsok()
-        mine.update(status=Status.FEILET, feil=f"{type(exc).__name__}: {exc}"[:2000],
-                    neste_forsok=None if siste else timezone.now() + ventetid(forsok))
-        (log.error if siste else log.warning)("Påminnelse %s feilet (forsøk %s av %s): %s",
-                                              rad.pk, forsok, maks_forsok(), exc)
-        return Status.FEILET
-    mine.update(status=Status.SENDT, sendt=timezone.now(), feil="", neste_forsok=None)
-    return Status.SENDT
+        with transaction.atomic(), acting_user(user):
+            return _ny_rapport(punkt, user)
+    except IntegrityError as exc:  # created by someone else a moment ago
+        raise RapportFeil(f"{punkt.get_type_display()} for {punkt.rapport_aar} finnes allerede.") from exc
 
 
-def paaminnelse_send(*, paaminnelse_id: int, forekomst: Forekomst | None = None, dato: date | None = None,
-                     connection=None, foreldet: timedelta | None = None) -> str:
-    """Send one ledger row if it may be claimed now. Returns the row's status afterwards (``feilet``
-    with ``neste_forsok`` set when this attempt failed)."""
-    token = _claim(paaminnelse_id, foreldet=foreldet)
-    if token is None:
-        return Paaminnelse.objects.filter(pk=paaminnelse_id).values_list("status", flat=True).first() or ""
-    rad = Paaminnelse.objects.select_related("mottaker").get(pk=paaminnelse_id)
-    if forekomst is None:
-        forekomst = forekomst_for(rad)
-    dato = max(rad.planlagt_dato, dato) if dato else rad.planlagt_dato
-    return _send_tatt(rad=rad, token=token, forekomst=forekomst, dato=dato, connection=connection)
+def rapport_forhaandsvis(*, punkt: Rapporteringspunkt) -> Rapport:
+    """A prefilled report that is not kept: call inside a transaction that is rolled back."""
+    return _ny_rapport(punkt, None)
 
 
-def paaminnelse_neste_forsok(*, paaminnelse_id: int) -> datetime | None:
-    """When the row should be tried again, or None when it is done (sent, dropped, given up)."""
-    rad = Paaminnelse.objects.filter(pk=paaminnelse_id).first()
-    if rad is None or rad.forsok >= maks_forsok() and rad.status != Status.PLANLAGT:
+# --- the agency's edits ----------------------------------------------------------------------
+#
+# Each save takes, per row, the version the page was opened with (``versjoner``, signed by
+# styring.konflikt.signer over the *_FELTER above). With the report row locked, a row is
+#   - skipped when the person changed nothing in it (so a change someone else saved stands),
+#   - refused when someone else has changed it since the page was opened (RapportKonflikt, with
+#     who changed what; nothing at all is saved),
+#   - else written.
+# ``versjoner=None`` is for callers without an opened page (tests, commands): values are written as given.
+# Concurrent saves serialise on the report's row lock, so of two saves at once one sees the other.
+
+
+def _skriv(rader: Mapping, verdier: Mapping[object, dict], versjoner: Mapping | None, felter) -> list:
+    """The rows to write, with the new values set; RapportKonflikt if any row changed since opened."""
+    konflikter, endret = {}, []
+    for key, nye in verdier.items():
+        rad = rader[key]
+        if versjoner is not None:
+            opprinnelig = konflikt.les_versjon(versjoner.get(key))
+            if opprinnelig is None:
+                raise RapportFeil(konflikt.MANGLER_VERSJON)
+            if konflikt.uendret(rad, opprinnelig, nye):
+                continue
+            if (k := konflikt.finn_konflikt(rad, opprinnelig, felter)) is not None:
+                konflikter[key] = k
+                continue
+        elif all(getattr(rad, navn) == verdi for navn, verdi in nye.items()):
+            continue
+        for navn, verdi in nye.items():
+            setattr(rad, navn, verdi)
+        endret.append(rad)
+    if konflikter:
+        raise RapportKonflikt(konflikter)
+    return endret
+
+
+@transaction.atomic
+def rapport_lagre_deler(*, rapport: Rapport, tekster: Mapping[str, str], user,
+                        versjoner: Mapping[str, str] | None = None) -> None:
+    """Save the text parts, by kode; ``versjoner`` by kode too."""
+    fersk = _krev_skriver(user, rapport)
+    deler = {d.kode: d for d in fersk.deler.select_for_update()}
+    if ukjent := set(tekster) - set(deler):
+        raise RapportFeil(f"Ukjent del av rapporten: {', '.join(sorted(ukjent))}.")
+    with acting_user(user):
+        for d in _skriv(deler, {kode: {"tekst": tekst} for kode, tekst in tekster.items()}, versjoner, DEL_FELTER):
+            d.full_clean()
+            d.save()
+
+
+@dataclass
+class Resultat:
+    resultat_tall: Decimal | None = None
+    resultat_tekst: str = ""
+    vurdering: str = ""
+    risiko: str = ""
+    ingenting_aa_rapportere: bool = False
+
+
+@transaction.atomic
+def rapport_lagre_parametere(*, rapport: Rapport, resultater: Mapping[int, Resultat], user,
+                             versjoner: Mapping[int, str] | None = None) -> None:
+    """Save the results per styringsparameter, keyed by Parameterresultat id; all or nothing."""
+    fersk = _krev_skriver(user, rapport)
+    rader = {r.pk: r for r in fersk.parameterresultater.filter(pk__in=list(resultater)).select_for_update()}
+    if len(rader) != len(resultater):
+        raise RapportFeil("Et av resultatene hører ikke til denne rapporten.")
+    verdier = {pk: {f: getattr(v, f) for f in RESULTAT_FELTER} for pk, v in resultater.items()}
+    with acting_user(user):
+        for r in _skriv(rader, verdier, versjoner, RESULTAT_FELTER):
+            r.full_clean()
+            r.save()
+
+
+@transaction.atomic
+def rapport_lagre_oppdrag(*, rapport: Rapport, kommentarer: Mapping[int, str], user,
+                          versjoner: Mapping[int, str] | None = None) -> None:
+    """Save the agency's comments per oppdrag, keyed by Oppdragsstatus id."""
+    fersk = _krev_skriver(user, rapport)
+    rader = {r.pk: r for r in fersk.oppdragsstatuser.filter(pk__in=list(kommentarer)).select_for_update()}
+    if len(rader) != len(kommentarer):
+        raise RapportFeil("Et av oppdragene hører ikke til denne rapporten.")
+    verdier = {pk: {"kommentar": tekst} for pk, tekst in kommentarer.items()}
+    with acting_user(user):
+        for r in _skriv(rader, verdier, versjoner, OPPDRAG_FELTER):
+            r.full_clean()
+            r.save()
+
+
+@dataclass
+class Postverdier:
+    forbruk_kr: int | None = None
+    prognose_kr: int | None = None
+    kommentar: str = ""
+
+
+@transaction.atomic
+def rapport_lagre_poster(*, rapport: Rapport, verdier: Mapping[int, Postverdier], user,
+                         versjoner: Mapping[int, str] | None = None) -> None:
+    """Save spent to date and forecast per post, keyed by Postrapport id; negatives are refused."""
+    fersk = _krev_skriver(user, rapport)
+    rader = {r.pk: r for r in fersk.postrapporter.filter(pk__in=list(verdier)).select_for_update()}
+    if len(rader) != len(verdier):
+        raise RapportFeil("En av postene hører ikke til denne rapporten.")
+    for v in verdier.values():
+        for navn, belop in (("forbruk", v.forbruk_kr), ("prognose", v.prognose_kr)):
+            if belop is not None and belop < 0:
+                raise RapportFeil(f"Beløpet for {navn} kan ikke være negativt.")
+    nye = {pk: {f: getattr(v, f) for f in POST_FELTER} for pk, v in verdier.items()}
+    with acting_user(user):
+        for r in _skriv(rader, nye, versjoner, POST_FELTER):
+            r.full_clean()
+            r.save()
+
+
+# --- workflow --------------------------------------------------------------------------------
+
+@transaction.atomic
+def rapport_send(*, rapport: Rapport, user) -> Rapport:
+    """The agency's leader sends the report to the ministry; from then on it is locked."""
+    fersk = _laas(rapport)
+    if fersk.er_laast:
+        raise RapportFeil("Rapporten er allerede sendt.")
+    if not kan_sende(user, fersk):
+        raise RapportFeil("Bare virksomhetens leder kan sende rapporten til departementet.")
+    fersk.status, fersk.sendt, fersk.sendt_av = RapportStatus.SENDT, timezone.now(), user
+    with acting_user(user):
+        fersk.full_clean()
+        fersk.save()
+    return fersk
+
+
+@transaction.atomic
+def rapport_motta(*, rapport: Rapport, user) -> Rapport:
+    """The ministry confirms it has received the sent report."""
+    fersk = _laas(rapport)
+    if fersk.status != RapportStatus.SENDT:
+        raise RapportFeil("Bare en sendt rapport kan markeres som mottatt.")
+    if not kan_motta(user, fersk):
+        raise RapportFeil("Bare departementet som rapporten er sendt til, kan markere den som mottatt.")
+    fersk.status, fersk.mottatt, fersk.mottatt_av = RapportStatus.MOTTATT, timezone.now(), user
+    with acting_user(user):
+        fersk.full_clean()
+        fersk.save()
+    return fersk
+
+
+ELEMENTTYPER = {
+    "del": ("rapportdel", "deler"),
+    "parameter": ("parameterresultat", "parameterresultater"),
+    "oppdrag": ("oppdragsstatus", "oppdragsstatuser"),
+    "post": ("postrapport", "postrapporter"),
+}
+
+
+def finn_element(rapport: Rapport, art: str | None, element_id: int | None):
+    """The item of ``rapport`` a comment is on (None: the report as a whole)."""
+    if art is None:
         return None
-    if rad.status == Status.FEILET:
-        return rad.neste_forsok or timezone.now()
-    if rad.status == Status.SENDER:  # another process has it; if that one dies, its claim goes stale
-        return rad.sist_forsok + foreldet_etter() + timedelta(seconds=1)
-    if rad.status == Status.PLANLAGT:
-        return timezone.now()
-    return None
+    if art not in ELEMENTTYPER:
+        raise RapportFeil("Ukjent type element i rapporten.")
+    element = getattr(rapport, ELEMENTTYPER[art][1]).filter(pk=element_id).first()
+    if element is None:
+        raise RapportFeil("Elementet hører ikke til denne rapporten.")
+    return element
 
 
-def _forekomster_for(rader: list[Paaminnelse]) -> dict[tuple, Forekomst]:
-    """The occurrences the rows are about, loaded fresh in a fixed number of queries."""
-    if not rader:
-        return {}
-    fra, til = min(r.forfallsdato for r in rader), max(r.forfallsdato for r in rader)
-    return {f.nokkel: f for f in forekomster(fra, til)}
+@transaction.atomic
+def rapport_kommenter(*, rapport: Rapport, tekst: str, user, art: str | None = None,
+                      element_id: int | None = None) -> Kommentar:
+    """The ministry's comment on a sent report, on the whole or on one part, result, oppdrag or post.
 
-
-def paaminnelser_send_klare(*, dato: date, kjente: dict[tuple, Forekomst] | None = None,
-                            vindu: tuple[date, date] | None = None, foreldet: timedelta | None = None) -> dict:
-    """Send every row that may be claimed now, one at a time over one mail connection: planned
-    rows, failed rows whose backoff is over, and rows a dead process left half-sent.
-
-    ``kjente`` holds the occurrences this run has just read for planning, complete for the dates in
-    ``vindu`` (an occurrence missing there no longer exists); the rest are loaded fresh."""
-    foreldet = foreldet_etter(foreldet)
-    resultat = {Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0, "tatt_over": 0, "nytt_forsok": 0,
-                "gitt_opp": paaminnelser_gi_opp(foreldet=foreldet)}
-    kjente = dict(kjente or {})
-    rader = list(paaminnelser_klare(foreldet=foreldet).select_related("mottaker"))
-    if vindu is None:
-        kjente.update(_forekomster_for(rader))
-    else:
-        kjente.update(_forekomster_for([r for r in rader if not vindu[0] <= r.forfallsdato <= vindu[1]]))
-    connection = get_connection(timeout=smtp_timeout())
-    feil_paa_rad = 0
-    try:
-        for rad in rader:
-            token = _claim(rad.pk, foreldet=foreldet)
-            if token is None:
-                continue  # another run has it, or has finished it
-            if rad.status == Status.SENDER:
-                resultat["tatt_over"] += 1
-            elif rad.status == Status.FEILET:
-                resultat["nytt_forsok"] += 1
-            status = _send_tatt(rad=rad, token=token, forekomst=kjente.get((rad.kilde, rad.kilde_id, rad.forfallsdato)),
-                                dato=max(rad.planlagt_dato, dato), connection=connection)
-            resultat[status] += 1
-            feil_paa_rad = feil_paa_rad + 1 if status == Status.FEILET else 0
-            if feil_paa_rad >= STOPP_ETTER_FEIL_PAA_RAD:
-                log.error("Påminnelser: %s sendinger på rad feilet; resten venter til neste kjøring.", feil_paa_rad)
-                break
-    finally:
-        connection.close()
-    return resultat
-
-
-def paaminnelser_kjor(*, dato: date, send_now: bool = True, foreldet: timedelta | None = None) -> dict:
-    """Plan what is due on ``dato`` and send it here, with every row a retry or a takeover is due
-    for (commands, tests, eager runs). The occurrences are read once, for planning and sending."""
-    lest: dict = {}
-
-    def les(fra: date, til: date) -> list[Forekomst]:
-        found = forekomster(fra, til)
-        lest.update(vindu=(fra, til), forekomster={f.nokkel: f for f in found})
-        return found
-
-    nye = paaminnelser_lagre(planlagte=planlegg(dato, forekomster_fn=les))
-    resultat = {"planlagt": len(nye), Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0,
-                "tatt_over": 0, "nytt_forsok": 0, "gitt_opp": 0}
-    if send_now:
-        resultat.update(paaminnelser_send_klare(dato=dato, kjente=lest.get("forekomster"), vindu=lest.get("vindu"),
-                                                foreldet=foreldet))
-    return resultat
-
-
-# --- Weekly digest ---------------------------------------------------------------------------
-
-def oppsummering_innhold(*, bruker, dato: date) -> dict:
-    """What a ministry user's digest says: due in the coming weeks, overdue, red and yellow."""
-    from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko
-    from styring.models import Tildelingsbrev
-
-    from .paaminnelser import forekomster
-
-    virksomheter = list(Tildelingsbrev.objects.filter(departement_id=bruker.organisasjon_id)
-                        .values_list("virksomhet_id", flat=True).distinct())
-    uker = settings.OPPSUMMERING_UKER
-    kommende = [f for f in forekomster(dato, dato + timedelta(weeks=uker), virksomhet_ids=virksomheter, bruker=bruker)]
-    forfalt = [f for f in forekomster(dato - timedelta(days=90), dato - timedelta(days=1), virksomhet_ids=virksomheter,
-                                      bruker=bruker)
-               if f.oppdrag is not None]
-    risiko = list(Oppdrag.objects.for_user(bruker).filter(risiko__in=[Risiko.ROD, Risiko.GUL])
-                  .exclude(status__in=FERDIGE_STATUSER).select_related("virksomhet").order_by("risiko", "nummer"))
-    return {"kommende": kommende, "forfalt": forfalt, "risiko": risiko, "uker": uker}
-
-
-def oppsummering_send(*, bruker, dato: date) -> str:
-    aar, uke, _ = dato.isocalendar()
-    try:
-        with transaction.atomic():
-            row = Ukesoppsummering.objects.create(mottaker=bruker, aar=aar, uke=uke, status=Status.SENDER)
-    except IntegrityError:
-        row = Ukesoppsummering.objects.get(mottaker=bruker, aar=aar, uke=uke)
-        if row.status != Status.FEILET or not Ukesoppsummering.objects.filter(
-                pk=row.pk, status=Status.FEILET).update(status=Status.SENDER):
-            return row.status
-    context = {"mottaker": bruker, "uke": uke, "aar": aar, "lenke": _lenke("/"),
-               "innstillinger": _lenke("/innstillinger/varsler/"), **oppsummering_innhold(bruker=bruker, dato=dato)}
-    msg = EmailMultiAlternatives(subject=f"Ukeoversikt uke {uke}: frister og risiko i styringsdialogen",
-                                 body=render_to_string("rapportering/epost/oppsummering.txt", context),
-                                 to=[bruker.email])
-    msg.attach_alternative(render_to_string("rapportering/epost/oppsummering.html", context), "text/html")
-    try:
-        msg.send()
-    except Exception as exc:
-        Ukesoppsummering.objects.filter(pk=row.pk).update(status=Status.FEILET, feil=str(exc)[:2000])
-        raise
-    Ukesoppsummering.objects.filter(pk=row.pk).update(status=Status.SENDT, sendt=timezone.now(), feil="")
-    return Status.SENDT
-
-
-def oppsummering_mottakere():
-    from django.contrib.auth import get_user_model
-
-    from brukere.models import Rolle
-
-    return (get_user_model().objects.filter(is_active=True, varselinnstilling__ukentlig_oppsummering=True,
-                                            rolle__in=[Rolle.DEPARTEMENT_REDAKTOR, Rolle.DEPARTEMENT_GODKJENNER])
-            .exclude(Q(email="") | Q(organisasjon__isnull=True)))
+    Comments are append-only: each is a new row and none is ever edited here (the admin shows them
+    read-only), so two comments written at the same time both stand and nothing can be overwritten."""
+    fersk = _laas(rapport)
+    if not kan_kommentere(user, fersk):
+        raise RapportFeil("Bare departementet som rapporten er sendt til, kan kommentere den.")
+    if not tekst.strip():
+        raise RapportFeil("Kommentaren kan ikke være tom.")
+    element = finn_element(fersk, art, element_id)
+    kommentar = Kommentar(rapport=fersk, tekst=tekst.strip(), opprettet_av=user)
+    if element is not None:
+        setattr(kommentar, ELEMENTTYPER[art][0], element)
+    with acting_user(user):
+        kommentar.full_clean()
+        kommentar.save()
+    return kommentar

@@ -1,30 +1,229 @@
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
-from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from .dashboard import DAGER_FREM, oversikt
-from .forms import VarselinnstillingForm
-from .models import Varselinnstilling
+from brukere import tilgang
+from brukere.models import Rolle
+from styring.models import Rapporteringspunkt, Tildelingsbrev
+
+from . import services
+from .forms import DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
+from .innhold import rapport_innhold
+from .models import Rapport
+from .services import RapportFeil, RapportKonflikt
+
+SEKSJONER = {
+    "deler": "Tekstdeler",
+    "parametere": "Mål og styringsparametere",
+    "oppdrag": "Oppdrag",
+    "poster": "Økonomi per post",
+}
+
+
+def _avvist(request, rapport, melding: str):
+    return render(request, "rapportering/rapport_avvist.html", {"rapport": rapport, "melding": melding}, status=403)
 
 
 @login_required
-def min_side(request):
-    """The dashboard: due soon, overdue, red and yellow, latest follow-up — within what the user may see."""
-    return render(request, "rapportering/min_side.html", {"o": oversikt(request.user, timezone.localdate()),
-                                                           "dager": DAGER_FREM})
+def rapport_liste(request):
+    brev = list(
+        Tildelingsbrev.objects.for_user(request.user).select_related("virksomhet", "departement")
+        .prefetch_related("rapporteringspunkter").order_by("virksomhet__kortnavn", "-aar")
+    )
+    rapporter = {(r.virksomhet_id, r.type, r.rapport_aar): r for r in Rapport.objects.for_user(request.user)}
+    rader = []
+    for b in brev:
+        punkter = []
+        for p in b.rapporteringspunkter.all():
+            rapport = rapporter.get((b.virksomhet_id, p.type, p.rapport_aar))
+            p.rapport = rapport
+            p.kan_opprette = rapport is None and services.kan_opprette(request.user, p)
+            punkter.append(p)
+        rader.append((b, punkter))
+    return render(request, "rapportering/rapport_liste.html", {"brev": rader})
 
 
 @login_required
-def varselinnstillinger(request):
-    instance = Varselinnstilling.objects.filter(bruker=request.user).first() or Varselinnstilling(bruker=request.user)
-    form = VarselinnstillingForm(request.POST or None, instance=instance)
+@require_POST
+def rapport_opprett(request, punkt_pk: int):
+    synlige = Tildelingsbrev.objects.for_user(request.user)
+    punkt = get_object_or_404(Rapporteringspunkt.objects.select_related("tildelingsbrev").filter(
+        tildelingsbrev__in=synlige), pk=punkt_pk)
+    if not services.kan_opprette(request.user, punkt):
+        raise PermissionDenied("Bare virksomhetens egne medarbeidere kan opprette rapporten.")
+    try:
+        rapport = services.rapport_opprett(punkt=punkt, user=request.user)
+    except RapportFeil as exc:
+        messages.error(request, str(exc))
+        return redirect("rapportering:liste")
+    messages.success(request, f"{rapport.tittel} er opprettet og fylt ut med det som er kjent fra brevet og "
+                              "oppfølgingen.")
+    return redirect("rapportering:detalj", pk=rapport.pk)
+
+
+@login_required
+def rapport_detalj(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user).with_report_data(), pk=pk)
+    user = request.user
+    return render(request, "rapportering/rapport_detail.html", {
+        "rapport": rapport,
+        "innhold": rapport_innhold(rapport),
+        "kan_skrive": services.kan_skrive(user, rapport),
+        "kan_sende": services.kan_sende(user, rapport),
+        "kan_kommentere": services.kan_kommentere(user, rapport),
+        "kan_motta": services.kan_motta(user, rapport),
+        "seksjoner": SEKSJONER,
+    })
+
+
+@login_required
+def rapport_historikk(request, pk: int):
+    """Who changed what in the report and when (every part, result, line and comment), and the
+    PDFs made of it."""
+    from dokumenter.services import pdf_historikk
+    from kjerne.endringslogg import endringer
+
+    from .models import Kommentar, Oppdragsstatus, Parameterresultat, Postrapport, Rapportdel
+
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
+    poster = endringer(Rapport.history.filter(id=rapport.pk), fast_antall_sporringer=True)
+    for model in (Rapportdel, Parameterresultat, Oppdragsstatus, Postrapport, Kommentar):
+        poster += endringer(model.history.filter(rapport_id=rapport.pk), fast_antall_sporringer=True)
+    poster.sort(key=lambda e: e.tid, reverse=True)
+    return render(request, "rapportering/rapport_historikk.html", {
+        "rapport": rapport, "endringer": poster[:200],
+        "pdf_historikk": pdf_historikk(kind="rapport", object_id=rapport.pk)})
+
+
+def _skjema(seksjon: str, rapport: Rapport, data=None) -> list:
+    if seksjon == "deler":
+        return [DelerForm(data, deler=list(rapport.deler.all()))]
+    if seksjon == "parametere":
+        rader = rapport.parameterresultater.select_related("styringsparameter__maal").prefetch_related(
+            "styringsparameter__resultatkrav", "styringsparameter__maaleverdier")
+        return [ParameterForm(data, rad=r) for r in rader]
+    if seksjon == "oppdrag":
+        return [OppdragForm(data, rad=r) for r in rapport.oppdragsstatuser.select_related("oppdrag")]
+    return [PostForm(data, rad=r) for r in rapport.postrapporter.select_related("post__kapittel")]
+
+
+def _lagre(seksjon: str, rapport: Rapport, skjemaer: list, user) -> None:
+    """Save a section through its service, with the version of each row as the page was opened."""
+    if seksjon == "deler":
+        skjema = skjemaer[0]
+        services.rapport_lagre_deler(rapport=rapport, tekster=skjema.tekster(), user=user,
+                                     versjoner=skjema.versjoner())
+        return
+    versjoner = {f.rad.pk: f.versjon_verdi() for f in skjemaer}
+    if seksjon == "parametere":
+        services.rapport_lagre_parametere(rapport=rapport, user=user, versjoner=versjoner,
+                                          resultater={f.rad.pk: f.resultat_verdier() for f in skjemaer})
+    elif seksjon == "oppdrag":
+        services.rapport_lagre_oppdrag(rapport=rapport, user=user, versjoner=versjoner,
+                                       kommentarer={f.rad.pk: f.cleaned_data["kommentar"] for f in skjemaer})
+    else:
+        services.rapport_lagre_poster(rapport=rapport, user=user, versjoner=versjoner,
+                                      verdier={f.rad.pk: f.post_verdier() for f in skjemaer})
+
+
+def _konflikt_oppsummering(konflikter: dict) -> str:
+    """One line above the form: who saved over the page while it was open, and how many places."""
+    navn = list(dict.fromkeys(str(k.endret_av) if k.endret_av else "en annen bruker" for k in konflikter.values()))
+    hvem = " og ".join(navn) if len(navn) <= 2 else ", ".join(navn[:-1]) + " og " + navn[-1]
+    antall = len(konflikter)
+    steder = "ett av punktene" if antall == 1 else f"{antall} av punktene"
+    return (f"Ingenting er lagret. {hvem[:1].upper()}{hvem[1:]} har lagret endringer i {steder} etter at du åpnet "
+            "siden. Endringene er vist ved punktet, og det du skrev, står fortsatt i skjemaet. Lagre på nytt "
+            "hvis du fortsatt vil endre.")
+
+
+@login_required
+def rapport_rediger(request, pk: int, seksjon: str):
+    if seksjon not in SEKSJONER:
+        raise Http404
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
+    if rapport.er_laast:
+        return _avvist(request, rapport, services.LAAST_MELDING)
+    if not services.kan_skrive(request.user, rapport):
+        return _avvist(request, rapport, "Bare virksomhetens egne medarbeidere kan skrive i rapporten.")
+    feil, konflikt = 0, ""
+    if request.method == "POST":
+        skjemaer = _skjema(seksjon, rapport, request.POST)
+        if all([f.is_valid() for f in skjemaer]):  # a list: every form shows its errors
+            try:
+                _lagre(seksjon, rapport, skjemaer, request.user)
+            except RapportKonflikt as exc:
+                # Someone else saved some of the same rows since this page was opened: nothing is
+                # saved, the typed text stays in the form, and the other changes are shown.
+                for f in skjemaer:
+                    f.vis_konflikt(exc.konflikter)
+                konflikt = _konflikt_oppsummering(exc.konflikter)
+            except RapportFeil as exc:
+                return _avvist(request, rapport, str(exc))
+            else:
+                messages.success(request, f"{SEKSJONER[seksjon]} er lagret.")
+                return redirect("rapportering:detalj", pk=rapport.pk)
+        else:
+            feil = sum(bool(f.errors) for f in skjemaer)
+    else:
+        skjemaer = _skjema(seksjon, rapport)
+    return render(request, f"rapportering/rapport_rediger_{seksjon}.html", {
+        "rapport": rapport, "skjemaer": skjemaer, "seksjon": seksjon, "seksjon_tittel": SEKSJONER[seksjon],
+        "feil": feil, "konflikt": konflikt,
+    })
+
+
+@login_required
+@require_POST
+def rapport_send(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    if not (tilgang.i_virksomheten(request.user, rapport.virksomhet_id)
+            and request.user.rolle == Rolle.VIRKSOMHET_LEDER):
+        return _avvist(request, rapport, "Bare virksomhetens leder kan sende rapporten til departementet.")
+    try:
+        services.rapport_send(rapport=rapport, user=request.user)
+    except RapportFeil as exc:
+        return _avvist(request, rapport, str(exc))
+    messages.success(request, "Rapporten er sendt til departementet. Den kan ikke lenger endres.")
+    return redirect("rapportering:detalj", pk=rapport.pk)
+
+
+@login_required
+@require_POST
+def rapport_motta(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    if not tilgang.i_departementet(request.user, rapport.departement_id):
+        return _avvist(request, rapport, "Bare departementet som rapporten er sendt til, kan markere den som mottatt.")
+    try:
+        services.rapport_motta(rapport=rapport, user=request.user)
+    except RapportFeil as exc:
+        return _avvist(request, rapport, str(exc))
+    messages.success(request, "Rapporten er markert som mottatt.")
+    return redirect("rapportering:detalj", pk=rapport.pk)
+
+
+@login_required
+def rapport_kommenter(request, pk: int):
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    if not services.kan_kommentere(request.user, rapport):
+        return _avvist(request, rapport, "Bare departementet som rapporten er sendt til, kan kommentere den.")
+    art = request.GET.get("art") or request.POST.get("art") or None
+    raw_id = request.GET.get("id") or request.POST.get("id") or None
+    try:
+        element = services.finn_element(rapport, art, int(raw_id) if raw_id and raw_id.isdigit() else None)
+    except RapportFeil:
+        raise Http404 from None
+    form = KommentarForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-        messages.success(request, "Varslingsvalgene dine er lagret.")
-        return redirect("varselinnstillinger")
-    return render(request, "rapportering/varselinnstilling_form.html", {
-        "form": form, "tid": settings.PAAMINNELSE_TID, "kan_oppsummering": request.user.er_departement})
+        try:
+            services.rapport_kommenter(rapport=rapport, tekst=form.cleaned_data["tekst"], user=request.user,
+                                       art=art, element_id=element.pk if element else None)
+        except RapportFeil as exc:
+            return _avvist(request, rapport, str(exc))
+        messages.success(request, "Kommentaren er lagret.")
+        return redirect("rapportering:detalj", pk=rapport.pk)
+    return render(request, "rapportering/kommentar_form.html",
+                  {"rapport": rapport, "form": form, "element": element, "art": art or "", "element_id": raw_id or ""})

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db.models import Count
-from django.urls import reverse
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
-from simple_history.template_utils import HistoricalRecordContextHelper
+
+from kjerne.admin import HistorikkAdmin, avvik_html, changelist_link
+from kjerne.belop import format_kroner
 
 from .konsistens import check_tildelingsbrev
 from .models import (
@@ -31,45 +31,6 @@ from .models import (
     Tillegg,
     Vedlegg,
 )
-
-
-class NorskHistorikk(HistoricalRecordContextHelper):
-    """Old → new values as people read them: choice labels, "–" for empty."""
-
-    def prepare_delta_change_value(self, change, value):
-        field = self.model._meta.get_field(change.field)
-        if value is None or value == "" or (field.is_relation and getattr(value, "pk", 0) is None):
-            return "–"
-        if getattr(field, "flatchoices", None) and not field.many_to_many:
-            return dict(field.flatchoices).get(value, value)
-        return super().prepare_delta_change_value(change, value)
-
-
-class HistorikkAdmin(SimpleHistoryAdmin):
-    """Base for every domain model: history with who/when/what (old → new) and sane paging."""
-
-    list_per_page = 100
-    save_on_top = True
-
-    def get_historical_record_context_helper(self, request, historical_record):
-        return NorskHistorikk(self.model, historical_record)
-
-
-def changelist_link(model, text: str, **filters) -> str:
-    """A link to ``model``'s changelist filtered by ``filters`` (one click away from a parent)."""
-    url = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
-    query = "&".join(f"{k}={v}" for k, v in filters.items())
-    return format_html('<a href="{}?{}">{}</a>', url, query, text)
-
-
-def avvik_html(avvik) -> str:
-    if not avvik:
-        return format_html("<p>{}</p>", "Ingen avvik funnet.")
-    return format_html(
-        "<ul class='konsistens'>{}</ul>",
-        format_html_join("", "<li><strong>{}:</strong> {}</li>",
-                         ((a.nivaa.capitalize(), a.melding) for a in avvik)),
-    )
 
 
 @admin.register(Organisasjon)
@@ -187,22 +148,17 @@ class TildelingsbrevAdmin(HistorikkAdmin):
     def oppdrag_og_budsjett(self, obj):
         if not obj.pk:
             return "–"
-        from budsjett.models import Budsjettkapittel
-        from oppdrag.models import Oppdrag
-
         return format_html(
             "{} · {} · {}",
-            changelist_link(Oppdrag, f"Nye oppdrag i {obj.aar} ({obj.nye_oppdrag.count()})", tildelingsbrev__id__exact=obj.pk),
-            changelist_link(Oppdrag, f"Alle oppdrag for {obj.virksomhet.kortnavn}", virksomhet__id__exact=obj.virksomhet_id),
-            changelist_link(Budsjettkapittel, "Budsjettkapitler og poster", tildelingsbrev__id__exact=obj.pk),
+            changelist_link("oppdrag.Oppdrag", f"Nye oppdrag i {obj.aar} ({obj.nye_oppdrag.count()})", tildelingsbrev__id__exact=obj.pk),
+            changelist_link("oppdrag.Oppdrag", f"Alle oppdrag for {obj.virksomhet.kortnavn}", virksomhet__id__exact=obj.virksomhet_id),
+            changelist_link("budsjett.Budsjettkapittel", "Budsjettkapitler og poster", tildelingsbrev__id__exact=obj.pk),
         )
 
     @admin.display(description="budsjett (beregnet)")
     def budsjettsummer(self, obj):
         if not obj.pk:
             return "–"
-        from budsjett.belop import format_kroner
-
         kapitler = obj.kapitler.prefetch_related("poster")
         rows = [(f"Kap. {k.nummer} {k.betegnelse}", format_kroner(k.sum_kr)) for k in kapitler]
         if not rows:
@@ -229,9 +185,7 @@ class MaalAdmin(HistorikkAdmin):
 
     @admin.display(description="oppdrag")
     def oppdrag_lenke(self, obj):
-        from oppdrag.models import Oppdrag
-
-        return changelist_link(Oppdrag, "Nye oppdrag under dette målet", maal__id__exact=obj.pk) if obj.pk else "–"
+        return changelist_link("oppdrag.Oppdrag", "Nye oppdrag under dette målet", maal__id__exact=obj.pk) if obj.pk else "–"
 
 
 class MaaleverdiInline(admin.TabularInline):

@@ -11,7 +11,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from .historikk import historikk
+from kjerne.historikk import historikk
+
 from .querysets import TildelingsbrevQuerySet, TilleggQuerySet
 
 

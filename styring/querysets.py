@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from brukere.querysets import TilgangQuerySet
+from kjerne.querysets import TilgangQuerySet
 
 
 def i_kraft_q(prefix: str = "") -> Q:

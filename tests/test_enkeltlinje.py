@@ -13,9 +13,10 @@ import pytest
 from django.urls import reverse
 
 from budsjett.models import Budsjettpost
+from kjerne.enkeltlinje import MELDING, EnkeltlinjeMixin, er_enkeltlinje
 from oppdrag.models import Leveranse, Oppdrag, Tittelvariant
-from styring.enkeltlinje import MELDING, EnkeltlinjeMixin, er_enkeltlinje
 from styring.models import Maal
+from tests.brev.test_redigering import formsett, oppdrag_data
 from tests.factories import (
     BudsjettkapittelFactory,
     FristFactory,
@@ -23,8 +24,7 @@ from tests.factories import (
     TildelingsbrevFactory,
     UserFactory,
 )
-from tests.rapporter.skjema import skjemadata
-from tests.styring.test_redigering import formsett, oppdrag_data
+from tests.rapportering.skjema import skjemadata
 from tests.test_tall import _prosjektets_modellskjemaer
 
 pytestmark = pytest.mark.django_db
@@ -51,7 +51,7 @@ def klient(client, brev):
 
 @pytest.mark.parametrize("tittel", BRUDD)
 def test_new_oppdrag_title_with_a_line_break_is_refused(klient, brev, tittel):
-    response = klient.post(reverse("styring:rediger-oppdrag-ny", args=[brev.pk]),
+    response = klient.post(reverse("brev:rediger-oppdrag-ny", args=[brev.pk]),
                            oppdrag_data(**{"oppdrag-tittel": tittel}))
     assert MELDING in feil_ved(response, "id_oppdrag-tittel")
     assert not Oppdrag.objects.exists()
@@ -59,7 +59,7 @@ def test_new_oppdrag_title_with_a_line_break_is_refused(klient, brev, tittel):
 
 def test_existing_oppdrag_keeps_its_title_when_one_with_a_line_break_is_typed(klient, brev):
     o = OppdragFactory(tildelingsbrev=brev, nummer="2025-01", tittel="Kartlegge kvalifisering")
-    url = reverse("styring:rediger-oppdrag", args=[brev.pk, o.pk])
+    url = reverse("brev:rediger-oppdrag", args=[brev.pk, o.pk])
     data = skjemadata(klient.get(url))
     data["oppdrag-tittel"] = "Kartlegge\nkvalifisering på nytt"
     assert MELDING in feil_ved(klient.post(url, data), "id_oppdrag-tittel")
@@ -78,13 +78,13 @@ def test_title_variant_with_a_line_break_is_refused(klient, brev):
     FristFactory(oppdrag=o, tildelingsbrev=fjor, tekst="01.06.2025", dato=date(2025, 6, 1))
     data = {"variant-tittel": "Ny\nformulering"}
     data.update(formsett("frister", [{"tekst": "31.12.2025"}]))
-    response = klient.post(reverse("styring:rediger-tidligere", args=[brev.pk, o.pk]), data)
+    response = klient.post(reverse("brev:rediger-tidligere", args=[brev.pk, o.pk]), data)
     assert MELDING in feil_ved(response, "id_variant-tittel")
     assert not Tittelvariant.objects.exists()
 
 
 def test_other_titles_refuse_line_breaks_too(klient, brev):
-    response = klient.post(reverse("styring:rediger-maal-ny", args=[brev.pk]), {"nummer": "1", "tittel": "Et\nmål"})
+    response = klient.post(reverse("brev:rediger-maal-ny", args=[brev.pk]), {"nummer": "1", "tittel": "Et\nmål"})
     assert MELDING in feil_ved(response, "id_tittel")
     assert not Maal.objects.exists()
 
@@ -92,14 +92,14 @@ def test_other_titles_refuse_line_breaks_too(klient, brev):
     data = {"post-post": "21", "post-betegnelse": "Spesielle\ndriftsutgifter", "post-tildelt_kr": "1 mill."}
     data.update(formsett("bindinger", []))
     data.update(formsett("tilskudd", [{"mottaker": "Organisasjon\nA", "belop_kr": "1 000"}]))
-    response = klient.post(reverse("styring:rediger-post-ny", args=[brev.pk, kap.pk]), data)
+    response = klient.post(reverse("brev:rediger-post-ny", args=[brev.pk, kap.pk]), data)
     assert MELDING in feil_ved(response, "id_post-betegnelse")
     assert MELDING in feil_ved(response, "id_tilskudd-0-mottaker")
     assert not Budsjettpost.objects.exists()
 
 
 def test_multi_line_fields_keep_their_line_breaks(klient, brev):
-    url = reverse("styring:rediger-brev", args=[brev.pk])
+    url = reverse("brev:rediger-brev", args=[brev.pk])
     data = skjemadata(klient.get(url))
     data["mottaker_adresse"] = "Integrerings- og mangfoldsdirektoratet\nPostboks 1\n0101 Oslo"
     assert klient.post(url, data).status_code == 302

@@ -78,8 +78,9 @@ ROLLER = ["dep_a_redaktor", "dep_a_godkjenner", "dep_b", "dep_c", "dep_d", "virk
 
 def _bygg() -> Verden:
     from oppdrag.models import Leveranse, Statusoppdatering
-    from oppdrag.services import kalendertilgang_lag, oppdrag_kommenter, oppdrag_set_status
-    from rapporter.services import rapport_lagre_deler, rapport_opprett, rapport_send
+    from oppdrag.services import oppdrag_kommenter, oppdrag_set_status
+    from rapportering.services import rapport_lagre_deler, rapport_opprett, rapport_send
+    from varsler.kalender import kalendertilgang_lag
 
     w = Verden()
     dep_a = DepartementFactory(kortnavn="DEPA", navn="Departement A")
@@ -329,7 +330,7 @@ def test_paaminnelser_og_oppsummeringer_bare_fra_det_som_er_sendt(verden):
     a draft or another agency's marker to anyone outside its audience; drafts remind nobody."""
     from datetime import timedelta
 
-    from rapportering.services import oppsummering_send, paaminnelser_kjor
+    from varsler.services import oppsummering_send, paaminnelser_kjor
 
     w = verden
     rolle_for = {u.email: r for r, u in w.users.items()}
@@ -361,7 +362,7 @@ def test_paaminnelser_og_oppsummeringer_bare_fra_det_som_er_sendt(verden):
 def test_utkast_stilner_ingen_frist_i_kraft(verden):
     """A draft restating the 2024 oppdrag's frist (and an unsent tillegg changing it) silences
     nothing: the oppdrag still reminds on the date the sent letter gives, and its page shows it."""
-    from rapportering.paaminnelser import forekomster
+    from varsler.paaminnelser import forekomster
 
     w = verden
     datoer = {f.dato for f in forekomster(date(2026, 11, 1), date(2026, 12, 31)) if f.oppdrag is not None
@@ -381,9 +382,9 @@ def test_brevets_pdf_og_arkiv_bare_med_det_som_er_sendt(verden):
     of the sent 2024 letter hold nothing from the unsent tillegg or from any draft."""
     import json
 
+    from arkiv.format import export_tildelingsbrev
+    from brev.pdf import tildelingsbrev_html
     from dokumenter.render import render_pdf
-    from dokumenter.tildelingsbrev import tildelingsbrev_html
-    from rapportering.arkiv import export_tildelingsbrev
 
     w = verden
     html = tildelingsbrev_html(w.brev["a24"])
@@ -397,7 +398,7 @@ def test_brevets_pdf_og_arkiv_bare_med_det_som_er_sendt(verden):
 
 
 def test_rapporten_forhaandsutfylles_bare_fra_det_som_er_sendt(verden):
-    from rapporter.models import Rapport
+    from rapportering.models import Rapport
 
     rapport = Rapport.objects.get(virksomhet__kortnavn="VIRKA", type="halvaarsrapport")
     nummer = sorted(rapport.oppdragsstatuser.values_list("oppdrag__nummer", flat=True))

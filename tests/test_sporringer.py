@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from brukere.models import Rolle
 from budsjett.models import Budsjettendring
-from oppdrag.services import kalendertilgang_lag, oppdrag_set_status
+from oppdrag.services import oppdrag_set_status
 from styring.models import Tillegg
 from tests.factories import (
     BudsjettkapittelFactory,
@@ -30,6 +30,7 @@ from tests.factories import (
     UserFactory,
     VirksomhetFactory,
 )
+from varsler.kalender import kalendertilgang_lag
 
 pytestmark = pytest.mark.django_db
 

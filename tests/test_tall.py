@@ -20,10 +20,11 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from budsjett.models import Budsjettbinding, Budsjettendring, Budsjettkapittel, Budsjettpost, Tilskudd
-from rapporter import services as rapport_services
-from rapporter.models import Parameterresultat, Postrapport
+from kjerne.tallgrenser import TallgrenseMixin, er_tallfelt, kolonnegrense
+from rapportering import services as rapport_services
+from rapportering.models import Parameterresultat, Postrapport
 from styring.models import Maal, Maaleverdi, Resultatkrav, Styringsparameter, Tillegg
-from styring.tallgrenser import TallgrenseMixin, er_tallfelt, kolonnegrense
+from tests.brev.test_redigering import formsett
 from tests.factories import (
     BudsjettkapittelFactory,
     BudsjettpostFactory,
@@ -31,9 +32,8 @@ from tests.factories import (
     TildelingsbrevFactory,
     UserFactory,
 )
-from tests.rapporter.conftest import bygg_oppsett
-from tests.rapporter.skjema import skjemadata
-from tests.styring.test_redigering import formsett
+from tests.rapportering.conftest import bygg_oppsett
+from tests.rapportering.skjema import skjemadata
 
 STOR = "99999999999999999999999"
 BIGINT_MAKS = "9\u00a0223\u00a0372\u00a0036\u00a0854\u00a0775\u00a0807"
@@ -122,7 +122,7 @@ def rapport(db, client):
 @pytest.mark.parametrize("felt", ["forbruk", "prognose"])
 def test_report_amount_too_big_for_the_column_is_refused_at_the_field(client, rapport, felt):
     rad = rapport.postrapporter.get()
-    url = reverse("rapporter:rediger", args=[rapport.pk, "poster"])
+    url = reverse("rapportering:rediger", args=[rapport.pk, "poster"])
     data = skjemadata(client.get(url))
     data[f"b{rad.pk}-{felt}"] = STOR
     response = client.post(url, data)
@@ -144,7 +144,7 @@ def test_report_amount_too_big_for_the_column_is_refused_at_the_field(client, ra
 ])
 def test_report_sp_result_that_does_not_fit_is_refused_at_the_field(client, rapport, verdi, melding):
     rad = rapport.parameterresultater.get(styringsparameter__kode="SP 1")
-    url = reverse("rapporter:rediger", args=[rapport.pk, "parametere"])
+    url = reverse("rapportering:rediger", args=[rapport.pk, "parametere"])
     data = skjemadata(client.get(url))
     data[f"p{rad.pk}-resultat"] = verdi
     response = client.post(url, data)
@@ -185,7 +185,7 @@ def _post_data(**extra):
 ])
 def test_new_budget_post_with_a_number_too_big_is_refused_at_the_field(klient, brev, endring, felt_id, melding):
     kap = BudsjettkapittelFactory(tildelingsbrev=brev)
-    response = klient.post(reverse("styring:rediger-post-ny", args=[brev.pk, kap.pk]), _post_data(**endring))
+    response = klient.post(reverse("brev:rediger-post-ny", args=[brev.pk, kap.pk]), _post_data(**endring))
     assert melding in feil_ved(response, felt_id)
     assert not Budsjettpost.objects.exists()
     assert not Budsjettbinding.objects.exists() and not Tilskudd.objects.exists()
@@ -193,7 +193,7 @@ def test_new_budget_post_with_a_number_too_big_is_refused_at_the_field(klient, b
 
 def test_existing_budget_post_keeps_its_amount_when_a_too_big_one_is_typed(klient, brev):
     post = BudsjettpostFactory(kapittel=BudsjettkapittelFactory(tildelingsbrev=brev), post=21, tildelt_kr=5_000_000)
-    url = reverse("styring:rediger-post", args=[brev.pk, post.pk])
+    url = reverse("brev:rediger-post", args=[brev.pk, post.pk])
     data = skjemadata(klient.get(url))
     data["post-tildelt_kr"] = STOR
     assert FOR_STORT_BELOP in feil_ved(klient.post(url, data), "id_post-tildelt_kr")
@@ -202,7 +202,7 @@ def test_existing_budget_post_keeps_its_amount_when_a_too_big_one_is_typed(klien
 
 
 def test_chapter_number_too_big_is_refused_at_the_field(klient, brev):
-    response = klient.post(reverse("styring:rediger-kapittel-ny", args=[brev.pk]),
+    response = klient.post(reverse("brev:rediger-kapittel-ny", args=[brev.pk]),
                            {"nummer": STOR, "betegnelse": "Integrering", "enhet_i_brevet": "kr"})
     melding = "Tallet er for stort. Det største som kan lagres her, er 2\u00a0147\u00a0483\u00a0647."
     assert melding in feil_ved(response, "id_nummer")
@@ -219,7 +219,7 @@ def test_tillegg_budget_change_too_big_is_refused_at_the_field(db, client, verdi
     post = BudsjettpostFactory(kapittel=BudsjettkapittelFactory(tildelingsbrev=sendt))
     client.force_login(UserFactory(organisasjon=sendt.departement))
     data = formsett("endringer", [{"post": str(post.pk), "endring_kr": verdi}])
-    response = client.post(reverse("styring:rediger-tillegg-budsjett", args=[sendt.pk, 1]), data)
+    response = client.post(reverse("brev:rediger-tillegg-budsjett", args=[sendt.pk, 1]), data)
     assert melding in feil_ved(response, "id_endringer-0-endring_kr")
     assert not Budsjettendring.objects.exists()
 
@@ -239,14 +239,14 @@ def test_styringsparameter_value_or_target_that_does_not_fit_is_refused_at_the_f
     data = {"sp-kode": "SP 1", "sp-tekst": "Andel i arbeid"}
     data.update(formsett("krav", krav))
     data.update(formsett("verdier", verdier))
-    response = klient.post(reverse("styring:rediger-sp-ny", args=[brev.pk, maal.pk]), data)
+    response = klient.post(reverse("brev:rediger-sp-ny", args=[brev.pk, maal.pk]), data)
     assert melding in feil_ved(response, felt_id)
     assert not Styringsparameter.objects.exists()
     assert not Resultatkrav.objects.exists() and not Maaleverdi.objects.exists()
 
 
 def test_goal_number_too_big_is_refused_at_the_field(klient, brev):
-    response = klient.post(reverse("styring:rediger-maal-ny", args=[brev.pk]),
+    response = klient.post(reverse("brev:rediger-maal-ny", args=[brev.pk]),
                            {"nummer": "99999", "tittel": "Et mål"})
     assert FOR_STORT_SMALLINT in feil_ved(response, "id_nummer")
     assert not Maal.objects.exists()

@@ -109,7 +109,7 @@ SPEK: dict[str, Spek] = {
     "logg-ut": Spek([_t("", lambda w: {}, set(ROLLER), metode="post", anonym_ok=True, til_innlogging_ok=True,
                         endrer_ingenting=True)], endrer=True),
     "varselinnstillinger": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
-    "styring:brev-liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "brev:brev-liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     "oppdrag:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     "oppdrag:detalj": Spek([
         _t("sendt", lambda w: {"pk": w.o_sendt.pk}, LES_SENDT_BREV),
@@ -151,14 +151,14 @@ SPEK: dict[str, Spek] = {
     ], endrer=True),
     "oppdrag:avslutt": Spek([_avslutt("sendt", "o_sendt", DEP), _avslutt("uten brev", "o_uten_brev", DEP),
                              _avslutt("gitt av et annet departement", "o_b_virka", {"annet_dep"})], endrer=True),
-    "oppdrag:kalender-innstillinger": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "varsler:kalender-innstillinger": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
     # The feed has no login (calendar clients cannot log in): the secret token is the key.
-    "oppdrag:kalender": Spek([
+    "varsler:kalender": Spek([
         _t("gyldig lenke", lambda w: {"token": w.kalender_token}, set(ROLLER), anonym_ok=True),
         _t("ukjent lenke", lambda w: {"token": "x" * 43}, set(), anonym_ok=True),
     ]),
     # --- letters ---
-    "styring:brev": Spek([
+    "brev:brev": Spek([
         _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
         _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
         _t("annen", lambda w: {"pk": w.brev_annen.pk}, ANNEN),
@@ -167,57 +167,57 @@ SPEK: dict[str, Spek] = {
         _t("annet departements utkast til samme virksomhet", lambda w: {"pk": w.brev_b_utkast.pk},
            {"annet_dep", "admin"}),
     ]),
-    "styring:brev-til-godkjenning": Spek([_t("utkast", lambda w: {"pk": w.brev_utkast.pk}, DEP,
+    "brev:brev-til-godkjenning": Spek([_t("utkast", lambda w: {"pk": w.brev_utkast.pk}, DEP,
                                              metode="post")], endrer=True),
-    "styring:brev-send": Spek([_t("til godkjenning", lambda w: {"pk": w.brev_godkjenning.pk}, {"dep_godkjenner"},
+    "brev:brev-send": Spek([_t("til godkjenning", lambda w: {"pk": w.brev_godkjenning.pk}, {"dep_godkjenner"},
                                   metode="post")], endrer=True),
-    "styring:brev-send-tilbake": Spek([_t("til godkjenning", lambda w: {"pk": w.brev_godkjenning.pk},
+    "brev:brev-send-tilbake": Spek([_t("til godkjenning", lambda w: {"pk": w.brev_godkjenning.pk},
                                           DEP, metode="post", data=lambda w: {"grunn": "Mangler mål"})],
                                       endrer=True),
-    "styring:brev-viderefor": Spek([_t("sendt", lambda w: {"pk": w.brev_siste.pk}, DEP, metode="post",
+    "brev:brev-viderefor": Spek([_t("sendt", lambda w: {"pk": w.brev_siste.pk}, DEP, metode="post",
                                        virkning=lambda w, r: type(w.brev_siste).objects.filter(
                                            virksomhet=w.virk, aar=w.brev_siste.aar + 1).exists())], endrer=True),
-    "styring:tillegg-opprett": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")],
+    "brev:tillegg-opprett": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")],
                                     endrer=True),
-    "styring:tillegg": Spek([
+    "brev:tillegg": Spek([
         _t("sendt tillegg", lambda w: {"pk": w.brev_sendt.pk, "nr": 2}, LES_SENDT_BREV),
         _t("utkast til tillegg", lambda w: {"pk": w.brev_sendt.pk, "nr": 1}, LES_UTKAST),
     ]),
-    "styring:tillegg-send": Spek([_t("utkast til tillegg", lambda w: {"pk": w.brev_sendt.pk, "nr": 1},
+    "brev:tillegg-send": Spek([_t("utkast til tillegg", lambda w: {"pk": w.brev_sendt.pk, "nr": 1},
                                      {"dep_godkjenner"}, metode="post")], endrer=True),
-    "styring:sammenlign": Spek([
+    "brev:sammenlign": Spek([
         _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
         _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
     ]),
-    "styring:brev-historikk": Spek([
+    "brev:brev-historikk": Spek([
         _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
         _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
     ]),
-    "styring:budsjett-xlsx": Spek([
+    "brev:budsjett-xlsx": Spek([
         _t("sendt", lambda w: {"pk": w.brev_sendt.pk}, LES_SENDT_BREV),
         _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, LES_UTKAST),
         _t("annen", lambda w: {"pk": w.brev_annen.pk}, ANNEN),
     ]),
     # --- reports ---
-    "rapporter:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
-    "rapporter:opprett": Spek([_t("halvårsrapport", lambda w: {"punkt_pk": w.punkt_halv.pk}, VIRK, metode="post")],
+    "rapportering:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "rapportering:opprett": Spek([_t("halvårsrapport", lambda w: {"punkt_pk": w.punkt_halv.pk}, VIRK, metode="post")],
                               endrer=True),
-    "rapporter:detalj": Spek([
+    "rapportering:detalj": Spek([
         _t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, VIRK | {"admin"}),
         _t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, VIRK | DEP | {"admin"}),
     ]),
-    "rapporter:historikk": Spek([
+    "rapportering:historikk": Spek([
         _t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, VIRK | {"admin"}),
         _t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, VIRK | DEP | {"admin"}),
     ]),
-    "rapporter:rediger": Spek([
+    "rapportering:rediger": Spek([
         _t("utkast", lambda w: {"pk": w.rapport_utkast.pk, "seksjon": "deler"}, VIRK),
         _t("sendt", lambda w: {"pk": w.rapport_sendt.pk, "seksjon": "deler"}, set()),
     ]),
-    "rapporter:send": Spek([_t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, {"virk_leder"}, metode="post")],
+    "rapportering:send": Spek([_t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, {"virk_leder"}, metode="post")],
                            endrer=True),
-    "rapporter:motta": Spek([_t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, DEP, metode="post")], endrer=True),
-    "rapporter:kommenter": Spek([_t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, DEP)]),
+    "rapportering:motta": Spek([_t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, DEP, metode="post")], endrer=True),
+    "rapportering:kommenter": Spek([_t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, DEP)]),
     # --- PDFs ---
     "dokumenter:bestill": Spek([
         _t("sendt brev", lambda w: {}, LES_SENDT_BREV, metode="post",
@@ -254,17 +254,17 @@ def _redigering(navn: str, pattern: str) -> Spek:
     post = navn.endswith("-flytt")
     tilfeller = [_t("utkast" if not tillegg else "utkast til tillegg", kwargs, DEP, metode="post" if post else "get",
                     data=(lambda w: {"retning": "ned"}) if post else None)]
-    if not tillegg and navn == "styring:rediger-brev":
+    if not tillegg and navn == "brev:rediger-brev":
         tilfeller.append(_t("sendt brev", lambda w: {"pk": w.brev_sendt.pk}, set()))
     return Spek(tilfeller, endrer=post)
 
 
 def _legg_til_redigering():
-    from styring import urls
+    from brev import urls
 
     for p in urls.urlpatterns:
         if p.name and p.name.startswith("rediger-"):
-            SPEK.setdefault(f"styring:{p.name}", _redigering(f"styring:{p.name}", str(p.pattern)))
+            SPEK.setdefault(f"brev:{p.name}", _redigering(f"brev:{p.name}", str(p.pattern)))
 
 
 _legg_til_redigering()
@@ -358,7 +358,7 @@ class Verden:
         from django.core.files.base import ContentFile
 
         from oppdrag.models import Leveranse
-        from oppdrag.services import kalendertilgang_lag
+        from varsler.kalender import kalendertilgang_lag
 
         self.leveranse = Leveranse(oppdrag=self.o_sendt, tittel="Sluttrapport", type="rapport", storrelse=9)
         self.leveranse.fil.save("sluttrapport.pdf", ContentFile(b"%PDF-1.7\n"), save=False)
@@ -366,7 +366,7 @@ class Verden:
         self.kalender_token = kalendertilgang_lag(bruker=self.users["virk_kontakt"])
 
     def _rapporter(self):
-        from rapporter.services import rapport_opprett, rapport_send
+        from rapportering.services import rapport_opprett, rapport_send
 
         punkt_fjor = RapporteringspunktFactory(tildelingsbrev=self.brev_sendt, type="aarsrapport", rapport_aar=2023,
                                                telletidspunkt=date(2023, 12, 31), frist=date(2024, 3, 15))
@@ -436,7 +436,7 @@ def _svar(client, url, t: Tilfelle, w):
 
 def _versjon(objekt, felter) -> str:
     """The signed version an edit form carries (styring.konflikt), as the page renders it."""
-    from styring.konflikt import signer
+    from kjerne.konflikt import signer
 
     return signer(type(objekt).objects.get(pk=objekt.pk), felter)
 

@@ -20,7 +20,7 @@ from tests.factories import OppdragFactory
 
 pytestmark = pytest.mark.django_db
 
-DOMAIN_APPS = ("brukere", "styring", "oppdrag", "budsjett", "rapportering")
+DOMAIN_APPS = ("brukere", "styring", "oppdrag", "budsjett", "varsler")
 
 
 def _domain_models():

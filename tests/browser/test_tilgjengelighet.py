@@ -122,7 +122,7 @@ def test_sidene_for_virksomheten(demo_live, innlogget):
     sjekk.sjekk_her("statusoppdatering med feil")
     # The reports: the list, and the 2024 annual report the demo prepares.
     sjekk("/rapporter/")
-    from rapporter.models import Rapport
+    from rapportering.models import Rapport
 
     rapport = Rapport.objects.get(virksomhet__kortnavn="IMDi", rapport_aar=2024, type="aarsrapport")
     sjekk(f"/rapporter/{rapport.pk}/", tekst="Leders beretning")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from budsjett.belop import BelopError, format_kroner, format_mill, format_tall, parse_kroner
+from kjerne.belop import BelopError, format_kroner, format_mill, format_tall, parse_kroner
 
 
 @pytest.mark.parametrize(("tekst", "enhet", "kr"), [

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from brev.pdf import bygg_tildelingsbrev
 from dokumenter.render import RenderFeil, render_pdf, render_pdf_med_sider
-from dokumenter.tildelingsbrev import bygg_tildelingsbrev
 from styring.models import Maaleverdi, Resultatkrav, Signatur, Styringsparameter
 from tests.factories import (
     BudsjettkapittelFactory,

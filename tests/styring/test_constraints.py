@@ -6,8 +6,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from budsjett.models import Budsjettpost
+from kjerne.historikk import acting_user
 from oppdrag.models import Frist, Oppdrag
-from styring.historikk import acting_user
 from styring.models import Rapporteringspunkt, Tildelingsbrev
 from tests.factories import (
     BudsjettbindingFactory,

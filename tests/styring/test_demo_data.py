@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from arkiv.format import export_tildelingsbrev
 from budsjett.models import Budsjettpost
 from oppdrag.models import Oppdrag
 from oppdrag.querysets import oppdrag_i_brev
-from rapportering.arkiv import export_tildelingsbrev
 from styring.konsistens import check_tildelingsbrev
 from styring.models import Maal, Styringsparameter, Tildelingsbrev
 

@@ -1,0 +1,668 @@
+"""The archive format for a tildelingsbrev: export to JSON and import from it.
+
+The format is documented in docs/arkivformat.md. Export → import into an empty database →
+export gives identical JSON. Import is strict: unknown keys, wrong types, amounts that are not
+whole kroner and frister before an oppdrag's start are refused with a message naming the field,
+and nothing is saved (one transaction).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from budsjett.models import Budsjettbinding, Budsjettkapittel, Budsjettpost, Finansiering, Fordeling, Tilskudd
+from kjerne.historikk import acting_user
+from oppdrag.models import FoU, Frist, Milepael, Oppdrag, Tittelvariant
+from oppdrag.querysets import oppdrag_i_brev
+from oppdrag.services import apply_frist_text
+from styring.konsistens import check_tildelingsbrev
+from styring.models import (
+    Brevavsnitt,
+    Fellesforing,
+    Maal,
+    Maaleverdi,
+    Moete,
+    Organisasjon,
+    Plikt,
+    Rapporteringskrav,
+    Rapporteringspunkt,
+    RapportType,
+    Resultatkrav,
+    Signatur,
+    Styringsparameter,
+    Tildelingsbrev,
+    Vedlegg,
+)
+
+FORMAT = "styringsportalen.tildelingsbrev"
+VERSJON = 1
+
+
+class ArkivFeil(Exception):
+    """The file cannot be imported; ``feil`` lists every problem as 'path: message'."""
+
+    def __init__(self, feil: list[str]):
+        self.feil = feil
+        super().__init__("\n".join(feil))
+
+
+# --- schema -------------------------------------------------------------------------------------
+# A field spec is a type name ("str", "int", "kr", "bool", "date", "dec"), optionally ending in "?"
+# for null, or a dict (object) / [dict] (list of objects). Keys are required unless marked with _opt().
+
+_OPT = "__valgfri__"
+
+
+def _opt(schema: dict, *keys: str) -> dict:
+    """Mark keys of an object schema as optional (they may be absent; never unknown)."""
+    return {**schema, _OPT: frozenset(keys)}
+
+
+_FRIST_FIELDS = {"tekst": "str", "dato": "date?", "form": "str", "fra_dato": "date?", "opprinnelig_dato": "date?",
+                 "del": "str", "etikett": "str", "rolle": "str", "intervall_mnd": "int?", "gjentas_til": "date?",
+                 "rapport_type": "str", "rapport_aar": "int?", "uke": "int?"}
+# A frist may come in the reference transcriptions' short form {tekst, dato}: the rest is derived.
+_FRIST_DERIVED = ("dato", "form", "fra_dato", "opprinnelig_dato", "del", "etikett", "rolle", "intervall_mnd", "gjentas_til",
+                  "rapport_type", "rapport_aar", "uke")
+FRIST = _opt(_FRIST_FIELDS, *_FRIST_DERIVED)
+MILEPAEL = _opt({"tittel": "str", **_FRIST_FIELDS}, *_FRIST_DERIVED)
+FINANSIERING = {"tekst": "str", "belop_kr": "kr?", "kapittel": "int?", "post": "int?"}
+OPPDRAG = _opt({
+    "nummer": "str", "tittel": "str", "maal": "int?", "ny_i_aar": "bool", "gitt_aar": "int", "fou": "bool",
+    "fou_type": "str", "frister": [FRIST], "finansiering": [FINANSIERING], "start": "date?", "start_tekst": "str",
+    "bakgrunn": "str", "beskrivelse": "str", "formaal": "str", "rapportering": "str", "i_aarsrapport": "bool",
+    "i_halvaarsrapport": "bool", "rapporteringskriterier": "str", "finansiering_tekst": "str", "frist_tekst": "str",
+    "tilleggsinformasjon": "str", "milepaeler": [MILEPAEL], "hovedansvar": "str?", "delt_med": ["str"],
+    "jf_oppdrag": ["str"], "opprinnelig_tittel": "str", "gitt_av": "str?",
+}, "gitt_av", "gitt_aar", "fou_type", "finansiering", "start", "start_tekst", "bakgrunn", "beskrivelse", "formaal",
+    "rapportering", "i_aarsrapport", "i_halvaarsrapport", "rapporteringskriterier", "finansiering_tekst",
+    "frist_tekst", "tilleggsinformasjon", "milepaeler", "hovedansvar", "delt_med", "jf_oppdrag", "opprinnelig_tittel")
+MAALEVERDI = {"periode": "str", "dato": "date?", "verdi": "dec?", "enhet": "str", "tekst": "str"}
+RESULTATKRAV = {"verdi": "dec?", "enhet": "str", "tekst": "str"}
+SP = _opt({"kode": "str", "tekst": "str", "i_aarsrapport": "bool", "i_halvaarsrapport": "bool", "formaal": "str",
+           "maaleutgangspunkt": "str", "nokkeltall": "str", "maaleverdier": [MAALEVERDI],
+           "resultatkrav": [RESULTATKRAV]},
+          "i_aarsrapport", "i_halvaarsrapport", "formaal", "maaleutgangspunkt", "nokkeltall", "maaleverdier",
+          "resultatkrav")
+MAAL = _opt({"nummer": "int", "tittel": "str", "tekst": "str", "overskrift_nye_oppdrag": "str",
+             "overskrift_tidligere_oppdrag": "str", "styringsparametere": [SP]},
+            "tekst", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag")
+BINDING = _opt({"tekst": "str", "belop_kr": "kr", "oppdrag": "str?", "kategori": "str"}, "kategori")
+FORDELING = {"tekst": "str", "belop_kr": "kr"}
+TILSKUDD = _opt({"mottaker": "str", "belop_kr": "kr", "fordeling": "int?"}, "fordeling")
+POST = _opt({"kapittel": "int", "post": "int", "betegnelse": "str", "tildelt_kr": "kr", "bevilget_kr": "kr?",
+             "andel_kr": "kr?", "kan_overfores": "bool", "overslagsbevilgning": "bool", "overskrift": "str",
+             "tekst": "str", "bindinger": [BINDING], "fordeling": [FORDELING], "tilskudd": [TILSKUDD],
+             "typed_sum_kr": "kr?"},
+            "kan_overfores", "overslagsbevilgning", "overskrift", "tekst", "fordeling", "tilskudd")
+KAPITTEL = _opt({"kapittel": "int", "betegnelse": "str", "enhet_i_brevet": "str", "tekst": "str",
+                 "typed_sum_kr": "kr?", "computed_sum_kr": "kr"},
+                "betegnelse", "enhet_i_brevet", "tekst", "computed_sum_kr")
+RAPPORTERING = _opt({"type": "str", "rapport_type": "str", "rapport_aar": "int", "telletidspunkt": "date",
+                     "frist": "date"}, "rapport_type", "rapport_aar")
+ORGANISASJON = {"kortnavn": "str", "navn": "str", "type": "str"}
+ROOT = _opt({
+    "format": "str", "versjon": "int", "virksomhet": "str", "departement": "str", "aar": "int", "dato": "date?",
+    "var_ref": "str?", "tittel": "str", "status": "str", "organisasjoner": [ORGANISASJON],
+    "brevhode": {"avdeling": "str", "saksbehandler": "str", "mottaker_adresse": "str"},
+    "kapitler": [{"nummer": "str", "tittel": "str", "tekst": "str"}],
+    "maal": [MAAL],
+    "rapporteringskrav": [{"kode": "str", "tekst": "str", "maal": "int?", "frekvens": "str", "frekvens_tekst": "str"}],
+    "oppdrag": [OPPDRAG],
+    "budsjett": [POST],
+    "kapittel_sum": [KAPITTEL],
+    "rapportering": [RAPPORTERING],
+    "kalender": [{"type": "str", "tittel": "str", "dato": "date?", "tidspunkt_tekst": "str", "beskrivelse": "str"}],
+    "fellesforinger": [{"tittel": "str", "tekst": "str", "rapportering": "str"}],
+    "plikter": [_opt({"beskrivelse": "str", "kilde": "str", **_FRIST_FIELDS}, *_FRIST_DERIVED)],
+    "vedlegg": [{"nummer": "int", "tittel": "str", "tekst": "str"}],
+    "signaturer": [{"navn": "str", "tittel": "str", "ef": "bool"}],
+    "elektronisk_signert_tekst": "str",
+    "kopi_til": ["str"],
+    "konsistens": [dict],
+}, "format", "versjon", "dato", "var_ref", "tittel", "status", "organisasjoner", "brevhode", "kapitler",
+    "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
+    "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens")
+
+_TYPE_NAVN = {"str": "tekst", "int": "et heltall", "kr": "et helt kronebeløp (heltall ≥ 0)", "bool": "true eller false",
+              "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall"}
+
+
+def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            errors.append(f"{path}: skal være en liste.")
+            return
+        for i, item in enumerate(value):
+            _validate(item, spec[0], f"{path}[{i}]", errors)
+        return
+    if spec is dict:
+        if not isinstance(value, dict):
+            errors.append(f"{path}: skal være et objekt.")
+        return
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            errors.append(f"{path}: skal være et objekt.")
+            return
+        optional = spec.get(_OPT, frozenset())
+        for key in value:
+            if key not in spec or key == _OPT:
+                errors.append(f"{path + '.' if path else ''}{key}: ukjent felt.")
+        for key, sub in spec.items():
+            if key == _OPT:
+                continue
+            where = f"{path + '.' if path else ''}{key}"
+            if key not in value:
+                if key not in optional:
+                    errors.append(f"{where}: mangler.")
+                continue
+            _validate(value[key], sub, where, errors)
+        return
+    nullable = spec.endswith("?")
+    kind = spec.rstrip("?")
+    if value is None:
+        if not nullable:
+            errors.append(f"{path}: kan ikke være tom (null); skal være {_TYPE_NAVN[kind]}.")
+        return
+    ok = {
+        "str": lambda v: isinstance(v, str),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "kr": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+        "bool": lambda v: isinstance(v, bool),
+        "date": lambda v: isinstance(v, str) and _parse_date(v) is not None,
+        "dec": lambda v: isinstance(v, (int, float, str)) and not isinstance(v, bool) and _is_number(v),
+    }[kind](value)
+    if not ok:
+        shown = value if isinstance(value, str) else repr(value)
+        if kind == "kr" and isinstance(value, int) and value < 0:
+            errors.append(f"{path}: beløpet kan ikke være negativt ({value}).")
+        else:
+            errors.append(f"{path}: «{shown}» er ikke {_TYPE_NAVN[kind]}.")
+
+
+def _parse_date(v: str) -> date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        return None
+    try:
+        return date.fromisoformat(v)
+    except ValueError:
+        return None
+
+
+def _is_number(v) -> bool:
+    try:
+        float(str(v))
+        return True
+    except ValueError:
+        return False
+
+
+def _d(v: str | None) -> date | None:
+    return date.fromisoformat(v) if v else None
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
+
+
+# --- export -------------------------------------------------------------------------------------
+
+def _frist_dict(f) -> dict:
+    return {
+        "tekst": f.tekst, "dato": _iso(f.dato), "form": f.form, "fra_dato": _iso(f.fra_dato),
+        "opprinnelig_dato": _iso(f.opprinnelig_dato), "del": f.del_betegnelse, "etikett": f.etikett,
+        "rolle": f.rolle, "intervall_mnd": f.intervall_mnd, "gjentas_til": _iso(f.gjentas_til),
+        "rapport_type": f.rapport_type, "rapport_aar": f.rapport_aar, "uke": f.uke,
+    }
+
+
+def _dec(v) -> str | None:
+    if v is None:
+        return None
+    return format(v.normalize(), "f") if hasattr(v, "normalize") else str(v)
+
+
+def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
+    """The letter as a JSON-ready dict in the archive format (version 1)."""
+    brev = Tildelingsbrev.objects.select_related("virksomhet", "departement").get(pk=brev.pk)
+    orgs: dict[str, Organisasjon] = {brev.virksomhet.kortnavn: brev.virksomhet, brev.departement.kortnavn: brev.departement}
+    for o in brev.kopi_til.all():
+        orgs[o.kortnavn] = o
+
+    maal = []
+    for m in brev.maal.prefetch_related("styringsparametere__maaleverdier", "styringsparametere__resultatkrav"):
+        maal.append({
+            "nummer": m.nummer, "tittel": m.tittel, "tekst": m.tekst,
+            "overskrift_nye_oppdrag": m.overskrift_nye_oppdrag,
+            "overskrift_tidligere_oppdrag": m.overskrift_tidligere_oppdrag,
+            "styringsparametere": [{
+                "kode": sp.kode, "tekst": sp.tekst, "i_aarsrapport": sp.i_aarsrapport,
+                "i_halvaarsrapport": sp.i_halvaarsrapport, "formaal": sp.formaal,
+                "maaleutgangspunkt": sp.maaleutgangspunkt, "nokkeltall": sp.nokkeltall,
+                "maaleverdier": [{"periode": v.periode, "dato": _iso(v.dato), "verdi": _dec(v.verdi),
+                                  "enhet": v.enhet, "tekst": v.tekst} for v in sp.maaleverdier.all()],
+                "resultatkrav": [{"verdi": _dec(r.verdi), "enhet": r.enhet, "tekst": r.tekst}
+                                 for r in sp.resultatkrav.all()],
+            } for sp in m.styringsparametere.all()],
+        })
+
+    oppdrag = []
+    for gruppe in oppdrag_i_brev(brev):
+        for e in gruppe.nye + gruppe.tidligere:
+            o = e.oppdrag
+            for org in [o.hovedansvar, o.departement, *o.delt_med.all()]:
+                if org is not None:
+                    orgs[org.kortnavn] = org
+            oppdrag.append({
+                "nummer": o.nummer, "tittel": e.tittel,
+                "maal": gruppe.maal.nummer if gruppe.maal else None,
+                "ny_i_aar": e.ny_i_aar, "gitt_aar": o.aar, "fou": o.fou != FoU.NEI, "fou_type": o.fou,
+                "frister": [_frist_dict(f) for f in e.frister],
+                "finansiering": [{"tekst": f.tekst, "belop_kr": f.belop_kr, "kapittel": f.kapittel, "post": f.post}
+                                 for f in o.finansiering.all()] if e.ny_i_aar else [],
+                "start": _iso(o.start), "start_tekst": o.start_tekst,
+                "bakgrunn": o.bakgrunn, "beskrivelse": o.beskrivelse, "formaal": o.formaal,
+                "rapportering": o.rapportering, "i_aarsrapport": o.i_aarsrapport,
+                "i_halvaarsrapport": o.i_halvaarsrapport, "rapporteringskriterier": o.rapporteringskriterier,
+                "finansiering_tekst": o.finansiering_tekst, "frist_tekst": o.frist_tekst,
+                "tilleggsinformasjon": o.tilleggsinformasjon,
+                "milepaeler": [{"tittel": m.tittel, **_frist_dict(m)} for m in o.milepaeler.all()],
+                "hovedansvar": o.hovedansvar.kortnavn if o.hovedansvar else None,
+                "delt_med": sorted(x.kortnavn for x in o.delt_med.all()),
+                "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
+                "opprinnelig_tittel": o.tittel,
+                "gitt_av": o.departement.kortnavn if o.departement else None,
+            })
+
+    budsjett, kapittel_sum = [], []
+    for kap in brev.kapitler.prefetch_related("poster__bindinger", "poster__fordelinger", "poster__tilskudd"):
+        poster = list(kap.poster.all())
+        for p in poster:
+            fordelinger = list(p.fordelinger.all())
+            index = {f.pk: i for i, f in enumerate(fordelinger)}
+            budsjett.append({
+                "kapittel": kap.nummer, "post": p.post, "betegnelse": p.betegnelse, "tildelt_kr": p.tildelt_kr,
+                "bevilget_kr": p.bevilget_kr, "andel_kr": p.andel_kr, "kan_overfores": p.kan_overfores,
+                "overslagsbevilgning": p.overslagsbevilgning, "overskrift": p.overskrift, "tekst": p.tekst,
+                "bindinger": [{"tekst": b.tekst, "belop_kr": b.belop_kr, "oppdrag": b.oppdrag_nummer or None,
+                               "kategori": b.kategori} for b in p.bindinger.all()],
+                "fordeling": [{"tekst": f.tekst, "belop_kr": f.belop_kr} for f in fordelinger],
+                "tilskudd": [{"mottaker": t.mottaker, "belop_kr": t.belop_kr, "fordeling": index.get(t.fordeling_id)}
+                             for t in p.tilskudd.all()],
+                "typed_sum_kr": p.typed_tilskudd_sum_kr,
+            })
+        kapittel_sum.append({"kapittel": kap.nummer, "betegnelse": kap.betegnelse, "enhet_i_brevet": kap.enhet_i_brevet,
+                             "tekst": kap.tekst, "typed_sum_kr": kap.typed_sum_kr,
+                             "computed_sum_kr": sum(p.tildelt_kr for p in poster)})
+
+    return {
+        "format": FORMAT, "versjon": VERSJON,
+        "virksomhet": brev.virksomhet.kortnavn, "departement": brev.departement.kortnavn, "aar": brev.aar,
+        "dato": _iso(brev.dato), "var_ref": brev.var_ref or None, "tittel": brev.tittel, "status": brev.status,
+        "organisasjoner": [{"kortnavn": o.kortnavn, "navn": o.navn, "type": o.type}
+                           for o in sorted(orgs.values(), key=lambda o: (o.type, o.kortnavn))],
+        "brevhode": {"avdeling": brev.avdeling, "saksbehandler": brev.saksbehandler,
+                     "mottaker_adresse": brev.mottaker_adresse},
+        "kapitler": [{"nummer": a.nummer, "tittel": a.tittel, "tekst": a.tekst}
+                     for a in brev.avsnitt.filter(tillegg__isnull=True)],
+        "maal": maal,
+        "rapporteringskrav": [{"kode": r.kode, "tekst": r.tekst, "maal": r.maal.nummer if r.maal else None,
+                               "frekvens": r.frekvens, "frekvens_tekst": r.frekvens_tekst}
+                              for r in brev.rapporteringskrav.select_related("maal")],
+        "oppdrag": oppdrag,
+        "budsjett": budsjett,
+        "kapittel_sum": kapittel_sum,
+        "rapportering": [{"type": r.betegnelse, "rapport_type": r.type, "rapport_aar": r.rapport_aar,
+                          "telletidspunkt": _iso(r.telletidspunkt), "frist": _iso(r.frist)}
+                         for r in brev.rapporteringspunkter.all()],
+        "kalender": [{"type": m.type, "tittel": m.tittel, "dato": _iso(m.dato), "tidspunkt_tekst": m.tidspunkt_tekst,
+                      "beskrivelse": m.beskrivelse} for m in brev.moter.all()],
+        "fellesforinger": [{"tittel": f.tittel, "tekst": f.tekst, "rapportering": f.rapportering}
+                           for f in brev.fellesforinger.all()],
+        "plikter": [{"beskrivelse": p.beskrivelse, "kilde": p.kilde, **_frist_dict(p)} for p in brev.plikter.all()],
+        "vedlegg": [{"nummer": v.nummer, "tittel": v.tittel, "tekst": v.tekst} for v in brev.vedlegg.all()],
+        "signaturer": [{"navn": s.navn, "tittel": s.tittel, "ef": s.ef} for s in brev.signaturer.all()],
+        "elektronisk_signert_tekst": brev.elektronisk_signert_tekst,
+        "kopi_til": sorted(o.kortnavn for o in brev.kopi_til.all()),
+        "konsistens": [a.as_dict() for a in check_tildelingsbrev(brev)],
+    }
+
+
+# --- import -------------------------------------------------------------------------------------
+
+_RAPPORT_ORD = (("halvår", RapportType.HALVAARSRAPPORT), ("årsrapport", RapportType.AARSRAPPORT))
+
+
+def _rapport_type(tekst: str) -> str:
+    low = tekst.lower()
+    for word, kind in _RAPPORT_ORD:
+        if word in low:
+            return kind
+    return RapportType.ANNET
+
+
+def _full_clean(obj, path: str, errors: list[str], exclude: list[str] | None = None) -> bool:
+    try:
+        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=True)
+    except ValidationError as exc:
+        for field, messages in exc.message_dict.items():
+            for m in messages:
+                errors.append(f"{path}{'.' + field if field != '__all__' else ''}: {m}")
+        return False
+    return True
+
+
+def _frist_kwargs(data: dict) -> dict:
+    """Explicit structured frist fields from a full-format entry (absent in the short form)."""
+    if "form" not in data:
+        return {}
+    mapping = {"del": "del_betegnelse"}
+    out = {}
+    for key in ("form", "fra_dato", "opprinnelig_dato", "del", "etikett", "rolle", "intervall_mnd", "gjentas_til",
+                "rapport_type", "rapport_aar", "uke"):
+        if key in data:
+            value = data[key]
+            if key in ("fra_dato", "opprinnelig_dato", "gjentas_til"):
+                value = _d(value)
+            out[mapping.get(key, key)] = value
+    return out
+
+
+def _fill_frist(obj, data: dict, *, aar: int, virksomhet_id: int, kontekst: str = "") -> None:
+    obj.tekst = data["tekst"]
+    explicit = _frist_kwargs(data)
+    if explicit:
+        for key, value in explicit.items():
+            setattr(obj, key, value if value is not None or key not in ("del_betegnelse", "etikett", "rolle",
+                                                                          "rapport_type", "form") else "")
+        obj.dato = _d(data.get("dato"))
+    else:
+        apply_frist_text(obj, aar=aar, virksomhet_id=virksomhet_id, kontekst=kontekst, dato=_d(data.get("dato")))
+
+
+def _org(kortnavn: str, known: dict, type_: str | None = None) -> Organisasjon:
+    org = Organisasjon.objects.filter(kortnavn=kortnavn).first()
+    if org:
+        return org
+    info = known.get(kortnavn, {})
+    org = Organisasjon(kortnavn=kortnavn, navn=info.get("navn", kortnavn),
+                       type=info.get("type", type_ or Organisasjon.Type.VIRKSOMHET))
+    org.save()
+    return org
+
+
+def import_tildelingsbrev(data: Any, *, user=None) -> Tildelingsbrev:
+    """Load a letter from the archive format in one transaction; raise ArkivFeil on any problem."""
+    errors: list[str] = []
+    if not isinstance(data, dict):
+        raise ArkivFeil(["Filen skal inneholde ett JSON-objekt (et tildelingsbrev)."])
+    _validate(data, ROOT, "", errors)
+    if data.get("format", FORMAT) != FORMAT:
+        errors.append(f"format: «{data.get('format')}» er ikke {FORMAT}.")
+    if isinstance(data.get("versjon", VERSJON), int) and data.get("versjon", VERSJON) > VERSJON:
+        errors.append(f"versjon: filen har versjon {data['versjon']}, men denne portalen leser til og med {VERSJON}.")
+    if errors:
+        raise ArkivFeil(errors)
+    try:
+        with transaction.atomic(), acting_user(user):
+            brev = _import(data, errors)
+            if errors:
+                raise ArkivFeil(errors)
+            return brev
+    except IntegrityError as exc:  # a constraint the validation above did not foresee
+        raise ArkivFeil([f"Databasen avviste innholdet: {exc}"]) from exc
+
+
+def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
+    known = {o["kortnavn"]: o for o in data.get("organisasjoner", [])}
+    virksomhet = _org(data["virksomhet"], known, Organisasjon.Type.VIRKSOMHET)
+    departement = _org(data["departement"], known, Organisasjon.Type.DEPARTEMENT)
+    aar = data["aar"]
+    existing = Tildelingsbrev.objects.filter(virksomhet=virksomhet, aar=aar).first()
+    if existing:
+        errors.append(f"aar: {virksomhet} har allerede et tildelingsbrev for {aar}.")
+        return existing
+
+    hode = data.get("brevhode", {})
+    status = data.get("status", "sendt")
+    brev = Tildelingsbrev(
+        virksomhet=virksomhet, departement=departement, aar=aar, dato=_d(data.get("dato")),
+        var_ref=data.get("var_ref") or "", tittel=data.get("tittel", ""), status=status,
+        avdeling=hode.get("avdeling", ""), saksbehandler=hode.get("saksbehandler", ""),
+        mottaker_adresse=hode.get("mottaker_adresse", ""),
+        elektronisk_signert_tekst=data.get("elektronisk_signert_tekst", ""),
+    )
+    if status == "sendt":
+        from django.utils import timezone
+
+        brev.sendt = timezone.now()
+    if status not in ("utkast", "til_godkjenning", "sendt"):
+        errors.append(f"status: «{status}» er ikke utkast, til_godkjenning eller sendt.")
+        return brev
+    if not _full_clean(brev, "", errors):
+        return brev
+    brev.save()
+    brev.kopi_til.set([_org(k, known, Organisasjon.Type.OBSERVATOR) for k in data.get("kopi_til", [])])
+
+    for i, k in enumerate(data.get("kapitler", [])):
+        Brevavsnitt.objects.create(tildelingsbrev=brev, nummer=k["nummer"], tittel=k["tittel"], tekst=k["tekst"],
+                                   rekkefolge=i)
+    for i, s in enumerate(data.get("signaturer", [])):
+        Signatur.objects.create(tildelingsbrev=brev, navn=s["navn"], tittel=s["tittel"], ef=s["ef"], rekkefolge=i)
+    for v in data.get("vedlegg", []):
+        Vedlegg.objects.create(tildelingsbrev=brev, **v)
+    for i, r in enumerate(data.get("rapportering", [])):
+        rp = Rapporteringspunkt(tildelingsbrev=brev, betegnelse=r["type"])
+        rp.type = r.get("rapport_type") or _rapport_type(r["type"])
+        rp.telletidspunkt = _d(r["telletidspunkt"])
+        rp.frist = _d(r["frist"])
+        rp.rapport_aar = r.get("rapport_aar") or rp.telletidspunkt.year
+        rp.rekkefolge = i
+        if rp.frist < rp.telletidspunkt:
+            errors.append(f"rapportering[{i}].frist: rapporteringsfristen {rp.frist:%d.%m.%Y} er før telletidspunktet "
+                          f"{rp.telletidspunkt:%d.%m.%Y}.")
+            continue
+        if _full_clean(rp, f"rapportering[{i}]", errors, exclude=["tildelingsbrev"]):
+            rp.save()
+    for m in data.get("kalender", []):
+        Moete.objects.create(tildelingsbrev=brev, type=m["type"], tittel=m["tittel"], dato=_d(m["dato"]),
+                             tidspunkt_tekst=m["tidspunkt_tekst"], beskrivelse=m["beskrivelse"])
+    for i, f in enumerate(data.get("fellesforinger", [])):
+        Fellesforing.objects.create(tildelingsbrev=brev, rekkefolge=i, **f)
+
+    maal_by_nr: dict[int, Maal] = {}
+    for i, m in enumerate(data["maal"]):
+        maal = Maal(tildelingsbrev=brev, nummer=m["nummer"], tittel=m["tittel"], tekst=m.get("tekst", ""),
+                    overskrift_nye_oppdrag=m.get("overskrift_nye_oppdrag", ""),
+                    overskrift_tidligere_oppdrag=m.get("overskrift_tidligere_oppdrag", ""))
+        if m["nummer"] in maal_by_nr:
+            errors.append(f"maal[{i}].nummer: mål {m['nummer']} står to ganger.")
+            continue
+        if not _full_clean(maal, f"maal[{i}]", errors, exclude=["tildelingsbrev"]):
+            continue
+        maal.save()
+        maal_by_nr[maal.nummer] = maal
+        for j, sp_data in enumerate(m["styringsparametere"]):
+            sp = Styringsparameter(
+                maal=maal, kode=sp_data["kode"], tekst=sp_data["tekst"], rekkefolge=j,
+                i_aarsrapport=sp_data.get("i_aarsrapport", True), i_halvaarsrapport=sp_data.get("i_halvaarsrapport", False),
+                formaal=sp_data.get("formaal", ""), maaleutgangspunkt=sp_data.get("maaleutgangspunkt", ""),
+                nokkeltall=sp_data.get("nokkeltall", ""))
+            if not _full_clean(sp, f"maal[{i}].styringsparametere[{j}]", errors, exclude=["maal"]):
+                continue
+            sp.save()
+            for v in sp_data.get("maaleverdier", []):
+                Maaleverdi.objects.create(styringsparameter=sp, periode=v["periode"], dato=_d(v.get("dato")),
+                                          verdi=v.get("verdi"), enhet=v.get("enhet", ""), tekst=v.get("tekst", ""))
+            for k, r in enumerate(sp_data.get("resultatkrav", [])):
+                Resultatkrav.objects.create(styringsparameter=sp, verdi=r.get("verdi"), enhet=r.get("enhet", ""),
+                                            tekst=r.get("tekst", ""), rekkefolge=k)
+    for r in data.get("rapporteringskrav", []):
+        Rapporteringskrav.objects.create(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"],
+                                         maal=maal_by_nr.get(r["maal"]) if r.get("maal") else None,
+                                         frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"])
+    for i, p in enumerate(data.get("plikter", [])):
+        plikt = Plikt(tildelingsbrev=brev, beskrivelse=p["beskrivelse"], kilde=p["kilde"])
+        _fill_frist(plikt, p, aar=aar, virksomhet_id=virksomhet.pk)
+        if _full_clean(plikt, f"plikter[{i}]", errors, exclude=["tildelingsbrev"]):
+            plikt.save()
+
+    _import_oppdrag(data, brev, maal_by_nr, known, errors)
+    _import_budsjett(data, brev, errors)
+    return brev
+
+
+def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: dict, errors: list[str]) -> None:
+    virksomhet = brev.virksomhet
+    seen: set[str] = set()
+    links: list[tuple[Oppdrag, list[str], str]] = []
+    for i, od in enumerate(data["oppdrag"]):
+        path = f"oppdrag[{i}]"
+        nr = od["nummer"]
+        if nr in seen:
+            errors.append(f"{path}.nummer: oppdrag {nr} står to ganger i brevet.")
+            continue
+        seen.add(nr)
+        maal = maal_by_nr.get(od["maal"]) if od["maal"] is not None else None
+        if od["maal"] is not None and maal is None:
+            errors.append(f"{path}.maal: brevet har ikke mål {od['maal']}.")
+            continue
+        gitt_aar = od.get("gitt_aar") or _aar_fra_nummer(nr) or brev.aar
+        existing = Oppdrag.objects.filter(virksomhet=virksomhet, nummer=nr).first()
+        original = od.get("opprinnelig_tittel") or od["tittel"]
+        if od["ny_i_aar"]:
+            if existing:
+                errors.append(f"{path}.nummer: oppdrag {nr} finnes allerede for {virksomhet} "
+                              f"(gitt {existing.aar}).")
+                continue
+            o = Oppdrag(virksomhet=virksomhet, nummer=nr, aar=brev.aar, tildelingsbrev=brev, maal=maal,
+                        departement=brev.departement)
+        else:
+            o = existing or Oppdrag(virksomhet=virksomhet, nummer=nr, aar=gitt_aar, maal=maal, tittel=original)
+            if existing is None:
+                # An earlier oppdrag with no letter in the portal: its giver is what the file says
+                # ("gitt_av"), else the ministry importing the letter that lists it.
+                gitt_av = od.get("gitt_av")
+                o.departement = (_org(gitt_av, known, Organisasjon.Type.DEPARTEMENT) if gitt_av
+                                 else brev.departement)
+                if o.departement.type != Organisasjon.Type.DEPARTEMENT:
+                    errors.append(f"{path}.gitt_av: {gitt_av} er ikke et departement.")
+                    continue
+            elif existing.departement_id != brev.departement_id:
+                # Only the ministry that gave an oppdrag restates it; another ministry's letter may
+                # list it (it is in force), but its frister and wording stay the giver's.
+                errors.append(f"{path}.nummer: oppdrag {nr} er gitt av {existing.departement or 'et annet departement'}; "
+                              f"bare det departementet kan fastsette nye frister for det.")
+                continue
+        if od["ny_i_aar"] or existing is None:
+            o.tittel = original if not od["ny_i_aar"] else od["tittel"]
+            o.rekkefolge = i
+            fou_type = od.get("fou_type")
+            o.fou = fou_type if fou_type in FoU.values else (FoU.JA if od["fou"] else FoU.NEI)
+            for key in ("bakgrunn", "beskrivelse", "formaal", "rapportering", "rapporteringskriterier", "start_tekst",
+                        "finansiering_tekst", "frist_tekst", "tilleggsinformasjon"):
+                setattr(o, key, od.get(key, ""))
+            o.i_aarsrapport = od.get("i_aarsrapport", False)
+            o.i_halvaarsrapport = od.get("i_halvaarsrapport", False)
+            o.start = _d(od.get("start"))
+            if od.get("hovedansvar"):
+                o.hovedansvar = _org(od["hovedansvar"], known)
+            if not _full_clean(o, path, errors, exclude=["virksomhet", "tildelingsbrev", "maal", "hovedansvar"]):
+                continue
+            o.save()
+            if od.get("delt_med"):
+                o.delt_med.set([_org(k, known) for k in od["delt_med"]])
+            links.append((o, od.get("jf_oppdrag", []), path))
+            for j, f in enumerate(od.get("finansiering", [])):
+                Finansiering.objects.create(oppdrag=o, tekst=f["tekst"], belop_kr=f["belop_kr"],
+                                            kapittel=f["kapittel"], post=f["post"], aar=brev.aar, rekkefolge=j)
+            for j, m in enumerate(od.get("milepaeler", [])):
+                mp = Milepael(oppdrag=o, tittel=m["tittel"], rekkefolge=j)
+                _fill_frist(mp, m, aar=brev.aar, virksomhet_id=virksomhet.pk)
+                if _full_clean(mp, f"{path}.milepaeler[{j}]", errors, exclude=["oppdrag"]):
+                    mp.save()
+        if not od["ny_i_aar"] and od["tittel"] != o.tittel:
+            Tittelvariant.objects.create(oppdrag=o, tildelingsbrev=brev, tittel=od["tittel"])
+        for j, f in enumerate(od["frister"]):
+            frist = Frist(oppdrag=o, tildelingsbrev=brev, rekkefolge=i * 100 + j)
+            _fill_frist(frist, f, aar=brev.aar, virksomhet_id=virksomhet.pk, kontekst=od["tittel"])
+            fpath = f"{path}.frister[{j}]"
+            if o.start and frist.dato and frist.dato < o.start:
+                errors.append(f"{fpath}.dato: fristen «{frist.tekst}» ({frist.dato:%d.%m.%Y}) er før oppstart "
+                              f"{o.start:%d.%m.%Y} for oppdrag {nr}.")
+                continue
+            if _full_clean(frist, fpath, errors, exclude=["oppdrag", "tildelingsbrev"]):
+                frist.save()
+    for o, refs, path in links:
+        targets = []
+        for k, ref in enumerate(refs):
+            target = Oppdrag.objects.filter(virksomhet=virksomhet, nummer=ref).first()
+            if target is None:
+                errors.append(f"{path}.jf_oppdrag[{k}]: oppdrag {ref} finnes ikke for {virksomhet}.")
+            else:
+                targets.append(target)
+        o.jf_oppdrag.set(targets)
+
+
+def _aar_fra_nummer(nummer: str) -> int | None:
+    m = re.match(r"^(\d{4})-", nummer)
+    return int(m.group(1)) if m else None
+
+
+def _import_budsjett(data: dict, brev: Tildelingsbrev, errors: list[str]) -> None:
+    kapitler: dict[int, Budsjettkapittel] = {}
+    meta = {k["kapittel"]: k for k in data.get("kapittel_sum", [])}
+    order = [k["kapittel"] for k in data.get("kapittel_sum", [])]
+    for p in data["budsjett"]:
+        if p["kapittel"] not in order:
+            order.append(p["kapittel"])
+    for i, nr in enumerate(order):
+        k = meta.get(nr, {})
+        kap = Budsjettkapittel(tildelingsbrev=brev, nummer=nr, betegnelse=k.get("betegnelse", ""),
+                               enhet_i_brevet=k.get("enhet_i_brevet", "kr"), tekst=k.get("tekst", ""),
+                               typed_sum_kr=k.get("typed_sum_kr"), rekkefolge=i)
+        if _full_clean(kap, f"kapittel_sum[{i}]", errors, exclude=["tildelingsbrev"]):
+            kap.save()
+            kapitler[nr] = kap
+    oppdrag = {o.nummer: o for o in Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id)}
+    seen: set[tuple[int, int]] = set()
+    for i, p in enumerate(data["budsjett"]):
+        path = f"budsjett[{i}]"
+        key = (p["kapittel"], p["post"])
+        if key in seen:
+            errors.append(f"{path}.post: kap. {key[0]} post {key[1]:02d} står to ganger.")
+            continue
+        seen.add(key)
+        kap = kapitler.get(p["kapittel"])
+        if kap is None:
+            continue
+        betegnelse = p["betegnelse"]
+        post = Budsjettpost(
+            kapittel=kap, post=p["post"], betegnelse=betegnelse, tildelt_kr=p["tildelt_kr"],
+            bevilget_kr=p["bevilget_kr"], andel_kr=p["andel_kr"],
+            kan_overfores=p.get("kan_overfores", "kan overføres" in betegnelse),
+            overslagsbevilgning=p.get("overslagsbevilgning", "overslagsbevilgning" in betegnelse),
+            overskrift=p.get("overskrift", ""), tekst=p.get("tekst", ""), typed_tilskudd_sum_kr=p.get("typed_sum_kr"),
+            rekkefolge=i,
+        )
+        if not _full_clean(post, path, errors, exclude=["kapittel"]):
+            continue
+        post.save()
+        for j, b in enumerate(p["bindinger"]):
+            nr = b.get("oppdrag") or ""
+            Budsjettbinding.objects.create(post=post, tekst=b["tekst"], belop_kr=b["belop_kr"], oppdrag_nummer=nr,
+                                           oppdrag=oppdrag.get(nr), kategori=b.get("kategori", "annet"), rekkefolge=j)
+        fordelinger = [Fordeling.objects.create(post=post, tekst=f["tekst"], belop_kr=f["belop_kr"], rekkefolge=j)
+                       for j, f in enumerate(p.get("fordeling", []))]
+        for j, t in enumerate(p.get("tilskudd", [])):
+            idx = t.get("fordeling")
+            if idx is not None and not 0 <= idx < len(fordelinger):
+                errors.append(f"{path}.tilskudd[{j}].fordeling: fordeling nr. {idx} finnes ikke på posten.")
+                continue
+            Tilskudd.objects.create(post=post, mottaker=t["mottaker"], belop_kr=t["belop_kr"], rekkefolge=j,
+                                    fordeling=fordelinger[idx] if idx is not None else None)

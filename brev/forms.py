@@ -1,0 +1,462 @@
+"""Forms for editing a letter and its tillegg in the browser (used by styring.redigering).
+
+Every form that edits an existing record derives from ``Redigeringsskjema``: a save over
+someone else's newer save is refused with what they changed (``KonfliktsikkerForm``), and a
+number its column cannot hold, or a line break in a title, is refused at the field
+(``TallgrenseMixin``, ``EnkeltlinjeMixin``). Frister are typed
+as the letter writes them; ``FristTekstMixin`` derives form and date through ``apply_frist_text``.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from brukere.models import User
+from kjerne.skjema import RadKonfliktMixin, Redigeringsskjema
+from oppdrag.frister import TALLORD, UgyldigFrist, split_frist
+from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
+from oppdrag.services import apply_frist_text
+from styring.models import (
+    Brevavsnitt,
+    FristFelter,
+    Maal,
+    Maaleverdi,
+    Maalgruppe,
+    Organisasjon,
+    Resultatkrav,
+    Styringsparameter,
+    Tildelingsbrev,
+    Tillegg,
+)
+
+DATO_HJELP = "Skriv datoen som dd.mm.åååå, f.eks. 01.03.2025."
+
+
+class DatoInput(forms.DateInput):
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, format="%d.%m.%Y")
+
+
+def _dato_felt(**kwargs) -> forms.DateField:
+    kwargs.setdefault("help_text", DATO_HJELP)
+    return forms.DateField(widget=DatoInput, input_formats=["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"],
+                           error_messages={"invalid": "Ugyldig dato. Skriv f.eks. 01.03.2025."}, **kwargs)
+
+
+class BrevHodeForm(Redigeringsskjema):
+    dato = _dato_felt(label="Dato", required=False)
+
+    class Meta:
+        model = Tildelingsbrev
+        fields = ["tittel", "dato", "var_ref", "avdeling", "saksbehandler", "mottaker_adresse", "kontaktperson",
+                  "kopi_til"]
+        widgets = {"mottaker_adresse": forms.Textarea(attrs={"rows": 3}), "kopi_til": forms.CheckboxSelectMultiple}
+        help_texts = {"var_ref": "Departementets saksnummer, f.eks. 22/3753-."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        brev = self.instance
+        self.fields["kontaktperson"].queryset = User.objects.filter(organisasjon_id=brev.departement_id, is_active=True)
+        self.fields["kontaktperson"].empty_label = "Ingen valgt"
+        self.fields["kopi_til"].queryset = Organisasjon.objects.exclude(
+            pk__in=[brev.departement_id, brev.virksomhet_id]).order_by("navn")
+
+
+class BrevavsnittForm(Redigeringsskjema):
+    class Meta:
+        model = Brevavsnitt
+        fields = ["nummer", "tittel", "tekst"]
+        widgets = {"tekst": forms.Textarea(attrs={"rows": 14})}
+        help_texts = {"nummer": "F.eks. 3 eller 3.2. Kan stå tomt."}
+
+
+class MaalForm(Redigeringsskjema):
+    class Meta:
+        model = Maal
+        fields = ["nummer", "tittel", "tekst", "gruppe", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag"]
+        widgets = {"tittel": forms.TextInput, "tekst": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, brev, **kwargs):
+        self.brev = brev
+        super().__init__(*args, **kwargs)
+        self.fields["gruppe"].queryset = Maalgruppe.objects.filter(tildelingsbrev=brev)
+        self.fields["gruppe"].empty_label = "Ingen"
+        if not self.fields["gruppe"].queryset.exists():
+            del self.fields["gruppe"]
+
+    def clean_nummer(self):
+        nummer = self.cleaned_data["nummer"]
+        annet = Maal.objects.filter(tildelingsbrev=self.brev, nummer=nummer).exclude(pk=self.instance.pk).first()
+        if annet:
+            raise ValidationError(f"Mål {nummer} finnes allerede i dette brevet («{annet.tittel}»). "
+                                  "Velg et annet nummer.", code="unik")
+        return nummer
+
+
+class StyringsparameterForm(Redigeringsskjema):
+    class Meta:
+        model = Styringsparameter
+        fields = ["kode", "tekst", "i_aarsrapport", "i_halvaarsrapport", "formaal", "maaleutgangspunkt", "nokkeltall"]
+        widgets = {f: forms.Textarea(attrs={"rows": 3}) for f in ("tekst", "formaal", "maaleutgangspunkt",
+                                                                   "nokkeltall")}
+        help_texts = {"kode": "F.eks. SP 4 eller SP 9.1."}
+
+    def __init__(self, *args, maal, **kwargs):
+        self.maal = maal
+        super().__init__(*args, **kwargs)
+
+    def clean_kode(self):
+        kode = self.cleaned_data["kode"].strip()
+        if Styringsparameter.objects.filter(maal=self.maal, kode=kode).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"{kode} finnes allerede under mål {self.maal.nummer}.", code="unik")
+        return kode
+
+
+class _VerdiEllerTekst:
+    """A row needs a numeric value or words: "90 prosent" or "1 800 tolker, hvorav …"."""
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("enhet") and cleaned.get("verdi") is None and "verdi" not in self.errors:
+            self.add_error("verdi", "Enheten trenger en verdi.")
+        elif cleaned.get("verdi") is None and not (cleaned.get("tekst") or "").strip() and not self.errors:
+            raise ValidationError("Fyll ut enten en verdi (tall) eller en tekst.", code="mangler")
+        return cleaned
+
+
+class ResultatkravForm(_VerdiEllerTekst, RadKonfliktMixin, Redigeringsskjema):
+    class Meta:
+        model = Resultatkrav
+        fields = ["verdi", "enhet", "tekst"]
+        widgets = {"tekst": forms.Textarea(attrs={"rows": 2})}
+        localized_fields = ["verdi"]
+        help_texts = {"verdi": "Et tall, f.eks. 90 eller 12,5.", "enhet": "F.eks. prosent, personer."}
+
+
+class MaaleverdiForm(_VerdiEllerTekst, RadKonfliktMixin, Redigeringsskjema):
+    dato = _dato_felt(label="Dato", required=False)
+
+    class Meta:
+        model = Maaleverdi
+        fields = ["periode", "dato", "verdi", "enhet", "tekst"]
+        localized_fields = ["verdi"]
+
+
+ResultatkravFormSet = forms.inlineformset_factory(Styringsparameter, Resultatkrav, form=ResultatkravForm,
+                                                  extra=2, can_delete=True)
+MaaleverdiFormSet = forms.inlineformset_factory(Styringsparameter, Maaleverdi, form=MaaleverdiForm,
+                                                extra=2, can_delete=True)
+
+
+class OppdragForm(Redigeringsskjema):
+    enkeltlinje = ("tittel",)
+    start = _dato_felt(label="Oppstart", required=False)
+
+    class Meta:
+        model = Oppdrag
+        fields = ["nummer", "tittel", "maal", "fou", "bakgrunn", "beskrivelse", "formaal", "rapportering",
+                  "rapporteringskriterier", "i_aarsrapport", "i_halvaarsrapport", "start", "start_tekst",
+                  "finansiering_tekst", "hovedansvar", "delt_med"]
+        widgets = {
+            "tittel": forms.Textarea(attrs={"rows": 2}),
+            "bakgrunn": forms.Textarea(attrs={"rows": 5}),
+            "beskrivelse": forms.Textarea(attrs={"rows": 8}),
+            "formaal": forms.Textarea(attrs={"rows": 3}),
+            "rapportering": forms.Textarea(attrs={"rows": 3}),
+            "rapporteringskriterier": forms.Textarea(attrs={"rows": 3}),
+            "finansiering_tekst": forms.Textarea(attrs={"rows": 2}),
+            "delt_med": forms.CheckboxSelectMultiple,
+        }
+        help_texts = {
+            "nummer": "F.eks. 2025-01. Nummeret må være unikt for virksomheten.",
+            "tittel": "På én linje, uten linjeskift.",
+            "finansiering_tekst": "Slik brevet sier det, f.eks. «3 mill. kroner i 2025 over kap. 671, post 21».",
+            "start_tekst": "Hvis oppstarten ikke er en dato, f.eks. «Snarest».",
+        }
+
+    def __init__(self, *args, brev, **kwargs):
+        self.brev = brev
+        super().__init__(*args, **kwargs)
+        self.fields["maal"].queryset = Maal.objects.filter(tildelingsbrev=brev).order_by("nummer")
+        self.fields["maal"].empty_label = "Ikke knyttet til et mål"
+        andre = Organisasjon.objects.filter(type=Organisasjon.Type.VIRKSOMHET).order_by("kortnavn")
+        self.fields["hovedansvar"].queryset = andre
+        self.fields["hovedansvar"].empty_label = "Ikke oppgitt"
+        self.fields["delt_med"].queryset = andre.exclude(pk=brev.virksomhet_id)
+
+    def clean_nummer(self):
+        nummer = self.cleaned_data["nummer"].strip()
+        brukt = Oppdrag.objects.filter(virksomhet_id=self.brev.virksomhet_id, nummer__iexact=nummer).exclude(
+            pk=self.instance.pk)
+        if brukt.exists():
+            raise ValidationError(
+                f"Oppdragsnummeret {nummer} er allerede brukt for {self.brev.virksomhet.kortnavn}. "
+                "Hvert oppdrag må ha sitt eget nummer.", code="unik")
+        return nummer
+
+
+def _d(x) -> str:
+    return f"{x:%d.%m.%Y}"
+
+
+def tolkning(frist: FristFelter) -> str:
+    """What the portal derived from a frist's wording, in words ("dato 01.03.2025")."""
+    F = FristFelter.Form
+    deler = [frist.del_betegnelse] if frist.del_betegnelse else []
+    if frist.form == F.DATO:
+        deler.append(f"dato {_d(frist.dato)}" if frist.dato else "dato")
+    elif frist.form == F.LOPENDE:
+        deler.append("løpende (ingen bestemt dato)")
+    elif frist.form == F.PERIODE:
+        fra = f"{_d(frist.fra_dato)}–" if frist.fra_dato else "til "
+        deler.append(f"periode {fra}{_d(frist.dato)}" if frist.dato else "periode")
+    elif frist.form == F.GJENTAKENDE:
+        tekst = "gjentakende"
+        if frist.intervall_mnd:
+            tekst += " hver måned" if frist.intervall_mnd == 1 else f" hver {frist.intervall_mnd}. måned"
+        if frist.dato:
+            tekst += f", første gang {_d(frist.dato)}"
+        if frist.gjentas_til:
+            tekst += f", til {_d(frist.gjentas_til)}"
+        deler.append(tekst)
+    elif frist.form == F.RAPPORT:
+        navn = dict(FristFelter._meta.get_field("rapport_type").flatchoices).get(frist.rapport_type, "rapport")
+        tekst = f"knyttet til {str(navn).lower()} {frist.rapport_aar or ''}".rstrip()
+        deler.append(f"{tekst}, dato {_d(frist.dato)}" if frist.dato else tekst)
+    elif frist.form == F.UKE:
+        deler.append(f"uke {frist.uke}" + (f", dato {_d(frist.dato)}" if frist.dato else ""))
+    else:
+        deler.append(f"dato {_d(frist.dato)}" if frist.dato else
+                     "bare tekst – ingen dato kunne leses ut; oppgi en dato hvis det skal sendes påminnelser")
+    if frist.opprinnelig_dato:
+        deler.append(f"endret fra {_d(frist.opprinnelig_dato)}")
+    return ", ".join(deler)
+
+
+class FristTekstMixin(forms.Form):
+    """A frist typed as the letter writes it, with an optional explicit date that wins.
+
+    Nothing typed is dropped: a text that names a time which does not exist is refused with why,
+    and a text holding several frister is refused here with ``fristdeler`` set to its parts, which
+    ``BaseFristFormSet`` turns into one row each and shows back before anything is saved.
+    """
+
+    eksplisitt_dato = _dato_felt(label="Dato (valgfri)", required=False,
+                                 help_text="Bare hvis datoen ikke står i teksten eller skal overstyre den.")
+
+    def __init__(self, *args, aar: int, virksomhet_id: int | None, **kwargs):
+        self.aar = aar
+        self.virksomhet_id = virksomhet_id
+        super().__init__(*args, **kwargs)
+        self.fields["tekst"].required = False
+        self.fields["tekst"].help_text = ("Slik det står i brevet, f.eks. «1. mars 2025», «Del 1: 1. juni 2025», "
+                                          "«Løpende» eller «Årsrapport 2025». Flere frister i samme felt deles "
+                                          "i én rad per frist, som du ser over før de lagres.")
+        self.fristdeler: list[str] = []
+        self.delt_fra = ""
+        inst = self.instance
+        if inst.pk and inst.dato:
+            # Show the date as explicit only when it is not what the wording gives by itself.
+            avledet = apply_frist_text(type(inst)(tekst=inst.tekst), aar=aar, virksomhet_id=virksomhet_id).dato
+            if avledet != inst.dato:
+                self.initial["eksplisitt_dato"] = inst.dato
+
+    @property
+    def tolkning(self) -> str:
+        """The derived form and date: of the saved row, or a preview of a valid row not yet saved."""
+        if not self.is_bound:
+            return tolkning(self.instance) if self.instance.pk else ""
+        if self.errors or not self.instance.tekst:
+            return ""
+        return tolkning(self.instance)
+
+    def clean(self):
+        cleaned = super().clean()
+        tekst = (cleaned.get("tekst") or "").strip()
+        dato = cleaned.get("eksplisitt_dato")
+        if not tekst and dato:
+            tekst = f"{dato:%d.%m.%Y}"
+        if not tekst:
+            if "eksplisitt_dato" not in self.errors:
+                self.add_error("tekst", "Skriv fristen slik den står i brevet, f.eks. «1. mars 2025».")
+            return cleaned
+        try:
+            deler = split_frist(tekst, aar=self.aar, dato_oppgitt=dato is not None)
+        except UgyldigFrist as feil:
+            self.add_error("tekst", feil.melding)
+            return cleaned
+        if len(deler) > 1:
+            antall = TALLORD.get(len(deler), str(len(deler)))
+            if dato is not None:
+                self.add_error("eksplisitt_dato", f"Teksten har {antall} frister, og datoen kan bare gjelde én av "
+                                                  "dem. Skriv én rad per frist, eller fjern datoen.")
+            else:
+                # Refused on its own; in a BaseFristFormSet the parts become rows shown back.
+                self.fristdeler = [d.tekst for d in deler]
+                self.add_error("tekst", f"Teksten har {antall} frister. Skriv én rad per frist.")
+            return cleaned
+        cleaned["tekst"] = tekst
+        self.instance.tekst = tekst
+        apply_frist_text(self.instance, aar=self.aar, virksomhet_id=self.virksomhet_id, dato=dato)
+        return cleaned
+
+
+class FristForm(FristTekstMixin, RadKonfliktMixin, Redigeringsskjema):
+    class Meta:
+        model = Frist
+        fields = ["tekst"]
+        labels = {"tekst": "Frist"}
+
+
+class MilepaelForm(FristTekstMixin, RadKonfliktMixin, Redigeringsskjema):
+    class Meta:
+        model = Milepael
+        fields = ["tittel", "tekst"]
+        labels = {"tittel": "Milepæl", "tekst": "Frist"}
+
+    def clean(self):
+        cleaned = super().clean()
+        if not (cleaned.get("tittel") or "").strip() and "tittel" not in self.errors:
+            self.add_error("tittel", "Skriv hva milepælen er.")
+        return cleaned
+
+
+class BaseFristFormSet(forms.BaseInlineFormSet):
+    """Frister of one oppdrag as stated in one letter (and possibly one of its tillegg)."""
+
+    def __init__(self, *args, brev, tillegg=None, **kwargs):
+        self.brev = brev
+        self.tillegg = tillegg
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "aar": self.brev.aar, "virksomhet_id": self.brev.virksomhet_id}
+
+    def get_queryset(self):
+        if not hasattr(self, "_queryset"):
+            qs = super().get_queryset()
+            if self.model is Frist:
+                qs = qs.filter(tildelingsbrev=self.brev, tillegg=self.tillegg)
+            self._queryset = qs.order_by("rekkefolge", "pk")
+        return self._queryset
+
+    def _construct_form(self, i, **kwargs):
+        form = super()._construct_form(i, **kwargs)
+        if self.model is Frist and not form.instance.pk:
+            form.instance.tildelingsbrev = self.brev
+            form.instance.tillegg = self.tillegg
+        return form
+
+    @property
+    def empty_form(self):
+        form = self.form(auto_id=self.auto_id, prefix=self.add_prefix("__prefix__"), empty_permitted=True,
+                         use_required_attribute=False, renderer=self.renderer,
+                         aar=self.brev.aar, virksomhet_id=self.brev.virksomhet_id)
+        self.add_fields(form, None)
+        return form
+
+    def full_clean(self):
+        super().full_clean()
+        if not self.is_bound or getattr(self, "_delt", False):
+            return
+        delte = [(i, f) for i, f in enumerate(self.forms)
+                 if f.fristdeler and not (self.can_delete and self._should_delete_form(f))]
+        if not delte:
+            return
+        # Show the parts back as rows of their own, with nothing saved: the formset is rebuilt
+        # from the posted data with each text replaced by its parts, and stays invalid.
+        self._delt = True
+        self.data, nye = self._data_med_deler(delte)
+        for cached in ("forms", "management_form"):
+            self.__dict__.pop(cached, None)
+        super().full_clean()
+        for i, fra in nye.items():
+            self.forms[i].delt_fra = fra
+        for _, f in delte:
+            antall = TALLORD.get(len(f.fristdeler), str(len(f.fristdeler)))
+            hva = f"Fristen «{f.data.get(f.add_prefix('tekst'), '').strip()}»"
+            tittel = (f.data.get(f.add_prefix("tittel")) or "").strip() if self.model is Milepael else ""
+            if tittel:
+                hva += f" for milepælen «{tittel}»"
+            self._non_form_errors.append(ValidationError(
+                f"{hva} inneholdt {antall} deler; de er delt i {antall} rader. Se over og lagre.", code="delt"))
+
+    def _data_med_deler(self, delte) -> tuple:
+        """The posted data with each multi-part row replaced by one row per part, and where the
+        parts are (row index → the text they came from). A saved row keeps its first part; the
+        other parts become new rows, which a formset can only hold after the saved ones."""
+        antall, initial = self.total_form_count(), self.initial_form_count()
+        data = self.data.copy()
+        rader = []
+        for i in range(antall):
+            start = f"{self.add_prefix(i)}-"
+            rad = {k[len(start):]: data.getlist(k) if hasattr(data, "getlist") else [data[k]]
+                   for k in list(data) if k.startswith(start)}
+            for k in list(data):
+                if k.startswith(start):
+                    del data[k]
+            rader.append(rad)
+        delt = dict((i, f) for i, f in delte)
+        lagrede, etter_lagrede, nye_rader = [], [], []
+        for i, rad in enumerate(rader):
+            ut = etter_lagrede if i < initial else nye_rader
+            if i not in delt:
+                (lagrede if i < initial else nye_rader).append((rad, ""))
+                continue
+            f = delt[i]
+            fra = f.data.get(f.add_prefix("tekst"), "")
+            forste, *resten = f.fristdeler
+            (lagrede if i < initial else nye_rader).append(({**rad, "tekst": [forste], "eksplisitt_dato": [""]}, fra))
+            for del_tekst in resten:
+                kopi = {k: v for k, v in rad.items() if k not in ("id", "versjon", "DELETE", "eksplisitt_dato")}
+                ut.append(({**kopi, "tekst": [del_tekst]}, fra))
+        alle = lagrede + etter_lagrede + nye_rader
+        nye = {}
+        for i, (rad, fra) in enumerate(alle):
+            for k, verdier in rad.items():
+                navn = f"{self.add_prefix(i)}-{k}"
+                if hasattr(data, "setlist"):
+                    data.setlist(navn, verdier)
+                else:
+                    data[navn] = verdier[0] if len(verdier) == 1 else verdier
+            if fra:
+                nye[i] = fra
+        data[self.management_form.add_prefix("TOTAL_FORMS")] = str(len(alle))
+        return data, nye
+
+    def datoer(self) -> list:
+        """(form, date) of every kept row, for checks against the oppdrag's start."""
+        kept = [f for f in self.forms if (f.instance.pk or f.has_changed()) and not self._should_delete_form(f)]
+        return [(f, f.instance.dato) for f in kept if f.instance.dato]
+
+
+FristFormSet = forms.inlineformset_factory(Oppdrag, Frist, form=FristForm, formset=BaseFristFormSet, extra=3,
+                                           can_delete=True)
+MilepaelFormSet = forms.inlineformset_factory(Oppdrag, Milepael, form=MilepaelForm, formset=BaseFristFormSet,
+                                              extra=2, can_delete=True)
+
+
+class TittelvariantForm(Redigeringsskjema):
+    enkeltlinje = ("tittel",)
+
+    class Meta:
+        model = Tittelvariant
+        fields = ["tittel"]
+        widgets = {"tittel": forms.Textarea(attrs={"rows": 2})}
+        labels = {"tittel": "Tittel i dette brevet"}
+        help_texts = {"tittel": "Bare hvis brevet omtaler oppdraget med en annen tittel enn den opprinnelige. "
+                                "Tomt felt fjerner varianten."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tittel"].required = False
+
+
+class TilleggForm(Redigeringsskjema):
+    dato = _dato_felt(label="Dato", required=False)
+
+    class Meta:
+        model = Tillegg
+        fields = ["tittel", "dato", "var_ref", "tekst"]
+        widgets = {"tekst": forms.Textarea(attrs={"rows": 10})}

@@ -1,0 +1,248 @@
+"""Letter-level writes: the approval workflow of a tildelingsbrev and its tillegg, and carrying a
+letter forward to next year. Every function runs in a transaction, records the acting user in
+the history and refuses with a Norwegian message (``ValidationError``) what the workflow does
+not allow; who may act at all is checked with ``PermissionDenied`` (brukere.tilgang).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from brukere import tilgang
+from kjerne.historikk import acting_user as _acting_user
+from styring.models import (
+    Brevavsnitt,
+    Fellesforing,
+    Maal,
+    Maaleverdi,
+    Rapporteringspunkt,
+    Resultatkrav,
+    Signatur,
+    Status,
+    Styringsparameter,
+    Tildelingsbrev,
+    Tillegg,
+)
+
+LAAST_MELDING = ("Tildelingsbrevet er sendt og kan ikke endres. Endringer gjøres i et tillegg til "
+                 "tildelingsbrevet.")
+
+
+def krev_ulaast(brev: Tildelingsbrev) -> None:
+    """Refuse every write to a sent letter: after sending, changes go through a tillegg."""
+    if brev.er_laast:
+        raise ValidationError(LAAST_MELDING)
+
+
+def _locked_copy(brev: Tildelingsbrev) -> Tildelingsbrev:
+    """Re-read the letter under a row lock so two clicks cannot both move it on."""
+    return Tildelingsbrev.objects.select_for_update().get(pk=brev.pk)
+
+
+def konsistensfeil(brev: Tildelingsbrev) -> list:
+    """The consistency findings of level FEIL that stop a letter from going to approval."""
+    from styring.konsistens import FEIL, check_tildelingsbrev
+
+    return [a for a in check_tildelingsbrev(brev) if a.nivaa == FEIL]
+
+
+@transaction.atomic
+def brev_send_til_godkjenning(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
+    """utkast → til godkjenning, by an editor or approver of the sending ministry."""
+    brev = _locked_copy(brev)
+    krev_ulaast(brev)
+    if not tilgang.i_departementet(acting_user, brev.departement_id):
+        raise PermissionDenied("Bare departementet som sender brevet, kan sende det til godkjenning.")
+    if brev.status != Status.UTKAST:
+        raise ValidationError("Bare et utkast kan sendes til godkjenning.")
+    feil = konsistensfeil(brev)
+    if feil:
+        raise ValidationError(
+            [f"Brevet har {len(feil)} feil som må rettes før det kan sendes til godkjenning:"]
+            + [a.melding for a in feil])
+    brev.status = Status.TIL_GODKJENNING
+    brev._change_reason = "Sendt til godkjenning"
+    with _acting_user(acting_user):
+        brev.full_clean()
+        brev.save()
+    return brev
+
+
+@transaction.atomic
+def brev_godkjenn_og_send(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
+    """til godkjenning → sendt, by an approver of the sending ministry; the letter is then locked."""
+    # Who may act first, then the state: a stranger learns nothing about the letter from the refusal.
+    if not tilgang.er_godkjenner_for(acting_user, brev):
+        raise PermissionDenied("Bare en godkjenner i departementet kan godkjenne og sende tildelingsbrevet.")
+    brev = _locked_copy(brev)
+    krev_ulaast(brev)
+    if brev.status != Status.TIL_GODKJENNING:
+        raise ValidationError("Brevet må være sendt til godkjenning før det kan godkjennes og sendes.")
+    now = timezone.now()
+    brev.status = Status.SENDT
+    brev.sendt = now
+    brev.godkjent_av = acting_user
+    if brev.dato is None:
+        brev.dato = timezone.localdate(now)
+    brev._change_reason = "Godkjent og sendt"
+    with _acting_user(acting_user):
+        brev.full_clean()
+        brev.save()
+    return brev
+
+
+@transaction.atomic
+def brev_send_tilbake(*, brev: Tildelingsbrev, grunn: str, acting_user) -> Tildelingsbrev:
+    """til godkjenning → utkast, with the reason kept in the letter's history."""
+    brev = _locked_copy(brev)
+    krev_ulaast(brev)
+    if not tilgang.kan_sende_tilbake_brev(acting_user, brev):
+        raise PermissionDenied("Bare departementet som sender brevet, kan sende det tilbake til utkast.")
+    if brev.status != Status.TIL_GODKJENNING:
+        raise ValidationError("Bare et brev som er til godkjenning, kan sendes tilbake.")
+    grunn = (grunn or "").strip()
+    if not grunn:
+        raise ValidationError("Skriv hvorfor brevet sendes tilbake.")
+    brev.status = Status.UTKAST
+    brev._change_reason = f"Sendt tilbake: {grunn}"[:100]
+    with _acting_user(acting_user):
+        brev.save()
+    return brev
+
+
+@transaction.atomic
+def tillegg_opprett(*, brev: Tildelingsbrev, acting_user, tittel: str = "") -> Tillegg:
+    """A new draft tillegg to a sent letter, with the next number."""
+    brev = _locked_copy(brev)
+    if not tilgang.kan_lage_tillegg(acting_user, brev):
+        if brev.status != Status.SENDT:
+            raise ValidationError("Tillegg kan bare lages til et tildelingsbrev som er sendt. "
+                                  "Et utkast endres direkte.")
+        raise PermissionDenied("Bare departementet som sendte brevet, kan lage tillegg til det.")
+    nummer = (brev.tillegg.aggregate(m=Max("nummer"))["m"] or 0) + 1
+    tillegg = Tillegg(tildelingsbrev=brev, nummer=nummer,
+                      tittel=tittel or f"Tillegg nr. {nummer} til tildelingsbrev {brev.aar} – {brev.virksomhet}")
+    with _acting_user(acting_user):
+        tillegg.full_clean()
+        tillegg.save()
+    return tillegg
+
+
+@transaction.atomic
+def tillegg_send(*, tillegg: Tillegg, acting_user) -> Tillegg:
+    """utkast → sendt for a tillegg, by an approver; from then on it is part of the current letter."""
+    tillegg = Tillegg.objects.select_for_update().select_related("tildelingsbrev").get(pk=tillegg.pk)
+    if tillegg.status == Status.SENDT:
+        raise ValidationError(f"Tillegg nr. {tillegg.nummer} er allerede sendt.")
+    if not tilgang.kan_sende_tillegg(acting_user, tillegg):
+        raise PermissionDenied("Bare en godkjenner i departementet kan sende tillegget.")
+    now = timezone.now()
+    tillegg.status = Status.SENDT
+    tillegg.sendt = now
+    if tillegg.dato is None:
+        tillegg.dato = timezone.localdate(now)
+    tillegg._change_reason = "Godkjent og sendt"
+    with _acting_user(acting_user):
+        tillegg.full_clean()
+        tillegg.save()
+    return tillegg
+
+
+def _pluss_ett_aar(d: date | None) -> date | None:
+    if d is None:
+        return None
+    try:
+        return d.replace(year=d.year + 1)
+    except ValueError:  # 29 February
+        return d.replace(year=d.year + 1, day=28)
+
+
+def _nytt_aar(tekst: str, aar: int) -> str:
+    """Move a heading that names the letter's year ("for 2024") to the next year."""
+    return re.sub(rf"\b{aar}\b", str(aar + 1), tekst) if tekst else tekst
+
+
+@transaction.atomic
+def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
+    """Next year's letter as a draft, carried forward from ``brev``.
+
+    Copies the chapters (not text given in tillegg), goals with their parameters, targets and
+    baselines, the reporting table one year on, fellesføringer, signatures and the budget's
+    chapters and posts (amounts as a starting point to be updated). Oppdrag are not copied: the
+    open ones appear in the new letter as "gitt tidligere" by derivation.
+    """
+    if not tilgang.kan_viderefore_brev(acting_user, brev):
+        raise PermissionDenied("Bare departementet som sendte brevet, kan lage neste års tildelingsbrev.")
+    from budsjett.models import Budsjettkapittel, Budsjettpost
+
+    aar = brev.aar + 1
+    if Tildelingsbrev.objects.filter(virksomhet_id=brev.virksomhet_id, aar=aar).exists():
+        raise ValidationError(f"{brev.virksomhet} har allerede et tildelingsbrev for {aar}.")
+    with _acting_user(acting_user):
+        ny = Tildelingsbrev(
+            virksomhet_id=brev.virksomhet_id, departement_id=brev.departement_id, aar=aar,
+            tittel=_nytt_aar(brev.tittel, brev.aar), status=Status.UTKAST, instruks_id=brev.instruks_id,
+            kontaktperson_id=brev.kontaktperson_id, avdeling=brev.avdeling, saksbehandler=brev.saksbehandler,
+            mottaker_adresse=brev.mottaker_adresse, elektronisk_signert_tekst=brev.elektronisk_signert_tekst,
+        )
+        ny._change_reason = f"Videreført fra tildelingsbrevet for {brev.aar}"
+        ny.full_clean()
+        ny.save()
+        ny.kopi_til.set(brev.kopi_til.all())
+
+        for a in brev.avsnitt.filter(tillegg__isnull=True).order_by("rekkefolge", "id"):
+            Brevavsnitt.objects.create(tildelingsbrev=ny, nummer=a.nummer, tittel=_nytt_aar(a.tittel, brev.aar),
+                                       tekst=a.tekst, rekkefolge=a.rekkefolge)
+
+        grupper = {}
+        for g in brev.maalgrupper.order_by("overordnet_id", "nummer"):
+            grupper[g.pk] = g.__class__.objects.create(
+                tildelingsbrev=ny, nummer=g.nummer, tittel=g.tittel, tekst=g.tekst,
+                overordnet=grupper.get(g.overordnet_id))
+        maal_qs = brev.maal.prefetch_related("styringsparametere__resultatkrav",
+                                             "styringsparametere__maaleverdier").order_by("nummer")
+        for m in maal_qs:
+            nm = Maal.objects.create(
+                tildelingsbrev=ny, gruppe=grupper.get(m.gruppe_id), nummer=m.nummer, tittel=m.tittel, tekst=m.tekst,
+                overskrift_nye_oppdrag=_nytt_aar(m.overskrift_nye_oppdrag, brev.aar),
+                overskrift_tidligere_oppdrag=_nytt_aar(m.overskrift_tidligere_oppdrag, brev.aar))
+            for sp in m.styringsparametere.all():
+                nsp = Styringsparameter.objects.create(
+                    maal=nm, kode=sp.kode, tekst=sp.tekst, rekkefolge=sp.rekkefolge, i_aarsrapport=sp.i_aarsrapport,
+                    i_halvaarsrapport=sp.i_halvaarsrapport, formaal=sp.formaal,
+                    maaleutgangspunkt=sp.maaleutgangspunkt, nokkeltall=sp.nokkeltall)
+                for rk in sp.resultatkrav.all():
+                    Resultatkrav.objects.create(styringsparameter=nsp, verdi=rk.verdi, enhet=rk.enhet, tekst=rk.tekst,
+                                                rekkefolge=rk.rekkefolge)
+                for mv in sp.maaleverdier.all():
+                    Maaleverdi.objects.create(styringsparameter=nsp, periode=mv.periode, dato=mv.dato, verdi=mv.verdi,
+                                              enhet=mv.enhet, tekst=mv.tekst)
+
+        for rp in brev.rapporteringspunkter.all():
+            Rapporteringspunkt.objects.create(
+                tildelingsbrev=ny, type=rp.type, rapport_aar=rp.rapport_aar + 1,
+                betegnelse=_nytt_aar(rp.betegnelse, rp.rapport_aar) if str(rp.rapport_aar) in rp.betegnelse
+                else rp.betegnelse,
+                telletidspunkt=_pluss_ett_aar(rp.telletidspunkt), frist=_pluss_ett_aar(rp.frist),
+                rekkefolge=rp.rekkefolge)
+        for f in brev.fellesforinger.all():
+            Fellesforing.objects.create(tildelingsbrev=ny, tittel=f.tittel, tekst=f.tekst, rapportering=f.rapportering,
+                                        rekkefolge=f.rekkefolge)
+        for s in brev.signaturer.all():
+            Signatur.objects.create(tildelingsbrev=ny, navn=s.navn, tittel=s.tittel, ef=s.ef, rekkefolge=s.rekkefolge)
+
+        for kap in Budsjettkapittel.objects.filter(tildelingsbrev=brev).prefetch_related("poster"):
+            nk = Budsjettkapittel.objects.create(tildelingsbrev=ny, nummer=kap.nummer, betegnelse=kap.betegnelse,
+                                                 enhet_i_brevet=kap.enhet_i_brevet, tekst=kap.tekst,
+                                                 rekkefolge=kap.rekkefolge)
+            for p in kap.poster.all():
+                Budsjettpost.objects.create(kapittel=nk, post=p.post, betegnelse=p.betegnelse,
+                                            kan_overfores=p.kan_overfores, overslagsbevilgning=p.overslagsbevilgning,
+                                            tildelt_kr=p.tildelt_kr, overskrift=p.overskrift, rekkefolge=p.rekkefolge)
+    return ny

@@ -1,0 +1,258 @@
+"""The letters in the browser. Every view starts from ``Tildelingsbrev.objects.for_user``.
+
+Reading: the list, the letter page (current state or as originally sent), each tillegg, the
+comparison and the history. Acting (POST only): the approval workflow, tillegg, carrying the
+letter forward. The work is done in ``styring.services``.
+"""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.apps import apps
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from brev import services
+from brev.brevvisning import DELNAVN, brev_queryset, brev_visning
+from brukere import tilgang
+from brukere.models import Rolle
+from styring.models import Status, Tildelingsbrev, Tillegg
+
+
+def _brev(request, pk: int, qs=None) -> Tildelingsbrev:
+    base = Tildelingsbrev.objects.for_user(request.user)
+    return get_object_or_404(qs(base) if qs else base.select_related("virksomhet", "departement"), pk=pk)
+
+
+def _er_departementet(user, brev) -> bool:
+    return tilgang.i_departementet(user, brev.departement_id) or tilgang.er_admin(user)
+
+
+def _feilmeldinger(request, exc: ValidationError) -> None:
+    for m in exc.messages:
+        messages.error(request, m)
+
+
+@login_required
+def brev_liste(request):
+    brev = list(Tildelingsbrev.objects.for_user(request.user).select_related("virksomhet", "departement")
+                .order_by("virksomhet__navn", "virksomhet_id", "-aar"))
+    aar_per_virksomhet: dict = {}
+    for b in brev:
+        aar_per_virksomhet.setdefault(b.virksomhet_id, set()).add(b.aar)
+    grupper = []
+    for _, rader in groupby(brev, key=lambda b: b.virksomhet_id):
+        rader = list(rader)
+        siste = rader[0]
+        neste = None
+        if (tilgang.kan_viderefore_brev(request.user, siste)
+                and siste.aar + 1 not in aar_per_virksomhet[siste.virksomhet_id]):
+            neste = siste
+        grupper.append({"virksomhet": siste.virksomhet, "brev": rader, "viderefor_fra": neste})
+    return render(request, "brev/brev_liste.html", {"grupper": grupper})
+
+
+@login_required
+def brev_detalj(request, pk: int):
+    brev = _brev(request, pk, brev_queryset)
+    opprinnelig = request.GET.get("visning") == "opprinnelig"
+    user = request.user
+    departementet = _er_departementet(user, brev)
+    visning = brev_visning(brev, opprinnelig=opprinnelig, med_utkast=departementet)
+    avvik = []
+    if departementet:
+        from styring.konsistens import check_tildelingsbrev
+
+        avvik = check_tildelingsbrev(brev)
+    saksgang = list(brev.history.exclude(history_change_reason__isnull=True).exclude(history_change_reason="")
+                    .select_related("history_user").order_by("-history_date")[:20]) if departementet else []
+    neste_aar_finnes = departementet and Tildelingsbrev.objects.filter(
+        virksomhet_id=brev.virksomhet_id, aar=brev.aar + 1).exists()
+    return render(request, "brev/brev_detalj.html", {
+        "brev": brev, "v": visning, "delnavn": DELNAVN, "departementet": departementet,
+        "avvik": avvik, "avvik_feil": [a for a in avvik if a.nivaa == "feil"], "saksgang": saksgang,
+        "kan": {
+            "redigere": tilgang.kan_redigere_brev(user, brev),
+            "til_godkjenning": tilgang.kan_sende_til_godkjenning(user, brev),
+            "godkjenne": tilgang.kan_godkjenne_brev(user, brev),
+            "sende_tilbake": tilgang.kan_sende_tilbake_brev(user, brev),
+            "lage_tillegg": tilgang.kan_lage_tillegg(user, brev),
+            "viderefore": tilgang.kan_viderefore_brev(user, brev) and not neste_aar_finnes,
+        },
+        "pdf": apps.is_installed("dokumenter"),
+    })
+
+
+@login_required
+def tillegg_detalj(request, pk: int, nr: int):
+    from django.db.models import Prefetch
+
+    from budsjett.models import Budsjettendring
+    from oppdrag.models import Frist, Oppdrag
+    from oppdrag.querysets import _frister_qs
+
+    brev = _brev(request, pk)
+    departementet = _er_departementet(request.user, brev)
+    tillegg_qs = brev.tillegg.all() if departementet else brev.tillegg.filter(status=Status.SENDT)
+    tillegg = get_object_or_404(tillegg_qs, nummer=nr)
+    # The frister this tillegg gave its oppdrag (a later letter's draft restating them is not shown).
+    oppdrag = list(Oppdrag.objects.filter(tillegg=tillegg).select_related("maal")
+                   .prefetch_related(Prefetch("frister", queryset=_frister_qs().filter(tillegg=tillegg)))
+                   .order_by("rekkefolge", "nummer"))
+    frister = list(Frist.objects.filter(tillegg=tillegg).exclude(oppdrag__tillegg=tillegg)
+                   .select_related("oppdrag").order_by("oppdrag__nummer", "rekkefolge"))
+    endringer = list(Budsjettendring.objects.filter(tillegg=tillegg).select_related("post__kapittel")
+                     .order_by("post__kapittel__nummer", "post__post", "id"))
+    return render(request, "brev/tillegg_detalj.html", {
+        "brev": brev, "tillegg": tillegg, "avsnitt": list(tillegg.avsnitt.order_by("rekkefolge", "id")),
+        "oppdrag": oppdrag, "frister": frister, "endringer": endringer,
+        "kan_sende": tilgang.kan_sende_tillegg(request.user, tillegg),
+        "kan_redigere": tilgang.kan_redigere_tillegg(request.user, tillegg),
+        "andre": list(brev.tillegg.all() if departementet else brev.tillegg.filter(status=Status.SENDT)),
+    })
+
+
+def _act(request, brev, action, ok: str):
+    try:
+        action()
+    except ValidationError as exc:
+        _feilmeldinger(request, exc)
+    else:
+        messages.success(request, ok)
+    return redirect("brev:brev", pk=brev.pk)
+
+
+@login_required
+@require_POST
+def brev_til_godkjenning(request, pk: int):
+    brev = _brev(request, pk)
+    if not _er_departementet(request.user, brev):
+        raise PermissionDenied
+    return _act(request, brev, lambda: services.brev_send_til_godkjenning(brev=brev, acting_user=request.user),
+                "Brevet er sendt til godkjenning.")
+
+
+@login_required
+@require_POST
+def brev_send(request, pk: int):
+    brev = _brev(request, pk)
+    if not (tilgang.i_departementet(request.user, brev.departement_id)
+            and request.user.rolle == Rolle.DEPARTEMENT_GODKJENNER):
+        raise PermissionDenied("Bare en godkjenner i departementet kan godkjenne og sende tildelingsbrevet.")
+    if not brev.er_laast and not tilgang.kan_godkjenne_brev(request.user, brev):
+        raise PermissionDenied
+    return _act(request, brev, lambda: services.brev_godkjenn_og_send(brev=brev, acting_user=request.user),
+                "Brevet er godkjent og sendt. Det er nå låst; endringer gjøres i tillegg.")
+
+
+@login_required
+@require_POST
+def brev_send_tilbake(request, pk: int):
+    brev = _brev(request, pk)
+    if not _er_departementet(request.user, brev):
+        raise PermissionDenied
+    return _act(request, brev, lambda: services.brev_send_tilbake(brev=brev, grunn=request.POST.get("grunn", ""),
+                                                                  acting_user=request.user),
+                "Brevet er sendt tilbake til utkast.")
+
+
+@login_required
+@require_POST
+def brev_viderefor(request, pk: int):
+    brev = _brev(request, pk)
+    if not tilgang.kan_viderefore_brev(request.user, brev):
+        raise PermissionDenied
+    try:
+        ny = services.brev_viderefor(brev=brev, acting_user=request.user)
+    except ValidationError as exc:
+        _feilmeldinger(request, exc)
+        return redirect("brev:brev", pk=brev.pk)
+    messages.success(request, f"Tildelingsbrevet for {ny.aar} er laget som utkast. Husk å oppdatere beløpene.")
+    return redirect("brev:brev", pk=ny.pk)
+
+
+@login_required
+@require_POST
+def tillegg_opprett(request, pk: int):
+    brev = _brev(request, pk)
+    if not _er_departementet(request.user, brev):
+        raise PermissionDenied
+    try:
+        t = services.tillegg_opprett(brev=brev, acting_user=request.user)
+    except ValidationError as exc:
+        _feilmeldinger(request, exc)
+        return redirect("brev:brev", pk=brev.pk)
+    messages.success(request, f"Tillegg nr. {t.nummer} er laget som utkast.")
+    return redirect("brev:tillegg", pk=brev.pk, nr=t.nummer)
+
+
+@login_required
+@require_POST
+def tillegg_send(request, pk: int, nr: int):
+    brev = _brev(request, pk)
+    if not _er_departementet(request.user, brev):
+        raise PermissionDenied
+    tillegg = get_object_or_404(Tillegg.objects.select_related("tildelingsbrev"), tildelingsbrev=brev, nummer=nr)
+    if tillegg.status != Status.SENDT and not tilgang.kan_sende_tillegg(request.user, tillegg):
+        raise PermissionDenied
+    try:
+        services.tillegg_send(tillegg=tillegg, acting_user=request.user)
+    except ValidationError as exc:
+        _feilmeldinger(request, exc)
+    else:
+        messages.success(request, f"Tillegg nr. {nr} er sendt.")
+    return redirect("brev:tillegg", pk=brev.pk, nr=nr)
+
+
+@login_required
+def sammenlign(request, pk: int):
+    from brev.sammenligning import sammenlign_forrige_aar, sammenlign_versjon, tolk_tidspunkt
+
+    brev = _brev(request, pk)
+    med = request.GET.get("med", "forrige-aar")
+    ctx = {"brev": brev, "med": med, "dato_verdi": request.GET.get("dato", "")}
+    if med == "versjon":
+        tekst = request.GET.get("dato", "")
+        tidspunkt, feil = tolk_tidspunkt(tekst, brev, med_utkast=_er_departementet(request.user, brev))
+        ctx["dato_feil"] = feil
+        ctx["resultat"] = (sammenlign_versjon(brev, tidspunkt, med_utkast=_er_departementet(request.user, brev))
+                           if tidspunkt else None)
+        if tidspunkt and not ctx["dato_verdi"]:
+            ctx["dato_verdi"] = tidspunkt.strftime("%Y-%m-%dT%H:%M")
+    elif med == "forrige-aar":
+        forrige = Tildelingsbrev.objects.for_user(request.user).filter(
+            virksomhet_id=brev.virksomhet_id, aar=brev.aar - 1).select_related("virksomhet").first()
+        ctx["resultat"] = sammenlign_forrige_aar(brev, forrige) if forrige else None
+    else:
+        raise Http404("Ukjent sammenligning.")
+    return render(request, "brev/brev_sammenlign.html", ctx)
+
+
+@login_required
+def brev_historikk(request, pk: int):
+    from brev.sammenligning import brev_endringer
+    from dokumenter.services import pdf_historikk
+
+    brev = _brev(request, pk)
+    return render(request, "brev/brev_historikk.html", {
+        "brev": brev, "endringer": brev_endringer(brev, med_utkast=_er_departementet(request.user, brev)),
+        "pdf_historikk": pdf_historikk(kind="tildelingsbrev", object_id=brev.pk)})
+
+
+@login_required
+def budsjett_xlsx(request, pk: int):
+    from brev.eksport import budsjett_arbeidsbok
+
+    brev = _brev(request, pk, brev_queryset)
+    data = budsjett_arbeidsbok(brev_visning(brev, opprinnelig=request.GET.get("visning") == "opprinnelig"))
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filnavn = f"budsjett-{brev.virksomhet.kortnavn}-{brev.aar}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filnavn}"'
+    return response
+
+

@@ -1,0 +1,79 @@
+"""Norwegian presentation used on every page: dates, amounts and the red/yellow/green marker."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+
+from kjerne.belop import format_kroner, format_mill, format_tall
+
+NBSP = "\u00a0"
+
+register = template.Library()
+
+
+@register.filter
+def dato(value) -> str:
+    """01.07.2023; a datetime in local time adds the clock: 01.07.2023 kl. 14.05."""
+    if value in (None, ""):
+        return ""
+    if isinstance(value, datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        return f"{value:%d.%m.%Y} kl. {value:%H.%M}"
+    if isinstance(value, date):
+        return f"{value:%d.%m.%Y}"
+    return str(value)
+
+
+@register.filter
+def kroner(value) -> str:
+    """37 510 000 kr."""
+    if value in (None, ""):
+        return ""
+    return format_kroner(int(value), skille=NBSP)
+
+
+@register.filter
+def mill(value) -> str:
+    """1 523,9 mill. kr."""
+    if value in (None, ""):
+        return ""
+    return format_mill(int(value), skille=NBSP)
+
+
+@register.filter
+def tall(value) -> str:
+    """37 510 000 (the budget tables' columns, without the unit)."""
+    if value in (None, ""):
+        return ""
+    return format_tall(int(value), skille=NBSP)
+
+
+_RISIKO = {
+    "rod": ("rod", "Rød", "●"),
+    "gul": ("gul", "Gul", "▲"),
+    "gronn": ("gronn", "Grønn", "■"),
+}
+
+
+@register.filter
+def risiko(value) -> str:
+    """The marker carries its name and a shape, never colour alone."""
+    css, tekst, symbol = _RISIKO.get(value or "", ("ikke-vurdert", "Ikke vurdert", "○"))
+    return format_html('<span class="risiko risiko-{}"><span aria-hidden="true">{}</span> {}</span>',
+                       css, symbol, tekst)
+
+
+@register.simple_tag(takes_context=True)
+def url_med(context, **kwargs) -> str:
+    """The current query string with some parameters replaced (sorting, paging)."""
+    params = context["request"].GET.copy()
+    for key, value in kwargs.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + params.urlencode() if params else "?"

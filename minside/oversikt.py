@@ -1,0 +1,84 @@
+"""What "Min side" shows a person: what is due soon, what is overdue, what is red or yellow, and
+what changed lately — all limited to what the person may see. The number of queries does not
+depend on how many oppdrag there are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import Count, Q
+
+from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko, Statusoppdatering
+from styring.models import Tildelingsbrev
+from varsler.paaminnelser import Forekomst, forekomster
+
+DAGER_FREM = 30
+DAGER_FORFALT = 365
+SISTE_ENDRINGER = 15
+MAKS_RADER = 50
+
+
+@dataclass
+class Virksomhetsstatus:
+    virksomhet: object
+    aapne: int = 0
+    rode: int = 0
+    gule: int = 0
+    forfalte: int = 0
+
+
+@dataclass
+class Oversikt:
+    idag: date
+    kommende: list[Forekomst]
+    forfalte: list[Forekomst]
+    rode_gule: list
+    mine: list
+    siste: list
+    virksomheter: list[Virksomhetsstatus] = field(default_factory=list)
+    brev_til_behandling: list = field(default_factory=list)
+
+    @property
+    def antall_rode(self) -> int:
+        return sum(1 for o in self.rode_gule if o.risiko == Risiko.ROD)
+
+    @property
+    def antall_gule(self) -> int:
+        return sum(1 for o in self.rode_gule if o.risiko == Risiko.GUL)
+
+
+def oversikt(user, idag: date) -> Oversikt:
+    synlige = Oppdrag.objects.for_user(user)
+    virksomhet_ids = sorted(set(synlige.values_list("virksomhet_id", flat=True)))
+    kommende = forekomster(idag, idag + timedelta(days=DAGER_FREM), bruker=user)
+    forfalte = [f for f in forekomster(idag - timedelta(days=DAGER_FORFALT), idag - timedelta(days=1),
+                                       bruker=user)
+                if f.oppdrag is not None]
+    forfalte.reverse()  # most recent first
+    aapne = synlige.exclude(status__in=FERDIGE_STATUSER)
+    rode_gule = list(aapne.filter(risiko__in=[Risiko.ROD, Risiko.GUL])
+                     .select_related("virksomhet", "ansvarlig", "maal")
+                     .order_by("-risiko", "virksomhet__kortnavn", "nummer")[:MAKS_RADER])
+    mine = list(aapne.filter(ansvarlig=user).select_related("virksomhet", "maal").order_by("aar", "nummer")[:MAKS_RADER])
+    siste = list(Statusoppdatering.objects.filter(oppdrag__in=synlige.values("pk"))
+                 .select_related("oppdrag__virksomhet", "opprettet_av")
+                 .order_by("-opprettet", "-pk")[:SISTE_ENDRINGER])
+    result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste)
+    if user.er_departement or user.is_superuser:
+        per = {row["virksomhet_id"]: row for row in aapne.values("virksomhet_id").annotate(
+            aapne=Count("pk"), rode=Count("pk", filter=Q(risiko=Risiko.ROD)),
+            gule=Count("pk", filter=Q(risiko=Risiko.GUL)))}
+        forfalt_per: dict[int, set] = {}
+        for f in forfalte:
+            forfalt_per.setdefault(f.virksomhet_id, set()).add(f.oppdrag.pk)
+        from styring.models import Organisasjon
+
+        for org in Organisasjon.objects.filter(pk__in=virksomhet_ids).order_by("kortnavn"):
+            row = per.get(org.pk, {})
+            result.virksomheter.append(Virksomhetsstatus(org, row.get("aapne", 0), row.get("rode", 0),
+                                                         row.get("gule", 0), len(forfalt_per.get(org.pk, ()))))
+        result.brev_til_behandling = list(
+            Tildelingsbrev.objects.for_user(user).exclude(status="sendt").select_related("virksomhet")
+            .order_by("-aar", "virksomhet__kortnavn"))
+    return result

@@ -1,0 +1,41 @@
+"""The report as a complete HTML document for PDF (WeasyPrint): cover, contents, parts, tables.
+
+``bygg_rapport`` is registered with the dokumenter app as kind "rapport"; the print CSS is in the
+template (templates/pdf/rapport.html), so the document carries everything it needs.
+"""
+
+from __future__ import annotations
+
+from django.template.loader import render_to_string
+
+from rapportering.innhold import rapport_innhold
+from rapportering.models import Rapport
+
+try:
+    from dokumenter.registry import Bygget
+except ImportError:  # the PDF app is optional; keep the same shape without it
+    from dataclasses import dataclass
+
+    @dataclass
+    class Bygget:  # type: ignore[no-redef]
+        html: str
+        tittel: str
+        filnavn: str
+        base_url: str | None = None
+
+
+def _lastet(rapport: Rapport) -> Rapport:
+    # A report from the database is re-read with everything the document shows; an unsaved
+    # preview (render_rapport without a stored draft) is read inside its own transaction.
+    return Rapport.objects.with_report_data().get(pk=rapport.pk)
+
+
+def bygg_rapport(rapport: Rapport) -> Bygget:
+    """The full HTML document for ``rapport`` with its own print CSS."""
+    rapport = _lastet(rapport)
+    innhold = rapport_innhold(rapport)
+    tittel = f"{rapport.tittel} – {rapport.virksomhet.navn}"
+    html = render_to_string("pdf/rapport.html", {"rapport": rapport, "innhold": innhold, "tittel": tittel})
+    filnavn = f"{'halvaarsrapport' if rapport.type == 'halvaarsrapport' else 'aarsrapport'}-" \
+              f"{rapport.virksomhet.kortnavn}-{rapport.rapport_aar}.pdf"
+    return Bygget(html=html, tittel=tittel, filnavn=filnavn)

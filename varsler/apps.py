@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class VarslerConfig(AppConfig):
+    """Deadline reminders, the weekly digest and the calendar feeds: what reaches people outside
+    the portal, when it should."""
+
+    name = "varsler"
+    verbose_name = "Varsler og påminnelser"

@@ -1,0 +1,275 @@
+"""Which reminders are due on a date: every dated frist the portal knows, who should hear of it,
+and the single most relevant reminder per frist occurrence and recipient.
+
+Reads only; ``services`` writes the ledger and sends. The number of queries does not depend on
+the number of frister: one query per kind of frist, one for the users' choices, one for the ledger.
+
+Rules (see docs/paaminnelser.md):
+- Lead times (``PAAMINNELSE_DAGER``, default 14, 7, 1 days) per user's choice; a notice after a
+  frist has passed without delivery (oppdrag, milepæler, and halvårs-/årsrapporter not yet sent),
+  at most ``PAAMINNELSE_FORFALT_DAGER``
+  days late, so the first run on old data is not a burst.
+- On a run, the reminder due for an occurrence is the one with the smallest lead time already
+  reached: after an outage the next run sends that one reminder, never the missed ones too.
+- Fridays look over the weekend: a reminder that falls on Saturday or Sunday goes out on Friday.
+- Løpende and text-only frister have no date and never remind. Delivered, closed or dropped
+  oppdrag get no more reminders. Only sent letters remind.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db.models import Q
+
+from oppdrag.frister import occurrences
+from oppdrag.models import FERDIGE_STATUSER, Frist, Milepael
+from styring.models import Plikt, Rapporteringspunkt
+from varsler.epost import en_linje
+from varsler.models import Paaminnelse, Varselinnstilling
+
+Kilde = Paaminnelse.Kilde
+
+
+def standard_dager() -> list[int]:
+    return sorted({int(d) for d in settings.PAAMINNELSE_DAGER if int(d) >= 0}, reverse=True)
+
+
+@dataclass
+class Forekomst:
+    """One occurrence of a dated frist, with what a reminder must say about it."""
+
+    kilde: str
+    kilde_id: int
+    dato: date
+    tekst: str  # the frist as written in the letter
+    hva: str  # "Oppdrag 2024-05 Opprette informasjonsside …", "Halvårsrapport 2024"; always one line
+    sti: str  # path of the page to link to
+    virksomhet_id: int
+    mottakere: list = field(default_factory=list)
+    oppdrag: object | None = None
+    # For a report deadline: whether the report has been sent (None: a kind of report the portal
+    # does not hold, so it cannot tell, and sends no overdue notice).
+    rapport_levert: bool | None = None
+
+    def __post_init__(self):
+        # Titles come from textareas: a line break here would break the e-mail subject (and the
+        # calendar summary), so the label is folded to one line wherever it is shown.
+        self.hva = en_linje(self.hva)
+
+    @property
+    def nokkel(self) -> tuple:
+        return (self.kilde, self.kilde_id, self.dato)
+
+
+@dataclass
+class Planlagt:
+    forekomst: Forekomst
+    mottaker: object
+    dager: int  # lead time in days, or Paaminnelse.FORFALT
+    dato: date  # the run date
+
+    @property
+    def dager_igjen(self) -> int:
+        return (self.forekomst.dato - self.dato).days
+
+    @property
+    def emne(self) -> str:
+        """One line (a header), short enough to read in an inbox: long titles are cut."""
+        f = self.forekomst
+        hva = en_linje(f.hva)
+        hva = hva if len(hva) <= 80 else hva[:79].rstrip() + "…"
+        if self.dager == Paaminnelse.FORFALT:
+            return f"Frist passert {f.dato:%d.%m.%Y}: {hva}"
+        igjen = self.dager_igjen
+        naar = "i dag" if igjen == 0 else "i morgen" if igjen == 1 else f"om {igjen} dager"
+        return f"Påminnelse: frist {naar} ({f.dato:%d.%m.%Y}) – {hva}"
+
+
+def _uniq(users) -> list:
+    seen, out = set(), []
+    for u in users:
+        if u is not None and u.pk not in seen and u.is_active and u.email:
+            seen.add(u.pk)
+            out.append(u)
+    return out
+
+
+def _oppdrag_sti(oppdrag) -> str:
+    return f"/oppdrag/{oppdrag.pk}/"
+
+
+def _window(qs, fra: date, til: date):
+    recurring = Q(form="gjentakende", intervall_mnd__isnull=False, dato__lte=til) & (
+        Q(gjentas_til__isnull=True) | Q(gjentas_til__gte=fra))
+    return qs.filter(Q(dato__gte=fra, dato__lte=til) | recurring)
+
+
+def _gjeldende_frister():
+    """Frister as last stated in force: a later *sent* letter that restates an oppdrag's frister
+    replaces them; a draft restating them changes nothing until it is sent."""
+    return Frist.objects.i_kraft().gjeldende()
+
+
+def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None = None,
+                bruker=None) -> list[Forekomst]:
+    """Every occurrence of a dated frist between ``fra`` and ``til`` (inclusive); ``kun`` =
+    (kilde, id) limits it to one frist; ``bruker`` to what that person may see (the letters and
+    oppdrag of their ``for_user`` querysets — pages and feeds always pass it)."""
+    found: list[Forekomst] = []
+
+    frister = (_window(_gjeldende_frister(), fra, til)
+               .filter(tildelingsbrev__status="sendt")
+               # Nothing from a tillegg that is still a draft: neither its new frister nor its oppdrag.
+               .filter(Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))
+               .filter(Q(oppdrag__tillegg__isnull=True) | Q(oppdrag__tillegg__status="sendt"))
+               .exclude(oppdrag__status__in=FERDIGE_STATUSER)
+               .select_related("oppdrag__virksomhet__kontaktperson", "oppdrag__ansvarlig",
+                               "tildelingsbrev__kontaktperson"))
+    milepaeler = (_window(Milepael.objects.all(), fra, til)
+                  .filter(Q(oppdrag__tildelingsbrev__isnull=True) | Q(oppdrag__tildelingsbrev__status="sendt"))
+                  .filter(Q(oppdrag__tillegg__isnull=True) | Q(oppdrag__tillegg__status="sendt"))
+                  .exclude(oppdrag__status__in=FERDIGE_STATUSER)
+                  .select_related("oppdrag__virksomhet__kontaktperson", "oppdrag__ansvarlig",
+                                  "oppdrag__tildelingsbrev__kontaktperson"))
+    rapporter = (Rapporteringspunkt.objects.filter(frist__gte=fra, frist__lte=til, tildelingsbrev__status="sendt")
+                 .select_related("tildelingsbrev__virksomhet__kontaktperson", "tildelingsbrev__kontaktperson"))
+    plikter = (_window(Plikt.objects.all(), fra, til).filter(tildelingsbrev__status="sendt")
+               .select_related("tildelingsbrev__virksomhet__kontaktperson", "tildelingsbrev__kontaktperson"))
+    if kun is not None:
+        kinds = {Kilde.OPPDRAGSFRIST: "frister", Kilde.MILEPAEL: "milepaeler", Kilde.RAPPORT: "rapporter",
+                 Kilde.PLIKT: "plikter"}
+        qs = {"frister": frister, "milepaeler": milepaeler, "rapporter": rapporter, "plikter": plikter}
+        for kind, name in kinds.items():
+            qs[name] = qs[name].filter(pk=kun[1]) if kind == kun[0] else qs[name].none()
+        frister, milepaeler, rapporter, plikter = qs["frister"], qs["milepaeler"], qs["rapporter"], qs["plikter"]
+    if bruker is not None:
+        from oppdrag.models import Oppdrag
+        from styring.models import Tildelingsbrev
+
+        brev = Tildelingsbrev.objects.for_user(bruker).values("pk")
+        oppdrag = Oppdrag.objects.for_user(bruker).values("pk")
+        frister = frister.filter(tildelingsbrev__in=brev, oppdrag__in=oppdrag)
+        milepaeler = milepaeler.filter(oppdrag__in=oppdrag)
+        rapporter = rapporter.filter(tildelingsbrev__in=brev)
+        plikter = plikter.filter(tildelingsbrev__in=brev)
+    if virksomhet_ids is not None:
+        frister = frister.filter(oppdrag__virksomhet_id__in=virksomhet_ids)
+        milepaeler = milepaeler.filter(oppdrag__virksomhet_id__in=virksomhet_ids)
+        rapporter = rapporter.filter(tildelingsbrev__virksomhet_id__in=virksomhet_ids)
+        plikter = plikter.filter(tildelingsbrev__virksomhet_id__in=virksomhet_ids)
+
+    for f in frister:
+        o = f.oppdrag
+        hva = f"Oppdrag {o.nummer} {o.tittel}"
+        for dag in occurrences(f, fra=fra, til=til):
+            found.append(Forekomst(Kilde.OPPDRAGSFRIST, f.pk, dag, f.tekst, hva, _oppdrag_sti(o), o.virksomhet_id,
+                                   _uniq([o.ansvarlig or o.virksomhet.kontaktperson, f.tildelingsbrev.kontaktperson]),
+                                   oppdrag=o))
+    for m in milepaeler:
+        o = m.oppdrag
+        brev_kontakt = o.tildelingsbrev.kontaktperson if o.tildelingsbrev else None
+        for dag in occurrences(m, fra=fra, til=til):
+            found.append(Forekomst(Kilde.MILEPAEL, m.pk, dag, m.tekst, f"Milepæl «{m.tittel}» i oppdrag {o.nummer}",
+                                   _oppdrag_sti(o), o.virksomhet_id,
+                                   _uniq([o.ansvarlig or o.virksomhet.kontaktperson, brev_kontakt]), oppdrag=o))
+    rapporter = list(rapporter)
+    levert = _sendte_rapporter(rapporter)
+    for r in rapporter:
+        brev = r.tildelingsbrev
+        if r.type == "annet":
+            er_levert = None
+        else:
+            er_levert = (brev.virksomhet_id, r.type, r.rapport_aar) in levert
+        found.append(Forekomst(Kilde.RAPPORT, r.pk, r.frist, f"{r.frist:%d.%m.%Y}",
+                               f"{r.betegnelse} fra {brev.virksomhet.kortnavn}", "/rapporter/", brev.virksomhet_id,
+                               _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson]),
+                               rapport_levert=er_levert))
+    for p in plikter:
+        brev = p.tildelingsbrev
+        for dag in occurrences(p, fra=fra, til=til):
+            found.append(Forekomst(Kilde.PLIKT, p.pk, dag, p.tekst, p.beskrivelse, "/", brev.virksomhet_id,
+                                   _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])))
+    found.sort(key=lambda f: (f.dato, f.kilde, f.kilde_id))
+    return found
+
+
+def _sendte_rapporter(punkter) -> set[tuple]:
+    """(virksomhet, type, år) of the reports among ``punkter`` that the agency has sent. One query."""
+    from django.apps import apps
+
+    if not punkter:
+        return set()
+    Rapport = apps.get_model("rapportering", "Rapport")
+    return set(Rapport.objects.filter(
+        virksomhet_id__in={p.tildelingsbrev.virksomhet_id for p in punkter},
+        rapport_aar__in={p.rapport_aar for p in punkter}, status__in=["sendt", "mottatt"],
+    ).values_list("virksomhet_id", "type", "rapport_aar"))
+
+
+def horisont(dato: date) -> date:
+    """The last day a run on ``dato`` covers: Fridays cover the weekend."""
+    return dato + timedelta(days=2) if dato.weekday() == 4 else dato
+
+
+def mest_relevante(*, dager_igjen: int, dager_til_horisont: int, valgte: list[int]) -> int | None:
+    """The lead time due for an occurrence: the smallest one already reached, else None."""
+    if dager_igjen < 0:
+        return None
+    reached = [d for d in valgte if d >= max(dager_til_horisont, 0)]
+    return min(reached) if reached else None
+
+
+def planlegg(dato: date, *, forekomster_fn=forekomster) -> list[Planlagt]:
+    """What should be sent on ``dato``, given what the ledger says was sent before."""
+    alle_dager = standard_dager()
+    forfalt_vindu = settings.PAAMINNELSE_FORFALT_DAGER
+    siste = horisont(dato)
+    fra, til = dato - timedelta(days=forfalt_vindu), siste + timedelta(days=max(alle_dager, default=0))
+    occ = forekomster_fn(fra, til)
+    if not occ:
+        return []
+
+    bruker_ids = {u.pk for f in occ for u in f.mottakere}
+    valg = {v.bruker_id: v for v in Varselinnstilling.objects.filter(bruker_id__in=bruker_ids)}
+    # The most urgent reminder already in the ledger per (occurrence, recipient); FORFALT counts as done.
+    sendt: dict[tuple, int] = {}
+    for kilde, kilde_id, dag, dager, mottaker in Paaminnelse.objects.filter(
+            forfallsdato__gte=fra, forfallsdato__lte=til).values_list(
+            "kilde", "kilde_id", "forfallsdato", "dager", "mottaker_id"):
+        key = (kilde, kilde_id, dag, mottaker)
+        sendt[key] = min(sendt.get(key, dager), dager)
+
+    planned: list[Planlagt] = []
+    for f in occ:
+        if f.rapport_levert:
+            continue  # the report is in: nothing to remind of
+        for u in f.mottakere:
+            v = valg.get(u.pk)
+            if v is not None and not v.paaminnelser:
+                continue
+            valgte = [d for d in (v.dager if v and v.dager else alle_dager) if d in alle_dager]
+            igjen = (f.dato - dato).days
+            key = (f.kilde, f.kilde_id, f.dato, u.pk)
+            if igjen >= 0:
+                dager = mest_relevante(dager_igjen=igjen, dager_til_horisont=(f.dato - siste).days, valgte=valgte)
+                if dager is None or (key in sendt and 0 <= sendt[key] <= dager):
+                    continue
+            else:
+                ferdig = f.oppdrag is not None and f.oppdrag.status in FERDIGE_STATUSER
+                kan_forfalle = f.kilde in (Kilde.OPPDRAGSFRIST, Kilde.MILEPAEL) or f.rapport_levert is False
+                if (not kan_forfalle or ferdig or (v is not None and not v.forfalt)
+                        or -igjen > forfalt_vindu or key in sendt and sendt[key] == Paaminnelse.FORFALT):
+                    continue
+                dager = Paaminnelse.FORFALT
+            planned.append(Planlagt(f, u, dager, dato))
+    return planned
+
+
+def forekomst_for(p: Paaminnelse) -> Forekomst | None:
+    """The occurrence a ledger row is about, loaded fresh when the e-mail is written."""
+    dag = p.forfallsdato
+    found = forekomster(dag, dag, kun=(p.kilde, p.kilde_id))
+    return found[0] if found else None

@@ -1,0 +1,350 @@
+"""Writes for reminders: the ledger, the sending, the weekly digest.
+
+Never twice, never lost (docs/paaminnelser.md):
+- A ledger row is inserted before anything is sent; the unique constraint decides who wins a race.
+- Rows are sent one at a time. A row is claimed by one conditional UPDATE that sets a fresh token
+  (``krav``) and the claim time (``sist_forsok``), committed on its own; the mail goes out; the row
+  is marked ``sendt`` by a second committed UPDATE (guarded by the token) before the next row is
+  claimed. A process that dies therefore leaves at most the one row it had in flight in ``sender``.
+- A claim older than the stale-claim timeout (``PAAMINNELSE_KRAV_FORELDET_SEKUNDER``, 600 s, far
+  above the SMTP timeout) was left by a dead process: the next run takes the row over and sends it.
+  That row is the only e-mail a crash can duplicate (the server may have taken it before the death).
+- A failed send is ``feilet`` with the attempt count and the time of the next attempt (backoff
+  doubling from ``PAAMINNELSE_VENTETID_SEKUNDER``). The command and the Celery task take such rows
+  through the same claim, up to ``PAAMINNELSE_MAKS_FORSOK`` attempts; after that the row stays
+  ``feilet``, visibly, in the admin's ledger.
+
+Call the sending functions outside a transaction: the guarantees rest on each step committing.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from .epost import en_linje
+from .models import Paaminnelse, Ukesoppsummering
+from .paaminnelser import Forekomst, Planlagt, forekomst_for, forekomster, planlegg
+
+log = logging.getLogger(__name__)
+Status = Paaminnelse.Status
+
+# A run stops after this many sends in a row have failed (the mail server is down): the rest stay
+# planlagt/feilet for the next run instead of each waiting for its own timeout.
+STOPP_ETTER_FEIL_PAA_RAD = 5
+
+
+def maks_forsok() -> int:
+    return int(settings.PAAMINNELSE_MAKS_FORSOK)
+
+
+def foreldet_etter(verdi: timedelta | None = None) -> timedelta:
+    """How old a claim must be before it counts as left by a dead process (``verdi`` overrides)."""
+    if verdi is not None:
+        return verdi
+    return timedelta(seconds=float(settings.PAAMINNELSE_KRAV_FORELDET_SEKUNDER))
+
+
+def smtp_timeout() -> float:
+    # Each SMTP step waits at most this long, so a live run never holds a claim past the timeout above.
+    return float(getattr(settings, "EMAIL_TIMEOUT", None) or 60)
+
+
+def ventetid(forsok: int) -> timedelta:
+    """Backoff after the ``forsok``-th failed attempt: 1, 2, 4, 8 … minutes, at most 6 hours."""
+    grunn = float(settings.PAAMINNELSE_VENTETID_SEKUNDER)
+    return timedelta(seconds=min(grunn * 2 ** max(forsok - 1, 0), 6 * 3600))
+
+
+def _klar(*, naa: datetime, foreldet: timedelta) -> Q:
+    """Rows that may be claimed now: planned; failed, with attempts left and the backoff over; or
+    claimed by a process that has since died (stale claim)."""
+    igjen = Q(forsok__lt=maks_forsok())
+    return (Q(status=Status.PLANLAGT)
+            | (Q(status=Status.FEILET) & igjen & (Q(neste_forsok__isnull=True) | Q(neste_forsok__lte=naa)))
+            | (Q(status=Status.SENDER) & igjen & Q(sist_forsok__lt=naa - foreldet)))
+
+
+def paaminnelser_lagre(*, planlagte: list[Planlagt]) -> list[Paaminnelse]:
+    """Insert the ledger rows (rows an earlier or concurrent run inserted are left as they are) and
+    return the rows still waiting to be sent, each with its planned occurrence attached."""
+    if not planlagte:
+        return []
+    Paaminnelse.objects.bulk_create(
+        [Paaminnelse(kilde=p.forekomst.kilde, kilde_id=p.forekomst.kilde_id, forfallsdato=p.forekomst.dato,
+                     dager=p.dager, mottaker=p.mottaker, planlagt_dato=p.dato, emne=p.emne) for p in planlagte],
+        batch_size=500, ignore_conflicts=True)
+    by_key = {(p.forekomst.kilde, p.forekomst.kilde_id, p.forekomst.dato, p.dager, p.mottaker.pk): p
+              for p in planlagte}
+    dates = [p.forekomst.dato for p in planlagte]
+    venter = []
+    for row in Paaminnelse.objects.filter(status=Status.PLANLAGT, forfallsdato__gte=min(dates),
+                                          forfallsdato__lte=max(dates)):
+        p = by_key.get((row.kilde, row.kilde_id, row.forfallsdato, row.dager, row.mottaker_id))
+        if p is not None:
+            row._planlagt = p
+            venter.append(row)
+    return venter
+
+
+def paaminnelser_planlegg(*, dato: date) -> list[Paaminnelse]:
+    return paaminnelser_lagre(planlagte=planlegg(dato))
+
+
+def paaminnelser_klare(*, foreldet: timedelta | None = None):
+    """The rows a run should try to send now, oldest first: the one retry path for the command
+    and the task."""
+    naa = timezone.now()
+    return Paaminnelse.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet))).order_by("pk")
+
+
+def paaminnelser_gi_opp(*, foreldet: timedelta | None = None) -> int:
+    """Rows whose sending killed the process ``PAAMINNELSE_MAKS_FORSOK`` times are not taken
+    again (a crash loop): they become ``feilet``, visibly. Returns how many."""
+    grense = timezone.now() - foreldet_etter(foreldet)
+    antall = Paaminnelse.objects.filter(status=Status.SENDER, sist_forsok__lt=grense,
+                                        forsok__gte=maks_forsok()).update(
+        status=Status.FEILET, neste_forsok=None,
+        feil="Avbrutt under sending ved hvert forsøk; ikke prøvd igjen. Kan være levert.")
+    if antall:
+        log.error("%s påminnelse(r) gitt opp etter %s avbrutte forsøk", antall, maks_forsok())
+    return antall
+
+
+def _claim(pk: int, *, foreldet: timedelta | None = None) -> str | None:
+    """Take one row for sending in one committed UPDATE; returns the claim's token, or None when
+    another run has it (a fresh claim), it is done, or its next attempt is not due."""
+    token = uuid.uuid4().hex
+    naa = timezone.now()
+    tatt = Paaminnelse.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet)), pk=pk).update(
+        status=Status.SENDER, krav=token, sist_forsok=naa, forsok=F("forsok") + 1, neste_forsok=None)
+    return token if tatt else None
+
+
+def _lenke(sti: str) -> str:
+    return settings.SITE_URL.rstrip("/") + sti
+
+
+def paaminnelse_melding(*, paaminnelse: Paaminnelse, forekomst: Forekomst,
+                        dato: date | None = None) -> EmailMultiAlternatives:
+    """The e-mail for one ledger row, as of ``dato`` (the day it is sent; default the planned day)."""
+    mottaker = paaminnelse.mottaker
+    dato = dato or paaminnelse.planlagt_dato
+    igjen = (forekomst.dato - dato).days
+    context = {
+        "mottaker": mottaker, "f": forekomst, "oppdrag": forekomst.oppdrag, "dager_igjen": igjen,
+        "forfalt": paaminnelse.dager == Paaminnelse.FORFALT, "dager_siden": -igjen,
+        "lenke": _lenke(forekomst.sti), "innstillinger": _lenke("/innstillinger/varsler/"),
+    }
+    # The subject is built from titles (user text): one line, whatever the title holds.
+    emne = en_linje(Planlagt(forekomst, mottaker, paaminnelse.dager, dato).emne)
+    msg = EmailMultiAlternatives(
+        subject=emne, body=render_to_string("varsler/epost/paaminnelse.txt", context),
+        to=[mottaker.email], headers={"X-Styringsportalen-Paaminnelse": str(paaminnelse.pk)},
+    )
+    msg.attach_alternative(render_to_string("varsler/epost/paaminnelse.html", context), "text/html")
+    return msg
+
+
+def _bortfalt(*, rad: Paaminnelse, forekomst: Forekomst | None, dato: date) -> str:
+    """Why a claimed row should no longer be sent ("" = send it)."""
+    if forekomst is None:
+        return "Fristen gjelder ikke lenger (endret, levert eller avsluttet)."
+    if forekomst.rapport_levert:
+        return "Rapporten er sendt."
+    if rad.dager == Paaminnelse.FORFALT:
+        if forekomst.oppdrag is not None and forekomst.oppdrag.er_ferdig:
+            return "Oppdraget er levert eller avsluttet."
+        return ""
+    if forekomst.dato < dato:
+        return "Fristen passerte før påminnelsen ble sendt."
+    if rad.planlagt_dato < dato and Paaminnelse.objects.filter(
+            kilde=rad.kilde, kilde_id=rad.kilde_id, forfallsdato=rad.forfallsdato, mottaker_id=rad.mottaker_id,
+            dager__lt=rad.dager).exclude(status=Status.BORTFALT).exists():
+        return "Erstattet av en nyere påminnelse om samme frist."
+    return ""
+
+
+def _send_tatt(*, rad: Paaminnelse, token: str, forekomst: Forekomst | None, dato: date, connection=None) -> str:
+    """Send a row this process has claimed (``token``) and record the outcome. Returns the status."""
+    mine = Paaminnelse.objects.filter(pk=rad.pk, krav=token)
+    grunn = _bortfalt(rad=rad, forekomst=forekomst, dato=dato)
+    if grunn:
+        mine.update(status=Status.BORTFALT, feil=grunn)
+        return Status.BORTFALT
+    try:
+        msg = paaminnelse_melding(paaminnelse=rad, forekomst=forekomst, dato=dato)
+        if connection is not None:
+            connection.open()  # no-op when open; reopens after a failure closed it
+        msg.connection = connection or get_connection(timeout=smtp_timeout())
+        msg.send()
+    except Exception as exc:  # recorded with the next attempt; the next run or the task retries it
+        if connection is not None:
+            connection.close()  # never reuse a connection in an unknown state
+        forsok = Paaminnelse.objects.filter(pk=rad.pk).values_list("forsok", flat=True).first() or 1
+        siste = forsok >= maks_forsok()
+        mine.update(status=Status.FEILET, feil=f"{type(exc).__name__}: {exc}"[:2000],
+                    neste_forsok=None if siste else timezone.now() + ventetid(forsok))
+        (log.error if siste else log.warning)("Påminnelse %s feilet (forsøk %s av %s): %s",
+                                              rad.pk, forsok, maks_forsok(), exc)
+        return Status.FEILET
+    mine.update(status=Status.SENDT, sendt=timezone.now(), feil="", neste_forsok=None)
+    return Status.SENDT
+
+
+def paaminnelse_send(*, paaminnelse_id: int, forekomst: Forekomst | None = None, dato: date | None = None,
+                     connection=None, foreldet: timedelta | None = None) -> str:
+    """Send one ledger row if it may be claimed now. Returns the row's status afterwards (``feilet``
+    with ``neste_forsok`` set when this attempt failed)."""
+    token = _claim(paaminnelse_id, foreldet=foreldet)
+    if token is None:
+        return Paaminnelse.objects.filter(pk=paaminnelse_id).values_list("status", flat=True).first() or ""
+    rad = Paaminnelse.objects.select_related("mottaker").get(pk=paaminnelse_id)
+    if forekomst is None:
+        forekomst = forekomst_for(rad)
+    dato = max(rad.planlagt_dato, dato) if dato else rad.planlagt_dato
+    return _send_tatt(rad=rad, token=token, forekomst=forekomst, dato=dato, connection=connection)
+
+
+def paaminnelse_neste_forsok(*, paaminnelse_id: int) -> datetime | None:
+    """When the row should be tried again, or None when it is done (sent, dropped, given up)."""
+    rad = Paaminnelse.objects.filter(pk=paaminnelse_id).first()
+    if rad is None or rad.forsok >= maks_forsok() and rad.status != Status.PLANLAGT:
+        return None
+    if rad.status == Status.FEILET:
+        return rad.neste_forsok or timezone.now()
+    if rad.status == Status.SENDER:  # another process has it; if that one dies, its claim goes stale
+        return rad.sist_forsok + foreldet_etter() + timedelta(seconds=1)
+    if rad.status == Status.PLANLAGT:
+        return timezone.now()
+    return None
+
+
+def _forekomster_for(rader: list[Paaminnelse]) -> dict[tuple, Forekomst]:
+    """The occurrences the rows are about, loaded fresh in a fixed number of queries."""
+    if not rader:
+        return {}
+    fra, til = min(r.forfallsdato for r in rader), max(r.forfallsdato for r in rader)
+    return {f.nokkel: f for f in forekomster(fra, til)}
+
+
+def paaminnelser_send_klare(*, dato: date, kjente: dict[tuple, Forekomst] | None = None,
+                            vindu: tuple[date, date] | None = None, foreldet: timedelta | None = None) -> dict:
+    """Send every row that may be claimed now, one at a time over one mail connection: planned
+    rows, failed rows whose backoff is over, and rows a dead process left half-sent.
+
+    ``kjente`` holds the occurrences this run has just read for planning, complete for the dates in
+    ``vindu`` (an occurrence missing there no longer exists); the rest are loaded fresh."""
+    foreldet = foreldet_etter(foreldet)
+    resultat = {Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0, "tatt_over": 0, "nytt_forsok": 0,
+                "gitt_opp": paaminnelser_gi_opp(foreldet=foreldet)}
+    kjente = dict(kjente or {})
+    rader = list(paaminnelser_klare(foreldet=foreldet).select_related("mottaker"))
+    if vindu is None:
+        kjente.update(_forekomster_for(rader))
+    else:
+        kjente.update(_forekomster_for([r for r in rader if not vindu[0] <= r.forfallsdato <= vindu[1]]))
+    connection = get_connection(timeout=smtp_timeout())
+    feil_paa_rad = 0
+    try:
+        for rad in rader:
+            token = _claim(rad.pk, foreldet=foreldet)
+            if token is None:
+                continue  # another run has it, or has finished it
+            if rad.status == Status.SENDER:
+                resultat["tatt_over"] += 1
+            elif rad.status == Status.FEILET:
+                resultat["nytt_forsok"] += 1
+            status = _send_tatt(rad=rad, token=token, forekomst=kjente.get((rad.kilde, rad.kilde_id, rad.forfallsdato)),
+                                dato=max(rad.planlagt_dato, dato), connection=connection)
+            resultat[status] += 1
+            feil_paa_rad = feil_paa_rad + 1 if status == Status.FEILET else 0
+            if feil_paa_rad >= STOPP_ETTER_FEIL_PAA_RAD:
+                log.error("Påminnelser: %s sendinger på rad feilet; resten venter til neste kjøring.", feil_paa_rad)
+                break
+    finally:
+        connection.close()
+    return resultat
+
+
+def paaminnelser_kjor(*, dato: date, send_now: bool = True, foreldet: timedelta | None = None) -> dict:
+    """Plan what is due on ``dato`` and send it here, with every row a retry or a takeover is due
+    for (commands, tests, eager runs). The occurrences are read once, for planning and sending."""
+    lest: dict = {}
+
+    def les(fra: date, til: date) -> list[Forekomst]:
+        found = forekomster(fra, til)
+        lest.update(vindu=(fra, til), forekomster={f.nokkel: f for f in found})
+        return found
+
+    nye = paaminnelser_lagre(planlagte=planlegg(dato, forekomster_fn=les))
+    resultat = {"planlagt": len(nye), Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0,
+                "tatt_over": 0, "nytt_forsok": 0, "gitt_opp": 0}
+    if send_now:
+        resultat.update(paaminnelser_send_klare(dato=dato, kjente=lest.get("forekomster"), vindu=lest.get("vindu"),
+                                                foreldet=foreldet))
+    return resultat
+
+
+# --- Weekly digest ---------------------------------------------------------------------------
+
+def oppsummering_innhold(*, bruker, dato: date) -> dict:
+    """What a ministry user's digest says: due in the coming weeks, overdue, red and yellow."""
+    from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko
+    from styring.models import Tildelingsbrev
+
+    from .paaminnelser import forekomster
+
+    virksomheter = list(Tildelingsbrev.objects.filter(departement_id=bruker.organisasjon_id)
+                        .values_list("virksomhet_id", flat=True).distinct())
+    uker = settings.OPPSUMMERING_UKER
+    kommende = [f for f in forekomster(dato, dato + timedelta(weeks=uker), virksomhet_ids=virksomheter, bruker=bruker)]
+    forfalt = [f for f in forekomster(dato - timedelta(days=90), dato - timedelta(days=1), virksomhet_ids=virksomheter,
+                                      bruker=bruker)
+               if f.oppdrag is not None]
+    risiko = list(Oppdrag.objects.for_user(bruker).filter(risiko__in=[Risiko.ROD, Risiko.GUL])
+                  .exclude(status__in=FERDIGE_STATUSER).select_related("virksomhet").order_by("risiko", "nummer"))
+    return {"kommende": kommende, "forfalt": forfalt, "risiko": risiko, "uker": uker}
+
+
+def oppsummering_send(*, bruker, dato: date) -> str:
+    aar, uke, _ = dato.isocalendar()
+    try:
+        with transaction.atomic():
+            row = Ukesoppsummering.objects.create(mottaker=bruker, aar=aar, uke=uke, status=Status.SENDER)
+    except IntegrityError:
+        row = Ukesoppsummering.objects.get(mottaker=bruker, aar=aar, uke=uke)
+        if row.status != Status.FEILET or not Ukesoppsummering.objects.filter(
+                pk=row.pk, status=Status.FEILET).update(status=Status.SENDER):
+            return row.status
+    context = {"mottaker": bruker, "uke": uke, "aar": aar, "lenke": _lenke("/"),
+               "innstillinger": _lenke("/innstillinger/varsler/"), **oppsummering_innhold(bruker=bruker, dato=dato)}
+    msg = EmailMultiAlternatives(subject=f"Ukeoversikt uke {uke}: frister og risiko i styringsdialogen",
+                                 body=render_to_string("varsler/epost/oppsummering.txt", context),
+                                 to=[bruker.email])
+    msg.attach_alternative(render_to_string("varsler/epost/oppsummering.html", context), "text/html")
+    try:
+        msg.send()
+    except Exception as exc:
+        Ukesoppsummering.objects.filter(pk=row.pk).update(status=Status.FEILET, feil=str(exc)[:2000])
+        raise
+    Ukesoppsummering.objects.filter(pk=row.pk).update(status=Status.SENDT, sendt=timezone.now(), feil="")
+    return Status.SENDT
+
+
+def oppsummering_mottakere():
+    from django.contrib.auth import get_user_model
+
+    from brukere.models import Rolle
+
+    return (get_user_model().objects.filter(is_active=True, varselinnstilling__ukentlig_oppsummering=True,
+                                            rolle__in=[Rolle.DEPARTEMENT_REDAKTOR, Rolle.DEPARTEMENT_GODKJENNER])
+            .exclude(Q(email="") | Q(organisasjon__isnull=True)))
