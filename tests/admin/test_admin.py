@@ -1,12 +1,10 @@
 """The admin covers every domain model, in Norwegian, with history, totals and consistency warnings."""
 
 import re
-from io import StringIO
 
 import pytest
 from django.apps import apps
 from django.contrib import admin
-from django.core.management import call_command
 from django.db import connection
 from django.db.models import CharField, TextField
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +14,7 @@ from django.utils.text import capfirst
 
 from oppdrag.models import Oppdrag
 from styring.models import Tildelingsbrev
+from tests.demodata import last_demo
 from tests.factories import OppdragFactory
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +29,7 @@ def _domain_models():
 
 @pytest.fixture
 def superuser_client(client, django_user_model):
-    call_command("load_demo", stdout=StringIO())
+    last_demo()
     user = django_user_model.objects.get(username="admin")
     client.force_login(user)
     return client

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from io import StringIO
-
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 
 from oppdrag.models import Oppdrag
 from styring.models import Tildelingsbrev, Tillegg
+from tests.demodata import last_demo
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -17,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo():
-    call_command("load_demo", stdout=StringIO())
+    last_demo()
     return Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2024)
 
 

@@ -1,9 +1,8 @@
-from io import StringIO
 
 import pytest
-from django.core.management import call_command
 
 from dokumenter import tasks
+from tests.demodata import last_demo
 from tests.factories import MaalFactory, OppdragFactory, StyringsparameterFactory, TildelingsbrevFactory
 
 
@@ -15,7 +14,7 @@ def media(settings, tmp_path):
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    last_demo()
     from styring.models import Tildelingsbrev
 
     return {b.aar: b for b in Tildelingsbrev.objects.filter(virksomhet__kortnavn="IMDi")}

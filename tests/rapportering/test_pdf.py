@@ -12,6 +12,7 @@ from rapportering import services
 from rapportering.models import Rapport
 from rapportering.services import Postverdier
 from styring.models import Resultatkrav, Styringsparameter
+from tests.demodata import last_demo
 from tests.rapportering.test_services import AARSRAPPORT_DELER
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +20,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    last_demo()
 
 
 def _pdf_tekst(path) -> tuple[int, list[str]]:

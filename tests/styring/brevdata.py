@@ -1,15 +1,14 @@
-"""Builders shared by the tests of the letter pages (tests/styring/test_brev_*.py)."""
+"""Builders shared by the tests of the letter pages (tests/brev/test_brev_*.py)."""
 
 from __future__ import annotations
 
 from datetime import date
-from io import StringIO
 
-from django.core.management import call_command
 from django.utils import timezone
 
 from budsjett.models import Budsjettendring
 from styring.models import Brevavsnitt, Maaleverdi, Resultatkrav, Tildelingsbrev, Tillegg
+from tests.demodata import last_demo
 from tests.factories import (
     BudsjettbindingFactory,
     BudsjettkapittelFactory,
@@ -28,7 +27,7 @@ from tests.factories import (
 
 
 def load_demo() -> dict[int, Tildelingsbrev]:
-    call_command("load_demo", stdout=StringIO())
+    last_demo()
     return {b.aar: b for b in Tildelingsbrev.objects.filter(virksomhet__kortnavn="IMDi")}
 
 

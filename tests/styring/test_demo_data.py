@@ -14,6 +14,7 @@ from oppdrag.models import Oppdrag
 from oppdrag.querysets import oppdrag_i_brev
 from styring.konsistens import check_tildelingsbrev
 from styring.models import Maal, Styringsparameter, Tildelingsbrev
+from tests.demodata import last_demo
 
 # Copies of ../shared/reference and ../shared/seeds kept in the repository (fixtures/README.md), so
 # these tests run on a clean clone, in CI too.
@@ -26,7 +27,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def demo(db):
-    call_command("load_demo", stdout=StringIO())
+    last_demo()
     return {b.aar: b for b in Tildelingsbrev.objects.filter(virksomhet__kortnavn="IMDi")}
 
 
@@ -200,3 +201,31 @@ def test_instrukser_are_loaded_and_the_letter_points_to_the_one_in_force(demo):
     assert (aid.departement.kortnavn, aid.trer_i_kraft) == ("AID", date(2023, 1, 1))
     assert "erstatter tidligere instruks" in aid.erstatter_tekst
     assert demo[2023].instruks == aid
+
+
+def test_demo_replay_is_the_real_load():
+    """The replayed demo (tests/demodata.py) holds exactly what a real load_demo writes."""
+    import json
+
+    from django.db import transaction
+
+    def eksport():
+        return {b.aar: json.dumps(export_tildelingsbrev(b), sort_keys=True, default=str)
+                for b in Tildelingsbrev.objects.filter(virksomhet__kortnavn="IMDi")}
+
+    from tests import demodata
+
+    with transaction.atomic():
+        if demodata._rader is None:
+            last_demo()  # a real load, which fills the cache
+        else:
+            call_command("load_demo", stdout=StringIO())
+        ekte = eksport()
+        transaction.set_rollback(True)
+    assert demodata._rader is not None
+    with transaction.atomic():
+        last_demo()  # a replay
+        spilt = eksport()
+        transaction.set_rollback(True)
+    assert set(ekte) == {2023, 2024}
+    assert spilt == ekte

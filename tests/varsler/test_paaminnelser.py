@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from oppdrag.frister import parse_frist
 from oppdrag.services import apply_frist_text, oppdrag_set_status
+from tests.demodata import last_demo
 from tests.factories import (
     FristFactory,
     OppdragFactory,
@@ -456,7 +457,7 @@ def test_weekly_digest_content_and_once_per_week(brev):
 # --- Operators -------------------------------------------------------------------------------
 
 def test_send_reminders_command_on_the_demo(db):
-    call_command("load_demo", stdout=StringIO())
+    last_demo()
     out = StringIO()
     call_command("send_reminders", "--date", "2024-06-17", "--dry-run", stdout=out)
     assert "Oppdrag 2024-13" in out.getvalue() and "frist om 13 dager (30.06.2024)" in out.getvalue()
