@@ -446,3 +446,50 @@ def test_helsesjekk_beat_ser_paa_planfilens_alder(tmp_path, filer):
         os.utime(tmp_path / navn, (gammel, gammel))
     ok, tekst = helsesjekk.sjekk_beat(str(plan), 600, naa=naa)
     assert ok is False and "700 s" in tekst
+
+
+@pytest.mark.services
+def test_ekte_worker_logger_json_og_svarer_paa_helsesjekken(tmp_path):
+    """A real worker on Redis with LOG_FORMAT=json: the task line is JSON with the request id of the
+    process that enqueued it, and the compose health check (`celery inspect ping -d`) answers."""
+    koe, node = f"drift-{os.getpid()}", f"drift{os.getpid()}@{socket.gethostname()}"
+    miljo = {**os.environ, "LOG_FORMAT": "json", "DJANGO_SETTINGS_MODULE": "config.settings",
+             "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+    logg = tmp_path / "worker.log"
+    with open(logg, "w") as ut:
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", koe, "-n", node,
+             "-I", "tests.test_drift", "--loglevel=INFO", "--without-mingle", "--without-gossip"],
+            cwd=ROT, env=miljo, stdout=ut, stderr=subprocess.STDOUT)
+    try:
+        send = (
+            "import django; django.setup()\n"
+            "from config.jsonlogg import sett_request_id\n"
+            "from tests.test_drift import prov_oppgave\n"
+            "sett_request_id('req-til-worker')\n"
+            f"print(prov_oppgave.apply_async((3,), queue={koe!r}).id)\n"
+        )
+        task_id = subprocess.run([sys.executable, "-c", send], cwd=ROT, env=miljo, capture_output=True, text=True,
+                                 timeout=120, check=True).stdout.strip().splitlines()[-1]
+        linje = None
+        frist = time.monotonic() + 90
+        while linje is None and time.monotonic() < frist:
+            for tekst in logg.read_text().splitlines():
+                if tekst.startswith("{") and '"styringsportalen.oppgave"' in tekst and task_id in tekst:
+                    linje = json.loads(tekst)
+            time.sleep(0.5)
+        assert linje is not None, logg.read_text()[-3000:]
+        assert (linje["task"], linje["state"], linje["request_id"]) == ("tests.test_drift.prov_oppgave", "SUCCESS",
+                                                                         "req-til-worker")
+        inne = [json.loads(x) for x in logg.read_text().splitlines() if '"tests.drift"' in x]
+        assert [x["request_id"] for x in inne] == ["req-til-worker"]  # the task's own log lines carry it
+        ping = subprocess.run([sys.executable, "-m", "celery", "-A", "config", "inspect", "ping", "-d", node,
+                               "--timeout", "10"], cwd=ROT, env=miljo, capture_output=True, text=True, timeout=120)
+        assert ping.returncode == 0, ping.stdout + ping.stderr
+        annen = subprocess.run([sys.executable, "-m", "celery", "-A", "config", "inspect", "ping", "-d",
+                                f"finnes-ikke@{socket.gethostname()}", "--timeout", "2"], cwd=ROT, env=miljo,
+                               capture_output=True, text=True, timeout=120)
+        assert annen.returncode != 0  # the health check fails when that worker does not answer
+    finally:
+        worker.terminate()
+        worker.wait(timeout=30)
