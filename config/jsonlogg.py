@@ -26,6 +26,7 @@ from datetime import UTC, datetime
 from django.conf import settings
 from django.http import HttpResponseServerError
 from django.template import loader
+from django.utils.functional import SimpleLazyObject, empty
 from django.views.decorators.csrf import requires_csrf_token
 
 from brukere.klientadresse import klientadresse
@@ -90,8 +91,11 @@ def loggbar_sti(request) -> str:
 
 
 def _bruker_id(request) -> int | None:
-    # request.user is lazy; reading it without a session cookie runs no query (liveness stays at 0).
+    """The logged-in user's id, if the request already loaded the user: logging never adds a query
+    (request.user is lazy; views behind login have loaded it, the calendar feed and /helse/ have not)."""
     user = getattr(request, "user", None)
+    if isinstance(user, SimpleLazyObject) and user._wrapped is empty:
+        return None
     if user is None or not user.is_authenticated:
         return None
     return user.pk

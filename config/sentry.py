@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 def foer_sending(event: dict, hint: dict | None = None) -> dict:
     """Sentry's before_send: add the request id, remove secrets from the request's address."""
-    from config.jsonlogg import gjeldende_request_id, skjul_hemmeligheter as _skjul
+    from config.jsonlogg import gjeldende_request_id, skjul_hemmeligheter
 
     request_id = gjeldende_request_id()
     if request_id:
@@ -23,10 +23,10 @@ def foer_sending(event: dict, hint: dict | None = None) -> dict:
     request = event.get("request")
     if isinstance(request, dict):
         if isinstance(request.get("url"), str):
-            request["url"] = _skjul(request["url"])
+            request["url"] = skjul_hemmeligheter(request["url"])
         request.pop("query_string", None)
     if isinstance(event.get("transaction"), str):
-        event["transaction"] = _skjul(event["transaction"])
+        event["transaction"] = skjul_hemmeligheter(event["transaction"])
     return event
 
 

@@ -143,22 +143,27 @@ def _linjer(caplog, logger: str) -> list[dict]:
     return [r.felt for r in caplog.records if r.name == logger]
 
 
-def test_forespørsel_får_id_og_én_logglinje(db, client, caplog):
+def test_forespørsel_får_id_og_én_logglinje(db, client, caplog, django_assert_num_queries):
     bruker = UserFactory()
     client.force_login(bruker)
     caplog.set_level(logging.INFO, logger="styringsportalen.foresporsel")
-    svar = client.get("/helse/", REMOTE_ADDR="10.1.2.3")
+    svar = client.get("/innstillinger/varsler/", REMOTE_ADDR="10.1.2.3")
+    assert svar.status_code == 200
     request_id = svar["X-Request-ID"]
     assert len(request_id) == 32 and int(request_id, 16) >= 0
     [linje] = _linjer(caplog, "styringsportalen.foresporsel")
     assert linje["method"] == "GET"
-    assert linje["path"] == "/helse/"
+    assert linje["path"] == "/innstillinger/varsler/"
     assert linje["status"] == 200
     assert isinstance(linje["duration_ms"], float) and linje["duration_ms"] >= 0
     assert linje["request_id"] == request_id
     assert linje["user_id"] == bruker.pk
     assert linje["client"] == "10.1.2.3"
-    assert client.get("/helse/")["X-Request-ID"] != request_id
+    # Logging never loads the user itself: liveness with a session cookie still runs no query.
+    with django_assert_num_queries(0):
+        svar = client.get("/helse/")
+    assert svar["X-Request-ID"] != request_id
+    assert _linjer(caplog, "styringsportalen.foresporsel")[-1]["user_id"] is None
 
 
 def test_request_id_fra_proxy_bare_med_betrodd_proxy(db, client, settings, caplog):
