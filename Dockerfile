@@ -9,7 +9,7 @@ COPY requirements.txt .
 RUN pip install -r requirements.txt
 COPY . .
 RUN DJANGO_DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=build python manage.py collectstatic --noinput
-RUN useradd --system --uid 1000 portal && mkdir -p /app/var && chown -R portal /app/var
+RUN useradd --system --uid 1000 portal && mkdir -p /app/var/media && chown -R portal /app/var
 USER portal
 # Plain HTTP on 8000 inside the compose network; clients reach it only through the TLS proxy
 # (deploy/Caddyfile). Never publish this port: X-Forwarded-* is trusted when TRUSTED_PROXIES > 0.

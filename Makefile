@@ -71,3 +71,13 @@ lock:
 
 clean:
 	rm -rf $(VENV) var
+
+# Backup and restore (docs/operations.md, Backups): PostgreSQL (pg_dump -Fc) and the media folder.
+# Direct: DATABASE_URL=postgres://... [MEDIA_ROOT=...]; against the compose stack: COMPOSE=1.
+.PHONY: backup restore
+backup:
+	bash deploy/backup.sh $(if $(COMPOSE),--compose) $(BACKUP_DIR)
+
+restore:
+	@test -n "$(BACKUP)" || { echo "Bruk: make restore BACKUP=var/backup/<tid> [COMPOSE=1] [OVERSKRIV=1]"; exit 2; }
+	bash deploy/restore.sh $(if $(COMPOSE),--compose) $(if $(OVERSKRIV),--overskriv) "$(BACKUP)"

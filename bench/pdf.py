@@ -1,45 +1,70 @@
 """PDF rendering of IMDi's 2024 tildelingsbrev (demo data), plain and PDF/A.
 
-Prints, measured in one run (CPU seconds of this process, best of two):
+Prints, measured in one run (CPU seconds of this process, the best of REPEAT after a warm-up):
 - each variant's full render (build HTML from the database + render, what the task does) as a ratio
-  to WeasyPrint rendering the same final HTML string alone (goal: ≤ 1.15);
+  to WeasyPrint rendering the same final HTML string alone (goal: ≤ 1.15), the two measured in turn;
 - scaling from the real letter to a synthetic one with ten times the mål, oppdrag and posts
   (goal: time grows no more than 2× faster than the page count);
-- peak memory of the large render (tracemalloc: Python allocations; ru_maxrss: the whole process);
+- memory, each figure from a fresh process that does one render (bench/pdf_minne.py): peak
+  resident memory (the lower of MINNE_N processes) and, in a process of its own, the peak of
+  Python allocations (tracemalloc);
 - the årsrapport, when the rapport kind is registered.
 """
 
 from __future__ import annotations
 
-import resource
+import json
+import os
+import subprocess
+import sys
 import time
-import tracemalloc
 from io import StringIO
+from pathlib import Path
 
 REPEAT = 4
+REPEAT_STOR = 2  # the 10× letter takes several seconds a render
+MINNE_N = 2
 
 
-def _best(fn, n: int = REPEAT) -> float:
-    """Best CPU time of this process over ``n`` runs. CPU time, not wall time: the render is
-    single-threaded, and on a shared machine wall time measures the neighbours."""
+def _best(fn, n: int = REPEAT):
+    """Best CPU time of this process over ``n`` runs after a warm-up run, and the last run's result.
+    CPU time, not wall time: the render is single-threaded, and on a shared machine wall time
+    measures the neighbours."""
+    fn()  # warm-up
     times = []
     for _ in range(n):
         t0 = time.process_time()
-        fn()
+        result = fn()
         times.append(time.process_time() - t0)
-    return min(times)
+    return min(times), result
 
 
-def _best_pair(fn_a, fn_b, n: int = REPEAT) -> tuple[float, float]:
-    """Best CPU times of two functions measured alternately (a, b, a, b …), so that a slow spell
-    of the machine hits both sides alike."""
+def _best_pair(fn_a, fn_b, n: int = REPEAT):
+    """Best CPU times of two functions after a warm-up of each, measured alternately (a, b, a, b …),
+    so that a slow spell of the machine hits both sides alike; and the last result of ``fn_b``."""
+    fn_a()
+    fn_b()
     a, b = [], []
     for _ in range(n):
         for fn, times in ((fn_a, a), (fn_b, b)):
             t0 = time.process_time()
-            fn()
+            result = fn()
             times.append(time.process_time() - t0)
-    return min(a), min(b)
+    return min(a), min(b), result
+
+
+def _minne(brev, variant: str, modus: str) -> dict:
+    """One render of ``brev`` in a fresh process (bench/pdf_minne.py); its JSON line."""
+    p = subprocess.run([sys.executable, str(Path(__file__).with_name("pdf_minne.py")), str(brev.pk), variant, modus],
+                       capture_output=True, text=True, env=os.environ.copy(), timeout=600)
+    if p.returncode:
+        raise RuntimeError(f"pdf_minne.py feilet ({p.returncode}):\n{p.stderr[-3000:]}")
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+def _rss(brev, variant: str) -> dict:
+    """The lower peak of MINNE_N fresh processes."""
+    return min((_minne(brev, variant, "rss") for _ in range(MINNE_N)), key=lambda m: m["topp_mb"])
 
 
 def _weasyprint_alone(html: str, variant: str) -> None:
@@ -126,8 +151,8 @@ def _aarsrapport():
     rapport = Rapport.objects.filter(virksomhet__kortnavn="IMDi", type="aarsrapport").order_by("-rapport_aar").first()
     if rapport is not None:
         return dokumenttype.bygg(rapport), "lagret årsrapport"
-    from rapportering.services import rapport_forhaandsvis
     from styring.models import Rapporteringspunkt
+    from varsler.services import rapport_forhaandsvis
 
     punkt = (Rapporteringspunkt.objects.filter(tildelingsbrev__virksomhet__kortnavn="IMDi", type="aarsrapport")
              .order_by("-rapport_aar").first())
@@ -147,7 +172,7 @@ def _aarsrapport():
     return bygget, f"forhåndsvist årsrapport {punkt.rapport_aar} (ikke lagret)"
 
 
-def run() -> dict:
+def run() -> list[tuple[str, str]]:
     from io import BytesIO
 
     from django.core.management import call_command
@@ -156,43 +181,47 @@ def run() -> dict:
     from dokumenter.render import render_pdf_med_sider
     from styring.models import Tildelingsbrev
 
-    print("PDF (issue 4)")
+    print("PDF")
     call_command("load_demo", stdout=StringIO())
     brev = Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2024)
     html = bygg_tildelingsbrev(brev).html
-    _full_render(brev, "standard")  # warm up fonts and caches
-    result = {}
-    for variant, label in (("standard", "plain PDF"), ("pdfa", "PDF/A-2b")):
-        alone, full = _best_pair(lambda v=variant: _weasyprint_alone(html, v),
-                                 lambda v=variant: _full_render(brev, v))
-        sider = _full_render(brev, variant).sider
-        result[variant] = full / alone
-        print(f"  IMDi 2024, {label}: {full:.2f} s for {sider} pages; WeasyPrint alone on the same HTML "
-              f"{alone:.2f} s -> ratio {full / alone:.2f} (goal: <= 1.15)")
+    rows = []
+    for variant, label in (("standard", "plain"), ("pdfa", "PDF/A-2b")):
+        alone, full, rendret = _best_pair(lambda v=variant: _weasyprint_alone(html, v),
+                                          lambda v=variant: _full_render(brev, v))
+        sider = rendret.sider
+        figure = (f"{full:.2f} s vs {alone:.2f} s WeasyPrint alone on the same HTML: ratio {full / alone:.2f} "
+                  f"(goal ≤ 1.15)")
+        print(f"  IMDi 2024, {label}, {sider} pages: {figure}")
+        rows.append((f"PDF: IMDi 2024 letter, {label} ({sider} pages), CPU time, best of {REPEAT} after a warm-up, "
+                     "measured alternately", figure))
 
     stor = _ti_ganger(brev)
-    t_small = _best(lambda: _full_render(brev, "standard"), 2)
-    small = _full_render(brev, "standard")
-    t_big = _best(lambda: _full_render(stor, "standard"), 2)
-    big = _full_render(stor, "standard")
+    t_small, small = _best(lambda: _full_render(brev, "standard"), REPEAT_STOR)
+    t_big, big = _best(lambda: _full_render(stor, "standard"), REPEAT_STOR)
     page_growth, time_growth = big.sider / small.sider, t_big / t_small
-    result["skalering"] = time_growth / page_growth
-    print(f"  10x letter: {big.sider} pages in {t_big:.2f} s vs {small.sider} pages in {t_small:.2f} s -> pages x"
-          f"{page_growth:.1f}, time x{time_growth:.1f}, time/page growth {time_growth / page_growth:.2f} "
-          f"(goal: <= 2)")
+    figure = (f"{big.sider} pages in {t_big:.2f} s vs {small.sider} in {t_small:.2f} s: pages ×{page_growth:.1f}, "
+              f"time ×{time_growth:.1f}, growth {time_growth / page_growth:.2f} (goal ≤ 2)")
+    print(f"  10× letter: {figure}")
+    rows.append((f"PDF: 10× letter (10× mål, oppdrag, posts), plain, CPU time, best of {REPEAT_STOR} after a warm-up",
+                 figure))
 
-    tracemalloc.start()
-    _full_render(stor, "pdfa")
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    maxrss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["peak_mb"] = peak / 2**20
-    print(f"  peak memory, 10x letter as PDF/A: {peak / 2**20:.0f} MB Python allocations (tracemalloc); "
-          f"process peak RSS so far {maxrss_mb:.0f} MB")
+    liten, stor_rss = _rss(brev, "pdfa"), _rss(stor, "pdfa")
+    spor = _minne(stor, "pdfa", "tracemalloc")
+    nullstilt = liten["nullstilt"] and stor_rss["nullstilt"]
+    figure = (f"IMDi 2024 ({liten['sider']} pages): peak RSS {liten['topp_mb']:.0f} MB, {liten['for_mb']:.0f} MB "
+              f"before the render; 10× letter ({stor_rss['sider']} pages): peak RSS {stor_rss['topp_mb']:.0f} MB, "
+              f"{stor_rss['for_mb']:.0f} MB before; Python allocations during the 10× render (tracemalloc, a process "
+              f"of its own): peak {spor['python_topp_mb']:.0f} MB")
+    print(f"  memory: {figure}")
+    rows.append((f"PDF: memory of one PDF/A render (build + render, as the task), each in a fresh process, "
+                 f"peak RSS the lower of {MINNE_N}" + ("" if nullstilt else " (peak includes start-up: "
+                                                        "clear_refs not allowed)"), figure))
 
     bygget, note = _aarsrapport()
     if bygget is None:
         print(f"  årsrapport: skipped – {note}")
+        rows.append(("PDF: årsrapport", f"not measured: {note}"))
     else:
         from pypdf import PdfReader
 
@@ -200,9 +229,10 @@ def run() -> dict:
             return render_pdf_med_sider(bygget.html, variant="standard", tittel=bygget.tittel,
                                         identifier="bench-rapport")
 
-        t_alone, t_r = _best_pair(lambda: _weasyprint_alone(bygget.html, "standard"), _rapport)
-        r = _rapport()
+        t_alone, t_r, r = _best_pair(lambda: _weasyprint_alone(bygget.html, "standard"), _rapport)
         assert len(PdfReader(BytesIO(r.pdf)).pages) == r.sider
-        print(f"  årsrapport ({note}): {r.sider} pages in {t_r:.2f} s; WeasyPrint alone {t_alone:.2f} s -> "
-              f"ratio {t_r / t_alone:.2f} (render only; the report's HTML is built by rapporter)")
-    return result
+        figure = f"{t_r:.2f} s vs {t_alone:.2f} s WeasyPrint alone, ratio {t_r / t_alone:.2f} (render only)"
+        print(f"  årsrapport ({note}), {r.sider} pages: {figure}")
+        rows.append((f"PDF: IMDi årsrapport ({note}), {r.sider} pages, CPU time, best of {REPEAT} after a warm-up, "
+                     "measured alternately", figure))
+    return rows

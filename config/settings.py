@@ -294,3 +294,27 @@ LOGGING = {
     # WeasyPrint logs every rendering step at INFO; only its warnings matter in operation.
     "loggers": {name: {"level": "WARNING"} for name in ("weasyprint", "weasyprint.progress", "fontTools", "axes")},
 }
+
+# Operations (docs/operations.md): a request id and one log line per request and per task
+# (config/jsonlogg.py, config/celerylogg.py), JSON lines with LOG_FORMAT=json, health endpoints
+# reachable over plain HTTP inside the private network (config/helse.py), optional Sentry.
+MIDDLEWARE.insert(0, "config.jsonlogg.ForesporselMiddleware")
+LOG_FORMAT = env("LOG_FORMAT", default="text").strip().lower()
+if LOG_FORMAT not in ("text", "json"):
+    raise ImproperlyConfigured("LOG_FORMAT må være text eller json")
+LOGGING["filters"]["request_id"] = {"()": "config.jsonlogg.RequestIdFilter"}
+LOGGING["filters"]["skjul_hemmeligheter"] = {"()": "config.jsonlogg.SkjulHemmeligheterFilter"}
+LOGGING["handlers"]["console"]["filters"] += ["request_id", "skjul_hemmeligheter"]
+LOGGING["formatters"]["json"] = {"()": "config.jsonlogg.JsonFormatter"}
+if LOG_FORMAT == "json":
+    LOGGING["handlers"]["console"]["formatter"] = "json"
+# The per-request and per-task lines only in JSON mode; text mode logs as before.
+LOGGING["loggers"].update({name: {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"}
+                           for name in ("styringsportalen.foresporsel", "styringsportalen.oppgave")})
+SECURE_REDIRECT_EXEMPT = [r"^helse/"]
+
+from config.sentry import init_sentry  # noqa: E402
+
+init_sentry(env("SENTRY_DSN", default=""), environment=env("SENTRY_ENVIRONMENT", default=""),
+            release=env("SENTRY_RELEASE", default=""),
+            traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0))

@@ -25,7 +25,10 @@ urlpatterns = [
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
     path("dokumenter/", include("dokumenter.urls")),
     path("admin/", admin.site.urls),
+    path("helse/", include("config.helse")),  # liveness and readiness, no login (config/helse.py)
 ]
+
+handler500 = "config.jsonlogg.feilside_500"  # the 500 page with the request id
 
 if "mozilla_django_oidc" in settings.INSTALLED_APPS:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))

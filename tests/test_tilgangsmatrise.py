@@ -47,8 +47,9 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Namespaces that are not ours to specify: the Django admin has its own staff check (tested in
-# tests/admin), and the OIDC callback is the identity provider's.
-UTENFOR = {"admin", "oidc"}
+# tests/admin), the OIDC callback is the identity provider's, and the health endpoints are public by
+# design and tested in tests/test_drift.py.
+UTENFOR = {"admin", "oidc", "helse"}
 UTEN_NAVN_OK = {"favicon.ico"}
 
 ROLLER = ["anonym", "dep_redaktor", "dep_godkjenner", "annet_dep", "virk_kontakt", "virk_leder", "annen_virk",
