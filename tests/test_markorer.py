@@ -382,7 +382,7 @@ def test_brevets_pdf_og_arkiv_bare_med_det_som_er_sendt(verden):
     of the sent 2024 letter hold nothing from the unsent tillegg or from any draft."""
     import json
 
-    from arkiv.format import export_tildelingsbrev
+    from arkiv.eksport import export_tildelingsbrev
     from brev.pdf import tildelingsbrev_html
     from dokumenter.render import render_pdf
 

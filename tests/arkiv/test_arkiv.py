@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from arkiv.format import ArkivFeil, import_tildelingsbrev
+from arkiv.innlesing import ArkivFeil, import_tildelingsbrev
 from fixtures.demo import FIXTURES
 from oppdrag.models import Oppdrag
 from styring.models import Organisasjon, Tildelingsbrev

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from arkiv.format import ArkivFeil, import_tildelingsbrev
+from arkiv.innlesing import ArkivFeil, import_tildelingsbrev
 from fixtures.demo import FIXTURES
 from oppdrag.models import Oppdrag
 from styring.models import Tildelingsbrev

@@ -227,7 +227,7 @@ def test_de_ekte_brevenes_frister_er_en_del_hver_som_foer():
 @pytest.mark.django_db
 def test_arkivimport_av_en_dato_som_ikke_finnes_krasjer_ikke_og_beholder_teksten():
     """The archive import keeps what the letter says; only the browser forms refuse."""
-    from arkiv.format import import_tildelingsbrev
+    from arkiv.innlesing import import_tildelingsbrev
     from fixtures.demo import FIXTURES
     from oppdrag.models import Frist
 

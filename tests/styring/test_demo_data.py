@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-from arkiv.format import export_tildelingsbrev
+from arkiv.eksport import export_tildelingsbrev
 from budsjett.models import Budsjettpost
 from oppdrag.models import Oppdrag
 from oppdrag.querysets import oppdrag_i_brev

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from arkiv.format import export_tildelingsbrev
+from arkiv.eksport import export_tildelingsbrev
 from styring.models import Tildelingsbrev
 
 

@@ -3,7 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from arkiv.format import ArkivFeil, import_tildelingsbrev
+from arkiv.innlesing import ArkivFeil, import_tildelingsbrev
 from brukere.models import User
 
 

@@ -1,0 +1,136 @@
+"""A letter as it stands, in the archive format (version 1): only what is in force beside the
+letter's own parts (styring/querysets.py). Export → import into an empty database → export gives
+identical JSON."""
+
+from __future__ import annotations
+
+from oppdrag.models import FoU
+from oppdrag.querysets import oppdrag_i_brev
+from styring.konsistens import check_tildelingsbrev
+from styring.models import (
+    Organisasjon,
+    Tildelingsbrev,
+)
+
+from .skjema import FORMAT, VERSJON, _iso
+
+
+def _frist_dict(f) -> dict:
+    return {
+        "tekst": f.tekst, "dato": _iso(f.dato), "form": f.form, "fra_dato": _iso(f.fra_dato),
+        "opprinnelig_dato": _iso(f.opprinnelig_dato), "del": f.del_betegnelse, "etikett": f.etikett,
+        "rolle": f.rolle, "intervall_mnd": f.intervall_mnd, "gjentas_til": _iso(f.gjentas_til),
+        "rapport_type": f.rapport_type, "rapport_aar": f.rapport_aar, "uke": f.uke,
+    }
+
+
+def _dec(v) -> str | None:
+    if v is None:
+        return None
+    return format(v.normalize(), "f") if hasattr(v, "normalize") else str(v)
+
+
+def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
+    """The letter as a JSON-ready dict in the archive format (version 1)."""
+    brev = Tildelingsbrev.objects.select_related("virksomhet", "departement").get(pk=brev.pk)
+    orgs: dict[str, Organisasjon] = {brev.virksomhet.kortnavn: brev.virksomhet, brev.departement.kortnavn: brev.departement}
+    for o in brev.kopi_til.all():
+        orgs[o.kortnavn] = o
+
+    maal = []
+    for m in brev.maal.prefetch_related("styringsparametere__maaleverdier", "styringsparametere__resultatkrav"):
+        maal.append({
+            "nummer": m.nummer, "tittel": m.tittel, "tekst": m.tekst,
+            "overskrift_nye_oppdrag": m.overskrift_nye_oppdrag,
+            "overskrift_tidligere_oppdrag": m.overskrift_tidligere_oppdrag,
+            "styringsparametere": [{
+                "kode": sp.kode, "tekst": sp.tekst, "i_aarsrapport": sp.i_aarsrapport,
+                "i_halvaarsrapport": sp.i_halvaarsrapport, "formaal": sp.formaal,
+                "maaleutgangspunkt": sp.maaleutgangspunkt, "nokkeltall": sp.nokkeltall,
+                "maaleverdier": [{"periode": v.periode, "dato": _iso(v.dato), "verdi": _dec(v.verdi),
+                                  "enhet": v.enhet, "tekst": v.tekst} for v in sp.maaleverdier.all()],
+                "resultatkrav": [{"verdi": _dec(r.verdi), "enhet": r.enhet, "tekst": r.tekst}
+                                 for r in sp.resultatkrav.all()],
+            } for sp in m.styringsparametere.all()],
+        })
+
+    oppdrag = []
+    for gruppe in oppdrag_i_brev(brev):
+        for e in gruppe.nye + gruppe.tidligere:
+            o = e.oppdrag
+            for org in [o.hovedansvar, o.departement, *o.delt_med.all()]:
+                if org is not None:
+                    orgs[org.kortnavn] = org
+            oppdrag.append({
+                "nummer": o.nummer, "tittel": e.tittel,
+                "maal": gruppe.maal.nummer if gruppe.maal else None,
+                "ny_i_aar": e.ny_i_aar, "gitt_aar": o.aar, "fou": o.fou != FoU.NEI, "fou_type": o.fou,
+                "frister": [_frist_dict(f) for f in e.frister],
+                "finansiering": [{"tekst": f.tekst, "belop_kr": f.belop_kr, "kapittel": f.kapittel, "post": f.post}
+                                 for f in o.finansiering.all()] if e.ny_i_aar else [],
+                "start": _iso(o.start), "start_tekst": o.start_tekst,
+                "bakgrunn": o.bakgrunn, "beskrivelse": o.beskrivelse, "formaal": o.formaal,
+                "rapportering": o.rapportering, "i_aarsrapport": o.i_aarsrapport,
+                "i_halvaarsrapport": o.i_halvaarsrapport, "rapporteringskriterier": o.rapporteringskriterier,
+                "finansiering_tekst": o.finansiering_tekst, "frist_tekst": o.frist_tekst,
+                "tilleggsinformasjon": o.tilleggsinformasjon,
+                "milepaeler": [{"tittel": m.tittel, **_frist_dict(m)} for m in o.milepaeler.all()],
+                "hovedansvar": o.hovedansvar.kortnavn if o.hovedansvar else None,
+                "delt_med": sorted(x.kortnavn for x in o.delt_med.all()),
+                "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
+                "opprinnelig_tittel": o.tittel,
+                "gitt_av": o.departement.kortnavn if o.departement else None,
+            })
+
+    budsjett, kapittel_sum = [], []
+    for kap in brev.kapitler.prefetch_related("poster__bindinger", "poster__fordelinger", "poster__tilskudd"):
+        poster = list(kap.poster.all())
+        for p in poster:
+            fordelinger = list(p.fordelinger.all())
+            index = {f.pk: i for i, f in enumerate(fordelinger)}
+            budsjett.append({
+                "kapittel": kap.nummer, "post": p.post, "betegnelse": p.betegnelse, "tildelt_kr": p.tildelt_kr,
+                "bevilget_kr": p.bevilget_kr, "andel_kr": p.andel_kr, "kan_overfores": p.kan_overfores,
+                "overslagsbevilgning": p.overslagsbevilgning, "overskrift": p.overskrift, "tekst": p.tekst,
+                "bindinger": [{"tekst": b.tekst, "belop_kr": b.belop_kr, "oppdrag": b.oppdrag_nummer or None,
+                               "kategori": b.kategori} for b in p.bindinger.all()],
+                "fordeling": [{"tekst": f.tekst, "belop_kr": f.belop_kr} for f in fordelinger],
+                "tilskudd": [{"mottaker": t.mottaker, "belop_kr": t.belop_kr, "fordeling": index.get(t.fordeling_id)}
+                             for t in p.tilskudd.all()],
+                "typed_sum_kr": p.typed_tilskudd_sum_kr,
+            })
+        kapittel_sum.append({"kapittel": kap.nummer, "betegnelse": kap.betegnelse, "enhet_i_brevet": kap.enhet_i_brevet,
+                             "tekst": kap.tekst, "typed_sum_kr": kap.typed_sum_kr,
+                             "computed_sum_kr": sum(p.tildelt_kr for p in poster)})
+
+    return {
+        "format": FORMAT, "versjon": VERSJON,
+        "virksomhet": brev.virksomhet.kortnavn, "departement": brev.departement.kortnavn, "aar": brev.aar,
+        "dato": _iso(brev.dato), "var_ref": brev.var_ref or None, "tittel": brev.tittel, "status": brev.status,
+        "organisasjoner": [{"kortnavn": o.kortnavn, "navn": o.navn, "type": o.type}
+                           for o in sorted(orgs.values(), key=lambda o: (o.type, o.kortnavn))],
+        "brevhode": {"avdeling": brev.avdeling, "saksbehandler": brev.saksbehandler,
+                     "mottaker_adresse": brev.mottaker_adresse},
+        "kapitler": [{"nummer": a.nummer, "tittel": a.tittel, "tekst": a.tekst}
+                     for a in brev.avsnitt.filter(tillegg__isnull=True)],
+        "maal": maal,
+        "rapporteringskrav": [{"kode": r.kode, "tekst": r.tekst, "maal": r.maal.nummer if r.maal else None,
+                               "frekvens": r.frekvens, "frekvens_tekst": r.frekvens_tekst}
+                              for r in brev.rapporteringskrav.select_related("maal")],
+        "oppdrag": oppdrag,
+        "budsjett": budsjett,
+        "kapittel_sum": kapittel_sum,
+        "rapportering": [{"type": r.betegnelse, "rapport_type": r.type, "rapport_aar": r.rapport_aar,
+                          "telletidspunkt": _iso(r.telletidspunkt), "frist": _iso(r.frist)}
+                         for r in brev.rapporteringspunkter.all()],
+        "kalender": [{"type": m.type, "tittel": m.tittel, "dato": _iso(m.dato), "tidspunkt_tekst": m.tidspunkt_tekst,
+                      "beskrivelse": m.beskrivelse} for m in brev.moter.all()],
+        "fellesforinger": [{"tittel": f.tittel, "tekst": f.tekst, "rapportering": f.rapportering}
+                           for f in brev.fellesforinger.all()],
+        "plikter": [{"beskrivelse": p.beskrivelse, "kilde": p.kilde, **_frist_dict(p)} for p in brev.plikter.all()],
+        "vedlegg": [{"nummer": v.nummer, "tittel": v.tittel, "tekst": v.tekst} for v in brev.vedlegg.all()],
+        "signaturer": [{"navn": s.navn, "tittel": s.tittel, "ef": s.ef} for s in brev.signaturer.all()],
+        "elektronisk_signert_tekst": brev.elektronisk_signert_tekst,
+        "kopi_til": sorted(o.kortnavn for o in brev.kopi_til.all()),
+        "konsistens": [a.as_dict() for a in check_tildelingsbrev(brev)],
+    }

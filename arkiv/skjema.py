@@ -1,0 +1,178 @@
+"""The archive format's schema (docs/arkivformat.md) and the strict check of a file against it:
+unknown keys, wrong types and amounts that are not whole kroner are named with their path."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+FORMAT = "styringsportalen.tildelingsbrev"
+VERSJON = 1
+
+
+class ArkivFeil(Exception):
+    """The file cannot be imported; ``feil`` lists every problem as 'path: message'."""
+
+    def __init__(self, feil: list[str]):
+        self.feil = feil
+        super().__init__("\n".join(feil))
+
+
+# --- schema -------------------------------------------------------------------------------------
+# A field spec is a type name ("str", "int", "kr", "bool", "date", "dec"), optionally ending in "?"
+# for null, or a dict (object) / [dict] (list of objects). Keys are required unless marked with _opt().
+
+_OPT = "__valgfri__"
+
+
+def _opt(schema: dict, *keys: str) -> dict:
+    """Mark keys of an object schema as optional (they may be absent; never unknown)."""
+    return {**schema, _OPT: frozenset(keys)}
+
+
+_FRIST_FIELDS = {"tekst": "str", "dato": "date?", "form": "str", "fra_dato": "date?", "opprinnelig_dato": "date?",
+                 "del": "str", "etikett": "str", "rolle": "str", "intervall_mnd": "int?", "gjentas_til": "date?",
+                 "rapport_type": "str", "rapport_aar": "int?", "uke": "int?"}
+# A frist may come in the reference transcriptions' short form {tekst, dato}: the rest is derived.
+_FRIST_DERIVED = ("dato", "form", "fra_dato", "opprinnelig_dato", "del", "etikett", "rolle", "intervall_mnd", "gjentas_til",
+                  "rapport_type", "rapport_aar", "uke")
+FRIST = _opt(_FRIST_FIELDS, *_FRIST_DERIVED)
+MILEPAEL = _opt({"tittel": "str", **_FRIST_FIELDS}, *_FRIST_DERIVED)
+FINANSIERING = {"tekst": "str", "belop_kr": "kr?", "kapittel": "int?", "post": "int?"}
+OPPDRAG = _opt({
+    "nummer": "str", "tittel": "str", "maal": "int?", "ny_i_aar": "bool", "gitt_aar": "int", "fou": "bool",
+    "fou_type": "str", "frister": [FRIST], "finansiering": [FINANSIERING], "start": "date?", "start_tekst": "str",
+    "bakgrunn": "str", "beskrivelse": "str", "formaal": "str", "rapportering": "str", "i_aarsrapport": "bool",
+    "i_halvaarsrapport": "bool", "rapporteringskriterier": "str", "finansiering_tekst": "str", "frist_tekst": "str",
+    "tilleggsinformasjon": "str", "milepaeler": [MILEPAEL], "hovedansvar": "str?", "delt_med": ["str"],
+    "jf_oppdrag": ["str"], "opprinnelig_tittel": "str", "gitt_av": "str?",
+}, "gitt_av", "gitt_aar", "fou_type", "finansiering", "start", "start_tekst", "bakgrunn", "beskrivelse", "formaal",
+    "rapportering", "i_aarsrapport", "i_halvaarsrapport", "rapporteringskriterier", "finansiering_tekst",
+    "frist_tekst", "tilleggsinformasjon", "milepaeler", "hovedansvar", "delt_med", "jf_oppdrag", "opprinnelig_tittel")
+MAALEVERDI = {"periode": "str", "dato": "date?", "verdi": "dec?", "enhet": "str", "tekst": "str"}
+RESULTATKRAV = {"verdi": "dec?", "enhet": "str", "tekst": "str"}
+SP = _opt({"kode": "str", "tekst": "str", "i_aarsrapport": "bool", "i_halvaarsrapport": "bool", "formaal": "str",
+           "maaleutgangspunkt": "str", "nokkeltall": "str", "maaleverdier": [MAALEVERDI],
+           "resultatkrav": [RESULTATKRAV]},
+          "i_aarsrapport", "i_halvaarsrapport", "formaal", "maaleutgangspunkt", "nokkeltall", "maaleverdier",
+          "resultatkrav")
+MAAL = _opt({"nummer": "int", "tittel": "str", "tekst": "str", "overskrift_nye_oppdrag": "str",
+             "overskrift_tidligere_oppdrag": "str", "styringsparametere": [SP]},
+            "tekst", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag")
+BINDING = _opt({"tekst": "str", "belop_kr": "kr", "oppdrag": "str?", "kategori": "str"}, "kategori")
+FORDELING = {"tekst": "str", "belop_kr": "kr"}
+TILSKUDD = _opt({"mottaker": "str", "belop_kr": "kr", "fordeling": "int?"}, "fordeling")
+POST = _opt({"kapittel": "int", "post": "int", "betegnelse": "str", "tildelt_kr": "kr", "bevilget_kr": "kr?",
+             "andel_kr": "kr?", "kan_overfores": "bool", "overslagsbevilgning": "bool", "overskrift": "str",
+             "tekst": "str", "bindinger": [BINDING], "fordeling": [FORDELING], "tilskudd": [TILSKUDD],
+             "typed_sum_kr": "kr?"},
+            "kan_overfores", "overslagsbevilgning", "overskrift", "tekst", "fordeling", "tilskudd")
+KAPITTEL = _opt({"kapittel": "int", "betegnelse": "str", "enhet_i_brevet": "str", "tekst": "str",
+                 "typed_sum_kr": "kr?", "computed_sum_kr": "kr"},
+                "betegnelse", "enhet_i_brevet", "tekst", "computed_sum_kr")
+RAPPORTERING = _opt({"type": "str", "rapport_type": "str", "rapport_aar": "int", "telletidspunkt": "date",
+                     "frist": "date"}, "rapport_type", "rapport_aar")
+ORGANISASJON = {"kortnavn": "str", "navn": "str", "type": "str"}
+ROOT = _opt({
+    "format": "str", "versjon": "int", "virksomhet": "str", "departement": "str", "aar": "int", "dato": "date?",
+    "var_ref": "str?", "tittel": "str", "status": "str", "organisasjoner": [ORGANISASJON],
+    "brevhode": {"avdeling": "str", "saksbehandler": "str", "mottaker_adresse": "str"},
+    "kapitler": [{"nummer": "str", "tittel": "str", "tekst": "str"}],
+    "maal": [MAAL],
+    "rapporteringskrav": [{"kode": "str", "tekst": "str", "maal": "int?", "frekvens": "str", "frekvens_tekst": "str"}],
+    "oppdrag": [OPPDRAG],
+    "budsjett": [POST],
+    "kapittel_sum": [KAPITTEL],
+    "rapportering": [RAPPORTERING],
+    "kalender": [{"type": "str", "tittel": "str", "dato": "date?", "tidspunkt_tekst": "str", "beskrivelse": "str"}],
+    "fellesforinger": [{"tittel": "str", "tekst": "str", "rapportering": "str"}],
+    "plikter": [_opt({"beskrivelse": "str", "kilde": "str", **_FRIST_FIELDS}, *_FRIST_DERIVED)],
+    "vedlegg": [{"nummer": "int", "tittel": "str", "tekst": "str"}],
+    "signaturer": [{"navn": "str", "tittel": "str", "ef": "bool"}],
+    "elektronisk_signert_tekst": "str",
+    "kopi_til": ["str"],
+    "konsistens": [dict],
+}, "format", "versjon", "dato", "var_ref", "tittel", "status", "organisasjoner", "brevhode", "kapitler",
+    "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
+    "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens")
+
+_TYPE_NAVN = {"str": "tekst", "int": "et heltall", "kr": "et helt kronebeløp (heltall ≥ 0)", "bool": "true eller false",
+              "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall"}
+
+
+def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
+    if isinstance(spec, list):
+        if not isinstance(value, list):
+            errors.append(f"{path}: skal være en liste.")
+            return
+        for i, item in enumerate(value):
+            _validate(item, spec[0], f"{path}[{i}]", errors)
+        return
+    if spec is dict:
+        if not isinstance(value, dict):
+            errors.append(f"{path}: skal være et objekt.")
+        return
+    if isinstance(spec, dict):
+        if not isinstance(value, dict):
+            errors.append(f"{path}: skal være et objekt.")
+            return
+        optional = spec.get(_OPT, frozenset())
+        for key in value:
+            if key not in spec or key == _OPT:
+                errors.append(f"{path + '.' if path else ''}{key}: ukjent felt.")
+        for key, sub in spec.items():
+            if key == _OPT:
+                continue
+            where = f"{path + '.' if path else ''}{key}"
+            if key not in value:
+                if key not in optional:
+                    errors.append(f"{where}: mangler.")
+                continue
+            _validate(value[key], sub, where, errors)
+        return
+    nullable = spec.endswith("?")
+    kind = spec.rstrip("?")
+    if value is None:
+        if not nullable:
+            errors.append(f"{path}: kan ikke være tom (null); skal være {_TYPE_NAVN[kind]}.")
+        return
+    ok = {
+        "str": lambda v: isinstance(v, str),
+        "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "kr": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
+        "bool": lambda v: isinstance(v, bool),
+        "date": lambda v: isinstance(v, str) and _parse_date(v) is not None,
+        "dec": lambda v: isinstance(v, (int, float, str)) and not isinstance(v, bool) and _is_number(v),
+    }[kind](value)
+    if not ok:
+        shown = value if isinstance(value, str) else repr(value)
+        if kind == "kr" and isinstance(value, int) and value < 0:
+            errors.append(f"{path}: beløpet kan ikke være negativt ({value}).")
+        else:
+            errors.append(f"{path}: «{shown}» er ikke {_TYPE_NAVN[kind]}.")
+
+
+def _parse_date(v: str) -> date | None:
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", v):
+        return None
+    try:
+        return date.fromisoformat(v)
+    except ValueError:
+        return None
+
+
+def _is_number(v) -> bool:
+    try:
+        float(str(v))
+        return True
+    except ValueError:
+        return False
+
+
+def _d(v: str | None) -> date | None:
+    return date.fromisoformat(v) if v else None
+
+
+def _iso(d: date | None) -> str | None:
+    return d.isoformat() if d else None
