@@ -33,7 +33,7 @@ demo: migrate
 # The web server in the foreground; a Celery worker with embedded beat in the background on the
 # filesystem broker (no Redis needed; REDIS_URL switches to Redis). Ctrl-C stops both.
 run: demo
-	@mkdir -p var/celery/out var/celery/processed var/log
+	@mkdir -p var/celery/out var/celery/processed var/celery/control var/log
 	@$(PY) -m celery -A config worker -B --pool=solo --loglevel=INFO \
 	    --schedule var/celerybeat-schedule > var/log/worker.log 2>&1 & \
 	  WORKER=$$!; trap "kill $$WORKER 2>/dev/null" EXIT INT TERM; \
