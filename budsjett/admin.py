@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from kjerne.admin import HistorikkAdmin, avvik_html
-from kjerne.belop import format_kroner
+from kjerne.admin import HistorikkAdmin, avvik_html, kroner
 from styring.konsistens import check_tildelingsbrev
 
 from .models import (
@@ -19,10 +18,6 @@ from .models import (
     Fordeling,
     Tilskudd,
 )
-
-
-def _kr(value):
-    return format_kroner(value) if value is not None else "–"
 
 
 class BudsjettpostInline(admin.TabularInline):
@@ -44,13 +39,8 @@ class BudsjettkapittelAdmin(HistorikkAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("poster")
 
-    @admin.display(description="sum (beregnet)")
-    def sum_visning(self, obj):
-        return _kr(obj.sum_kr) if obj.pk else "–"
-
-    @admin.display(description="sum i brevet")
-    def oppgitt_sum(self, obj):
-        return _kr(obj.typed_sum_kr)
+    sum_visning = kroner("sum_kr", "sum (beregnet)", lagret=True)
+    oppgitt_sum = kroner("typed_sum_kr", "sum i brevet")
 
     @admin.display(description="konsistenskontroll")
     def avvik(self, obj):
@@ -97,33 +87,13 @@ class BudsjettpostAdmin(HistorikkAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("bindinger", "fordelinger", "tilskudd")
 
-    @admin.display(description="tildelt")
-    def tildelt(self, obj):
-        return _kr(obj.tildelt_kr)
-
-    @admin.display(description="andel")
-    def andel(self, obj):
-        return _kr(obj.andel_kr)
-
-    @admin.display(description="disponibelt")
-    def disponibelt(self, obj):
-        return _kr(obj.disponibelt_kr) if obj.pk else "–"
-
-    @admin.display(description="bundet")
-    def bundet(self, obj):
-        return _kr(obj.bundet_kr) if obj.pk else "–"
-
-    @admin.display(description="udisponert")
-    def udisponert(self, obj):
-        return _kr(obj.udisponert_kr) if obj.pk else "–"
-
-    @admin.display(description="fordelt")
-    def fordelt(self, obj):
-        return _kr(obj.fordelt_kr) if obj.pk else "–"
-
-    @admin.display(description="sum tilskudd")
-    def tilskudd_sum(self, obj):
-        return _kr(obj.tilskudd_sum_kr) if obj.pk else "–"
+    tildelt = kroner("tildelt_kr", "tildelt")
+    andel = kroner("andel_kr", "andel")
+    disponibelt = kroner("disponibelt_kr", "disponibelt", lagret=True)
+    bundet = kroner("bundet_kr", "bundet", lagret=True)
+    udisponert = kroner("udisponert_kr", "udisponert", lagret=True)
+    fordelt = kroner("fordelt_kr", "fordelt", lagret=True)
+    tilskudd_sum = kroner("tilskudd_sum_kr", "sum tilskudd", lagret=True)
 
     @admin.display(description="konsistenskontroll")
     def avvik(self, obj):
@@ -145,9 +115,7 @@ class BudsjettbindingAdmin(HistorikkAdmin):
     def kort_tekst(self, obj):
         return obj.tekst[:80]
 
-    @admin.display(description="beløp", ordering="belop_kr")
-    def belop(self, obj):
-        return _kr(obj.belop_kr)
+    belop = kroner("belop_kr", "beløp", sortering="belop_kr")
 
 
 @admin.register(Fordeling)
@@ -156,9 +124,7 @@ class FordelingAdmin(HistorikkAdmin):
     search_fields = ["tekst"]
     list_select_related = ["post__kapittel"]
 
-    @admin.display(description="beløp", ordering="belop_kr")
-    def belop(self, obj):
-        return _kr(obj.belop_kr)
+    belop = kroner("belop_kr", "beløp", sortering="belop_kr")
 
 
 @admin.register(Tilskudd)
@@ -167,9 +133,7 @@ class TilskuddAdmin(HistorikkAdmin):
     search_fields = ["mottaker"]
     list_select_related = ["post__kapittel", "fordeling"]
 
-    @admin.display(description="beløp", ordering="belop_kr")
-    def belop(self, obj):
-        return _kr(obj.belop_kr)
+    belop = kroner("belop_kr", "beløp", sortering="belop_kr")
 
 
 @admin.register(Finansiering)
@@ -179,9 +143,7 @@ class FinansieringAdmin(HistorikkAdmin):
     list_select_related = ["oppdrag"]
     autocomplete_fields = ["oppdrag"]
 
-    @admin.display(description="beløp", ordering="belop_kr")
-    def belop(self, obj):
-        return _kr(obj.belop_kr)
+    belop = kroner("belop_kr", "beløp", sortering="belop_kr")
 
 
 @admin.register(Budsjettendring)
@@ -196,10 +158,5 @@ class ForbrukAdmin(HistorikkAdmin):
     list_select_related = ["post__kapittel"]
     date_hierarchy = "per_dato"
 
-    @admin.display(description="forbruk")
-    def forbruk(self, obj):
-        return _kr(obj.forbruk_kr)
-
-    @admin.display(description="prognose")
-    def prognose(self, obj):
-        return _kr(obj.prognose_kr)
+    forbruk = kroner("forbruk_kr", "forbruk")
+    prognose = kroner("prognose_kr", "prognose")

@@ -4,10 +4,13 @@ links one click away, and consistency findings as a list."""
 from __future__ import annotations
 
 from django.apps import apps
+from django.contrib import admin
 from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
+
+from .belop import format_kroner
 
 
 class NorskHistorikk(HistoricalRecordContextHelper):
@@ -50,3 +53,17 @@ def avvik_html(avvik) -> str:
         format_html_join("", "<li><strong>{}:</strong> {}</li>",
                          ((a.nivaa.capitalize(), a.melding) for a in avvik)),
     )
+
+
+def kroner(attributt: str, beskrivelse: str, *, lagret: bool = False, sortering: str | None = None):
+    """An admin column or read-only field showing ``obj.<attributt>`` in kroner ("37 510 000 kr"),
+    "–" when empty, and with ``lagret`` also "–" on an unsaved object (a computed sum needs rows)."""
+
+    @admin.display(description=beskrivelse, ordering=sortering)
+    def vis(self, obj):
+        if lagret and not obj.pk:
+            return "–"
+        verdi = getattr(obj, attributt)
+        return format_kroner(verdi) if verdi is not None else "–"
+
+    return vis
