@@ -15,6 +15,22 @@ from .conftest import axe_sjekk
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
 
+
+def _vent_paa_fokus(page, passer, sekunder: float = 10.0) -> None:
+    """Wait until the focused element's text passes ``passer``. Polled from Python: Playwright's
+    wait_for_function evaluates a string inside the page, which the strict CSP (no unsafe-eval)
+    refuses whenever the condition is not true at once."""
+    import time
+
+    slutt = time.monotonic() + sekunder
+    tekst = ""
+    while time.monotonic() < slutt:
+        tekst = page.evaluate("() => document.activeElement ? document.activeElement.textContent : ''")
+        if passer(tekst):
+            return
+        page.wait_for_timeout(50)
+    raise AssertionError(f"Fokus kom ikke dit det skulle; fokusert tekst: {tekst!r}")
+
 def _ingen_brudd(page, hva: str):
     rapport = axe_sjekk(page)
     assert rapport == "", f"{hva}:\n{rapport}"
@@ -37,7 +53,7 @@ def test_follow_up_pages_pass_axe_and_htmx_updates_the_timeline(innlogget, tmp_p
     page.click("form[data-skjema=oppfolging] button[type=submit]")
     page.wait_for_selector("text=Skriv en vurdering når risikoen er gul.")
     # Focus moves to the error summary once htmx has settled the swap (wait, don't race it).
-    page.wait_for_function("document.activeElement && document.activeElement.textContent.includes('Skriv en vurdering')")
+    _vent_paa_fokus(page, lambda tekst: "Skriv en vurdering" in tekst)
     _ingen_brudd(page, "oppfølging med feil")
     # Now with an assessment: htmx swaps in the page with the new entry.
     page.fill("form[data-skjema=oppfolging] textarea[name=risiko_tekst]", "Forsinket leveranse.")
@@ -45,8 +61,7 @@ def test_follow_up_pages_pass_axe_and_htmx_updates_the_timeline(innlogget, tmp_p
     page.click("form[data-skjema=oppfolging] button[type=submit]")
     page.wait_for_selector("text=Statusoppdateringen er registrert.")
     # Keyboard and screen-reader users land on the receipt, not on a removed button.
-    page.wait_for_function(
-        "document.activeElement && document.activeElement.textContent === 'Statusoppdateringen er registrert.'")
+    _vent_paa_fokus(page, lambda tekst: tekst == "Statusoppdateringen er registrert.")
     tidslinje = page.inner_text("ol.oppfolging")
     assert "Gul" in tidslinje and "Forsinket leveranse." in tidslinje and "<b>ikke fet</b>" in tidslinje
     # A refused upload (wrong type) and then an accepted one.
