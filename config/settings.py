@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_htmx",
     "django_filters",
+    "django_prose_editor",
     "axes",
     "csp",
     # Bottom to top (the layers in README and the import-linter contract in pyproject.toml).

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
@@ -13,6 +14,7 @@ from kjerne import konflikt
 from kjerne.belop import BelopError, format_tall, parse_kroner
 from kjerne.tallgrenser import kolonnegrense
 
+from . import rik_tekst
 from .format import format_desimal, krav_tekst
 from .models import Parameterresultat, Postrapport, Risiko
 from .services import DEL_FELTER, OPPDRAG_FELTER, POST_FELTER, RESULTAT_FELTER, Postverdier, Resultat
@@ -60,16 +62,32 @@ class Delrad:
     konflikt: konflikt.Konflikt | None
 
 
+class RikTekstWidget(forms.Textarea):
+    """A textarea that static/js/rik_tekst.js turns into django-prose-editor's editor, with the
+    extensions in rik_tekst.EDITOR_UTVIDELSER. Only static files: the module imports the editor by
+    its path, so no import map (an inline script the CSP refuses) is needed. Without JavaScript it
+    stays a textarea, and plain text typed there is saved as paragraphs."""
+
+    class Media:
+        css = {"all": ["django_prose_editor/material-icons.css", "django_prose_editor/editor.css",
+                       "css/rik_tekst.css"]}
+        js = [forms.Script("js/rik_tekst.js", type="module")]
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"rows": 10, "data-rik-tekst": json.dumps(rik_tekst.EDITOR_UTVIDELSER),
+                                **(attrs or {})})
+
+
 class DelerForm(forms.Form):
-    """One textarea per text part of the report, each with the version of its part."""
+    """One rich-text field per text part of the report, each with the version of its part."""
 
     def __init__(self, *args, deler, **kwargs):
         super().__init__(*args, **kwargs)
         self.koder = [d.kode for d in deler]
         self.konflikter: dict[str, konflikt.Konflikt] = {}
         for d in deler:
-            self.fields[d.kode] = forms.CharField(label=d.tittel, required=False, initial=d.tekst,
-                                                  widget=forms.Textarea(attrs={"rows": 8}))
+            self.fields[d.kode] = forms.CharField(label=d.tittel, required=False, initial=rik_tekst.som_html(d.tekst),
+                                                  widget=RikTekstWidget())
             self.fields[self._versjonsnavn(d.kode)] = Versjonsfelt(initial=konflikt.signer(d, DEL_FELTER))
 
     @staticmethod
@@ -103,6 +121,20 @@ class DelerForm(forms.Form):
                 data[self.add_prefix(self._versjonsnavn(kode))] = k.versjon
                 self.add_error(kode, k.melding)
         self.data = data
+
+
+class AutolagreForm(forms.Form):
+    """One part saved as the person writes (static/js/rik_tekst.js), with the version the page holds."""
+
+    kode = forms.CharField(max_length=20)
+    tekst = forms.CharField(required=False, strip=False)
+    versjon = forms.CharField(strip=False)
+
+    def clean_versjon(self):
+        versjon = self.cleaned_data["versjon"]
+        if konflikt.les_versjon(versjon) is None:
+            raise ValidationError(konflikt.MANGLER_VERSJON, code="versjon")
+        return versjon
 
 
 class RadForm(forms.Form):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -25,6 +25,7 @@ from oppdrag.models import Statusoppdatering
 from oppdrag.querysets import oppdrag_i_brev
 from styring.models import Rapporteringspunkt, Styringsparameter, Tildelingsbrev
 
+from . import rik_tekst
 from .models import (
     DELER,
     Kommentar,
@@ -261,18 +262,66 @@ def _skriv(rader: Mapping, verdier: Mapping[object, dict], versjoner: Mapping | 
     return endret
 
 
+def _renset(deler: Mapping[str, Rapportdel], tekster: Mapping[str, str]) -> dict[str, dict]:
+    """The parts' new text as sanitised HTML (rapportering.rik_tekst). A part written before the
+    editor, sent back as the same paragraphs, keeps its stored text: nothing changed there."""
+    if ukjent := set(tekster) - set(deler):
+        raise RapportFeil(f"Ukjent del av rapporten: {', '.join(sorted(ukjent))}.")
+    verdier = {}
+    for kode, tekst in tekster.items():
+        ny = rik_tekst.rens(rik_tekst.som_html(tekst))
+        lagret = deler[kode].tekst
+        verdier[kode] = {"tekst": lagret if ny == rik_tekst.rens(rik_tekst.som_html(lagret)) else ny}
+    return verdier
+
+
 @transaction.atomic
 def rapport_lagre_deler(*, rapport: Rapport, tekster: Mapping[str, str], user,
                         versjoner: Mapping[str, str] | None = None) -> None:
-    """Save the text parts, by kode; ``versjoner`` by kode too."""
+    """Save the text parts, by kode; ``versjoner`` by kode too. The text is HTML from the editor
+    (or plain text from a browser without JavaScript), sanitised here."""
     fersk = _krev_skriver(user, rapport)
     deler = {d.kode: d for d in fersk.deler.select_for_update()}
-    if ukjent := set(tekster) - set(deler):
-        raise RapportFeil(f"Ukjent del av rapporten: {', '.join(sorted(ukjent))}.")
     with acting_user(user):
-        for d in _skriv(deler, {kode: {"tekst": tekst} for kode, tekst in tekster.items()}, versjoner, DEL_FELTER):
+        for d in _skriv(deler, _renset(deler, tekster), versjoner, DEL_FELTER):
             d.full_clean()
             d.save()
+
+
+#: The history reason of a draft saved while the person writes (rapport_autolagre_del).
+AUTOLAGRET = "Autolagret"
+#: Saves by the same person within this window are one entry in the part's history.
+AUTOLAGRING_VINDU = timedelta(minutes=30)
+
+
+@transaction.atomic
+def rapport_autolagre_del(*, rapport: Rapport, kode: str, tekst: str, versjon: str, user) -> Rapportdel:
+    """Save one part as the person writes, with the version the page holds (RapportKonflikt when
+    someone else saved the part since). One writing session is one entry in the history: a save
+    following the same person's autosave within AUTOLAGRING_VINDU updates that entry."""
+    fersk = _krev_skriver(user, rapport)
+    deler = {d.kode: d for d in fersk.deler.select_for_update()}
+    endret = _skriv(deler, _renset(deler, {kode: tekst}), {kode: versjon}, DEL_FELTER)
+    if not endret:
+        return deler[kode]
+    d = endret[0]
+    d.full_clean()
+    siste = d.history.first()
+    naa = timezone.now()
+    if (siste is not None and siste.history_user_id == user.pk and siste.history_change_reason == AUTOLAGRET
+            and naa - siste.history_date < AUTOLAGRING_VINDU):
+        d.skip_history_when_saving = True
+        try:
+            d.save()
+        finally:
+            del d.skip_history_when_saving
+        siste.tekst, siste.history_date = d.tekst, naa
+        siste.save(update_fields=["tekst", "history_date"])
+    else:
+        with acting_user(user):
+            d._change_reason = AUTOLAGRET
+            d.save()
+    return d
 
 
 @dataclass

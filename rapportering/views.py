@@ -1,16 +1,21 @@
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from brukere import tilgang
 from brukere.models import Rolle
+from kjerne import konflikt
 from styring.models import Rapporteringspunkt, Tildelingsbrev
 
 from . import services
-from .forms import DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
+from .forms import AutolagreForm, DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
 from .innhold import rapport_innhold
 from .models import Rapport
 from .services import RapportFeil, RapportKonflikt
@@ -84,17 +89,22 @@ def rapport_historikk(request, pk: int):
     """Who changed what in the report and when (every part, result, line and comment), and the
     PDFs made of it."""
     from dokumenter.services import pdf_historikk
-    from kjerne.endringslogg import endringer
+    from kjerne.endringslogg import endringer, historikkside
 
     from .models import Kommentar, Oppdragsstatus, Parameterresultat, Postrapport, Rapportdel
 
+    deler = [("rapport", "Rapporten"), ("deler", "Tekstdeler"), ("parametere", "Mål og styringsparametere"),
+             ("oppdrag", "Oppdrag"), ("poster", "Økonomi per post"), ("kommentarer", "Kommentarer")]
+    kilder = [(Rapportdel, "deler"), (Parameterresultat, "parametere"), (Oppdragsstatus, "oppdrag"),
+              (Postrapport, "poster"), (Kommentar, "kommentarer")]
     rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
-    poster = endringer(Rapport.history.filter(id=rapport.pk), fast_antall_sporringer=True)
-    for model in (Rapportdel, Parameterresultat, Oppdragsstatus, Postrapport, Kommentar):
-        poster += endringer(model.history.filter(rapport_id=rapport.pk), fast_antall_sporringer=True)
-    poster.sort(key=lambda e: e.tid, reverse=True)
+    poster = endringer(Rapport.history.filter(id=rapport.pk), grense=None, fast_antall_sporringer=True,
+                       del_="rapport")
+    for model, del_ in kilder:
+        poster += endringer(model.history.filter(rapport_id=rapport.pk), grense=None, fast_antall_sporringer=True,
+                            del_=del_)
     return render(request, "rapportering/rapport_historikk.html", {
-        "rapport": rapport, "endringer": poster[:200],
+        "rapport": rapport, **historikkside(request, poster, deler=deler),
         "pdf_historikk": pdf_historikk(kind="rapport", object_id=rapport.pk)})
 
 
@@ -174,6 +184,39 @@ def rapport_rediger(request, pk: int, seksjon: str):
         "rapport": rapport, "skjemaer": skjemaer, "seksjon": seksjon, "seksjon_tittel": SEKSJONER[seksjon],
         "feil": feil, "konflikt": konflikt,
     })
+
+
+@login_required
+@require_POST
+def rapport_autolagre(request, pk: int):
+    """One text part saved as the person writes (static/js/rik_tekst.js): JSON with the part's new
+    version for the page to carry, and the time saved in Oslo time. A refusal is JSON with a
+    Norwegian message: 403 for who and when, 409 when someone else saved the part since, 400 for bad
+    input."""
+    rapport = get_object_or_404(Rapport.objects.for_user(request.user), pk=pk)
+    if rapport.er_laast:
+        return JsonResponse({"melding": services.LAAST_MELDING}, status=403)
+    if not services.kan_skrive(request.user, rapport):
+        return JsonResponse({"melding": "Bare virksomhetens egne medarbeidere kan skrive i rapporten."}, status=403)
+    form = AutolagreForm(request.POST)
+    if not form.is_valid():
+        melding = " ".join(str(m) for feil in form.errors.values() for m in feil)
+        return JsonResponse({"melding": f"Ikke lagret: {melding}"}, status=400)
+    try:
+        rad = services.rapport_autolagre_del(rapport=rapport, kode=form.cleaned_data["kode"],
+                                             tekst=form.cleaned_data["tekst"], versjon=form.cleaned_data["versjon"],
+                                             user=request.user)
+    except RapportKonflikt as exc:
+        k = next(iter(exc.konflikter.values()))
+        hvem = str(k.endret_av) if k.endret_av else "En annen bruker"
+        return JsonResponse({"melding": f"Ikke lagret automatisk: {hvem} har lagret endringer i denne delen etter "
+                                        "at du åpnet siden. Det du skrev, står fortsatt i skjemaet. Trykk «Lagre» "
+                                        "for å se endringene."}, status=409)
+    except RapportFeil as exc:
+        return JsonResponse({"melding": f"Ikke lagret: {exc}"}, status=400)
+    klokken = timezone.localtime(timezone.now(), ZoneInfo(settings.TIME_ZONE))
+    return JsonResponse({"versjon": konflikt.signer(rad, services.DEL_FELTER),
+                         "melding": f"Lagret kl. {klokken:%H.%M}"})
 
 
 @login_required
