@@ -31,7 +31,9 @@ demo: migrate
 	$(PY) manage.py load_demo
 
 # The web server in the foreground; a Celery worker with embedded beat in the background on the
-# filesystem broker (no Redis needed; REDIS_URL switches to Redis). Ctrl-C stops both.
+# filesystem broker (no Redis needed; REDIS_URL switches to Redis). Ctrl-C stops both. The web server
+# runs with DEBUG off so that it shows the portal's own error pages (403, 404, 500), over plain HTTP
+# (DJANGO_HTTPS=0), with static files served by WhiteNoise straight from the apps.
 run: demo
 	@mkdir -p var/celery/out var/celery/processed var/celery/control var/log
 	@$(PY) -m celery -A config worker -B --pool=solo --loglevel=INFO \
@@ -40,7 +42,8 @@ run: demo
 	  echo ""; echo "Bakgrunnsjobber: Celery-arbeider med beat (logg: var/log/worker.log)"; \
 	  $(PY) manage.py demo_logins; \
 	  echo ""; echo "Styringsportalen kjører på http://$(HOST):$(PORT)/  (Ctrl-C stopper)"; echo ""; \
-	  $(PY) manage.py runserver $(HOST):$(PORT)
+	  DJANGO_DEBUG=0 DJANGO_HTTPS=0 WHITENOISE_AUTOREFRESH=1 SECRET_KEY=$${SECRET_KEY:-dev-only-insecure-key-styringsportalen} \
+	    $(PY) manage.py runserver $(HOST):$(PORT)
 
 worker: $(STAMP)
 	$(PY) -m celery -A config worker -B --pool=solo --loglevel=INFO --schedule var/celerybeat-schedule

@@ -132,7 +132,7 @@ def _act(request, brev, action, ok: str):
 def brev_til_godkjenning(request, pk: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
-        raise PermissionDenied
+        raise PermissionDenied("Bare departementet som sender brevet, kan sende det til godkjenning.")
     return _act(request, brev, lambda: services.brev_send_til_godkjenning(brev=brev, acting_user=request.user),
                 "Brevet er sendt til godkjenning.")
 
@@ -145,7 +145,7 @@ def brev_send(request, pk: int):
             and request.user.rolle == Rolle.DEPARTEMENT_GODKJENNER):
         raise PermissionDenied("Bare en godkjenner i departementet kan godkjenne og sende tildelingsbrevet.")
     if not brev.er_laast and not tilgang.kan_godkjenne_brev(request.user, brev):
-        raise PermissionDenied
+        raise PermissionDenied("Brevet kan bare godkjennes og sendes når det er sendt til godkjenning.")
     return _act(request, brev, lambda: services.brev_godkjenn_og_send(brev=brev, acting_user=request.user),
                 "Brevet er godkjent og sendt. Det er nå låst; endringer gjøres i tillegg.")
 
@@ -155,7 +155,7 @@ def brev_send(request, pk: int):
 def brev_send_tilbake(request, pk: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
-        raise PermissionDenied
+        raise PermissionDenied("Bare departementet som sender brevet, kan sende det tilbake til utkast.")
     return _act(request, brev, lambda: services.brev_send_tilbake(brev=brev, grunn=request.POST.get("grunn", ""),
                                                                   acting_user=request.user),
                 "Brevet er sendt tilbake til utkast.")
@@ -166,7 +166,7 @@ def brev_send_tilbake(request, pk: int):
 def brev_viderefor(request, pk: int):
     brev = _brev(request, pk)
     if not tilgang.kan_viderefore_brev(request.user, brev):
-        raise PermissionDenied
+        raise PermissionDenied("Bare departementet som sendte brevet, kan lage neste års tildelingsbrev.")
     try:
         ny = services.brev_viderefor(brev=brev, acting_user=request.user)
     except ValidationError as exc:
@@ -181,7 +181,7 @@ def brev_viderefor(request, pk: int):
 def tillegg_opprett(request, pk: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
-        raise PermissionDenied
+        raise PermissionDenied("Bare departementet som sendte brevet, kan lage tillegg til det.")
     try:
         t = services.tillegg_opprett(brev=brev, acting_user=request.user)
     except ValidationError as exc:
@@ -196,10 +196,10 @@ def tillegg_opprett(request, pk: int):
 def tillegg_send(request, pk: int, nr: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
-        raise PermissionDenied
+        raise PermissionDenied("Bare departementets godkjennere kan sende tillegget.")
     tillegg = get_object_or_404(Tillegg.objects.select_related("tildelingsbrev"), tildelingsbrev=brev, nummer=nr)
     if tillegg.status != Status.SENDT and not tilgang.kan_sende_tillegg(request.user, tillegg):
-        raise PermissionDenied
+        raise PermissionDenied("Bare departementets godkjennere kan sende tillegget.")
     try:
         services.tillegg_send(tillegg=tillegg, acting_user=request.user)
     except ValidationError as exc:

@@ -81,6 +81,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+CSRF_FAILURE_VIEW = "config.feilsider.csrf_feil"  # the 403 page in Norwegian, with the way back
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [
@@ -180,7 +181,10 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=str(VAR_DIR / "static"))
-WHITENOISE_AUTOREFRESH = DEBUG  # serve from the apps in development; no collectstatic needed
+# Serve from the apps in development, no collectstatic needed. `make run` runs with DEBUG off (so it
+# shows the portal's own error pages) and turns this on with WHITENOISE_AUTOREFRESH=1.
+WHITENOISE_AUTOREFRESH = env.bool("WHITENOISE_AUTOREFRESH", default=DEBUG)
+WHITENOISE_USE_FINDERS = WHITENOISE_AUTOREFRESH
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(VAR_DIR / "media"))
 
@@ -197,7 +201,7 @@ STORAGES = {
     "default": _default_storage,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if not DEBUG
+        if not WHITENOISE_AUTOREFRESH
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
@@ -262,8 +266,9 @@ CELERY_BEAT_SCHEDULE = {
 # redelivered message (a worker died). Keep it above the task's time limit (600 s).
 PDF_LAGER_FORELDET_SEKUNDER = env.int("PDF_LAGER_FORELDET_SEKUNDER", default=900)
 
-# Production hardening; `manage.py check --deploy` passes with DJANGO_DEBUG=0.
-if not DEBUG:
+# Production hardening; `manage.py check --deploy` passes with DJANGO_DEBUG=0. `make run` serves plain
+# HTTP on localhost with DEBUG off and sets DJANGO_HTTPS=0: no HTTPS redirect, HSTS or secure cookies.
+if env.bool("DJANGO_HTTPS", default=not DEBUG):
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
@@ -311,6 +316,8 @@ LOGGING["filters"]["request_id"] = {"()": "config.jsonlogg.RequestIdFilter"}
 LOGGING["filters"]["skjul_hemmeligheter"] = {"()": "config.jsonlogg.SkjulHemmeligheterFilter"}
 LOGGING["handlers"]["console"]["filters"] += ["request_id", "skjul_hemmeligheter"]
 LOGGING["formatters"]["json"] = {"()": "config.jsonlogg.JsonFormatter"}
+# Text lines carry the request id too, so the id on the 500 page finds the logged exception.
+LOGGING["formatters"]["standard"]["format"] = "%(levelname)s %(name)s [%(klientadresse)s] [%(request_id)s] %(message)s"
 if LOG_FORMAT == "json":
     LOGGING["handlers"]["console"]["formatter"] = "json"
 # The per-request and per-task lines only in JSON mode; text mode logs as before.

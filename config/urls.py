@@ -28,7 +28,10 @@ urlpatterns = [
     path("helse/", include("config.helse")),  # liveness and readiness, no login (config/helse.py)
 ]
 
-handler500 = "config.jsonlogg.feilside_500"  # the 500 page with the request id
+handler400 = "config.feilsider.feilside_400"
+handler403 = "config.feilsider.feilside_403"  # shows the reason PermissionDenied carries
+handler404 = "config.feilsider.feilside_404"
+handler500 = "config.jsonlogg.feilside_500"  # the 500 page with the request id, no database
 
 if "mozilla_django_oidc" in settings.INSTALLED_APPS:
     urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
