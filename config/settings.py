@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.forms",  # its widget templates, for the portal's FORM_RENDERER
     "simple_history",
     "django_htmx",
     "django_filters",
@@ -81,6 +82,7 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "config.urls"
+FORM_RENDERER = "kjerne.skjemavisning.Skjemarenderer"  # Designsystemet fields (kjerne/skjemavisning.py)
 CSRF_FAILURE_VIEW = "config.feilsider.csrf_feil"  # the 403 page in Norwegian, with the way back
 WSGI_APPLICATION = "config.wsgi.application"
 
