@@ -18,6 +18,7 @@ from . import services
 from .forms import AutolagreForm, DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
 from .innhold import rapport_innhold
 from .models import Rapport
+from .oversikt import rapportoversikt
 from .services import RapportFeil, RapportKonflikt
 
 SEKSJONER = {
@@ -34,21 +35,9 @@ def _avvist(request, rapport, melding: str):
 
 @login_required
 def rapport_liste(request):
-    brev = list(
-        Tildelingsbrev.objects.for_user(request.user).select_related("virksomhet", "departement")
-        .prefetch_related("rapporteringspunkter").order_by("virksomhet__kortnavn", "-aar")
-    )
-    rapporter = {(r.virksomhet_id, r.type, r.rapport_aar): r for r in Rapport.objects.for_user(request.user)}
-    rader = []
-    for b in brev:
-        punkter = []
-        for p in b.rapporteringspunkter.all():
-            rapport = rapporter.get((b.virksomhet_id, p.type, p.rapport_aar))
-            p.rapport = rapport
-            p.kan_opprette = rapport is None and services.kan_opprette(request.user, p)
-            punkter.append(p)
-        rader.append((b, punkter))
-    return render(request, "rapportering/rapport_liste.html", {"brev": rader})
+    idag = timezone.localdate()
+    return render(request, "rapportering/rapport_liste.html",
+                  {"o": rapportoversikt(request.user, idag), "idag_aar": idag.year})
 
 
 @login_required
