@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from brukere import tilgang
+from kjerne import hendelser
 from kjerne.historikk import acting_user as _acting_user
 from styring.models import (
     Brevavsnitt,
@@ -45,11 +46,56 @@ def _locked_copy(brev: Tildelingsbrev) -> Tildelingsbrev:
     return Tildelingsbrev.objects.select_for_update().get(pk=brev.pk)
 
 
+def kvitterte_nokler(brev: Tildelingsbrev) -> set[str]:
+    return set(brev.kvitteringer.values_list("nokkel", flat=True))
+
+
 def konsistensfeil(brev: Tildelingsbrev) -> list:
-    """The consistency findings of level FEIL that stop a letter from going to approval."""
+    """The consistency findings of level FEIL that stop a letter from going to approval: errors,
+    and what was carried forward unchanged unless an editor acknowledged it with a reason."""
     from styring.konsistens import FEIL, check_tildelingsbrev
 
-    return [a for a in check_tildelingsbrev(brev) if a.nivaa == FEIL]
+    kvittert = kvitterte_nokler(brev)
+    return [a for a in check_tildelingsbrev(brev) if a.nivaa == FEIL and a.sted.get("nokkel") not in kvittert]
+
+
+@transaction.atomic
+def brev_kvitter_avvik(*, brev: Tildelingsbrev, nokler: list[str], grunn: str, acting_user) -> list:
+    """Acknowledge findings about carried-forward text with a reason: they stop blocking approval,
+    and the reason is kept with the letter (shown in the check, the Saksgang and the archive export)."""
+    from brev.models import Kvittering
+    from brev.videreforing import KVITTERBARE
+    from styring.konsistens import check_tildelingsbrev
+
+    brev = _locked_copy(brev)
+    if not tilgang.i_departementet(acting_user, brev.departement_id):
+        raise PermissionDenied("Bare departementet som sender brevet, kan kvittere ut funn i kontrollen.")
+    krev_ulaast(brev)
+    if brev.status != Status.UTKAST:
+        raise ValidationError("Funn kan bare kvitteres ut mens brevet er et utkast.")
+    grunn = (grunn or "").strip()
+    if not nokler:
+        raise ValidationError("Velg minst ett funn du vil kvittere ut.")
+    if not grunn:
+        raise ValidationError("Skriv hvorfor funnene kan stå som de er.")
+    funn = {a.sted.get("nokkel"): a for a in check_tildelingsbrev(brev) if a.kategori in KVITTERBARE}
+    ukjente = [n for n in nokler if n not in funn]
+    if ukjente:
+        raise ValidationError("Kontrollen har endret seg siden siden ble lastet: ett eller flere av funnene finnes "
+                              "ikke lenger. Se over kontrollen og prøv igjen.")
+    allerede = kvitterte_nokler(brev)
+    now = timezone.now()
+    nye = []
+    with _acting_user(acting_user):
+        for nokkel in dict.fromkeys(nokler):
+            if nokkel in allerede:
+                continue
+            k = Kvittering(tildelingsbrev=brev, nokkel=nokkel, melding=funn[nokkel].melding, grunn=grunn,
+                           kvittert_av=acting_user, kvittert=now)
+            k.full_clean()
+            k.save()
+            nye.append(k)
+    return nye
 
 
 @transaction.atomic
@@ -71,6 +117,7 @@ def brev_send_til_godkjenning(*, brev: Tildelingsbrev, acting_user) -> Tildeling
     with _acting_user(acting_user):
         brev.full_clean()
         brev.save()
+    hendelser.meld(hendelser.BREV_TIL_GODKJENNING, brev, acting_user)
     return brev
 
 
@@ -94,6 +141,7 @@ def brev_godkjenn_og_send(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbre
     with _acting_user(acting_user):
         brev.full_clean()
         brev.save()
+    hendelser.meld(hendelser.BREV_SENDT, brev, acting_user)
     return brev
 
 
@@ -113,6 +161,7 @@ def brev_send_tilbake(*, brev: Tildelingsbrev, grunn: str, acting_user) -> Tilde
     brev._change_reason = f"Sendt tilbake: {grunn}"[:100]
     with _acting_user(acting_user):
         brev.save()
+    hendelser.meld(hendelser.BREV_SENDT_TILBAKE, brev, acting_user, grunn=grunn)
     return brev
 
 
@@ -151,6 +200,7 @@ def tillegg_send(*, tillegg: Tillegg, acting_user) -> Tillegg:
     with _acting_user(acting_user):
         tillegg.full_clean()
         tillegg.save()
+    hendelser.meld(hendelser.TILLEGG_SENDT, tillegg, acting_user)
     return tillegg
 
 
@@ -179,9 +229,21 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
     """
     if not tilgang.kan_viderefore_brev(acting_user, brev):
         raise PermissionDenied("Bare departementet som sendte brevet, kan lage neste års tildelingsbrev.")
+    from brev.videreforing import brevtekster, flytt_standardtekst, forrige_brev, standardmaler
     from budsjett.models import Budsjettkapittel, Budsjettpost
 
+    if brev.status != Status.SENDT:
+        raise ValidationError(
+            f"Tildelingsbrevet for {brev.aar + 1} kan bare lages fra et brev som er sendt. Tildelingsbrevet for "
+            f"{brev.aar} er {brev.get_status_display().lower()}; send det først.")
     aar = brev.aar + 1
+    # Paragraphs last year's letter also held, with the years one lower, are standard text: move them on.
+    eldre = forrige_brev(brev)
+    maler = standardmaler((t for _, t in brevtekster(eldre)), eldre.aar) if eldre else set()
+
+    def tekst(t: str) -> str:
+        return flytt_standardtekst(t, brev.aar, maler)
+
     if Tildelingsbrev.objects.filter(virksomhet_id=brev.virksomhet_id, aar=aar).exists():
         raise ValidationError(f"{brev.virksomhet} har allerede et tildelingsbrev for {aar}.")
     with _acting_user(acting_user):
@@ -194,31 +256,34 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
         ny._change_reason = f"Videreført fra tildelingsbrevet for {brev.aar}"
         ny.full_clean()
         ny.save()
+        # Setting the copy list writes a second history row; without the reason it is not a second
+        # "Videreført" event in the letter's Saksgang.
+        del ny._change_reason
         ny.kopi_til.set(brev.kopi_til.all())
 
         for a in brev.avsnitt.filter(tillegg__isnull=True).order_by("rekkefolge", "id"):
             Brevavsnitt.objects.create(tildelingsbrev=ny, nummer=a.nummer, tittel=_nytt_aar(a.tittel, brev.aar),
-                                       tekst=a.tekst, rekkefolge=a.rekkefolge)
+                                       tekst=tekst(a.tekst), rekkefolge=a.rekkefolge)
 
         grupper = {}
         for g in brev.maalgrupper.order_by("overordnet_id", "nummer"):
             grupper[g.pk] = g.__class__.objects.create(
-                tildelingsbrev=ny, nummer=g.nummer, tittel=g.tittel, tekst=g.tekst,
+                tildelingsbrev=ny, nummer=g.nummer, tittel=g.tittel, tekst=tekst(g.tekst),
                 overordnet=grupper.get(g.overordnet_id))
         maal_qs = brev.maal.prefetch_related("styringsparametere__resultatkrav",
                                              "styringsparametere__maaleverdier").order_by("nummer")
         for m in maal_qs:
             nm = Maal.objects.create(
-                tildelingsbrev=ny, gruppe=grupper.get(m.gruppe_id), nummer=m.nummer, tittel=m.tittel, tekst=m.tekst,
+                tildelingsbrev=ny, gruppe=grupper.get(m.gruppe_id), nummer=m.nummer, tittel=m.tittel, tekst=tekst(m.tekst),
                 overskrift_nye_oppdrag=_nytt_aar(m.overskrift_nye_oppdrag, brev.aar),
                 overskrift_tidligere_oppdrag=_nytt_aar(m.overskrift_tidligere_oppdrag, brev.aar))
             for sp in m.styringsparametere.all():
                 nsp = Styringsparameter.objects.create(
-                    maal=nm, kode=sp.kode, tekst=sp.tekst, rekkefolge=sp.rekkefolge, i_aarsrapport=sp.i_aarsrapport,
+                    maal=nm, kode=sp.kode, tekst=tekst(sp.tekst), rekkefolge=sp.rekkefolge, i_aarsrapport=sp.i_aarsrapport,
                     i_halvaarsrapport=sp.i_halvaarsrapport, formaal=sp.formaal,
                     maaleutgangspunkt=sp.maaleutgangspunkt, nokkeltall=sp.nokkeltall)
                 for rk in sp.resultatkrav.all():
-                    Resultatkrav.objects.create(styringsparameter=nsp, verdi=rk.verdi, enhet=rk.enhet, tekst=rk.tekst,
+                    Resultatkrav.objects.create(styringsparameter=nsp, verdi=rk.verdi, enhet=rk.enhet, tekst=tekst(rk.tekst),
                                                 rekkefolge=rk.rekkefolge)
                 for mv in sp.maaleverdier.all():
                     Maaleverdi.objects.create(styringsparameter=nsp, periode=mv.periode, dato=mv.dato, verdi=mv.verdi,
@@ -232,14 +297,15 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
                 telletidspunkt=_pluss_ett_aar(rp.telletidspunkt), frist=_pluss_ett_aar(rp.frist),
                 rekkefolge=rp.rekkefolge)
         for f in brev.fellesforinger.all():
-            Fellesforing.objects.create(tildelingsbrev=ny, tittel=f.tittel, tekst=f.tekst, rapportering=f.rapportering,
+            Fellesforing.objects.create(tildelingsbrev=ny, tittel=f.tittel, tekst=tekst(f.tekst),
+                                        rapportering=tekst(f.rapportering),
                                         rekkefolge=f.rekkefolge)
         for s in brev.signaturer.all():
             Signatur.objects.create(tildelingsbrev=ny, navn=s.navn, tittel=s.tittel, ef=s.ef, rekkefolge=s.rekkefolge)
 
         for kap in Budsjettkapittel.objects.filter(tildelingsbrev=brev).prefetch_related("poster"):
             nk = Budsjettkapittel.objects.create(tildelingsbrev=ny, nummer=kap.nummer, betegnelse=kap.betegnelse,
-                                                 enhet_i_brevet=kap.enhet_i_brevet, tekst=kap.tekst,
+                                                 enhet_i_brevet=kap.enhet_i_brevet, tekst=tekst(kap.tekst),
                                                  rekkefolge=kap.rekkefolge)
             for p in kap.poster.all():
                 Budsjettpost.objects.create(kapittel=nk, post=p.post, betegnelse=p.betegnelse,

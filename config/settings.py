@@ -262,6 +262,8 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=_time_hour, minute=_time_minute, day_of_week="mon"),
     },
     "pdf-feiing": {"task": "dokumenter.tasks.sweep_pdf", "schedule": 60.0},
+    # Hand-off e-mails whose task was lost or whose retry is due (varsler/services.py).
+    "varsel-epost-feiing": {"task": "varsler.tasks.send_varsel_eposter", "schedule": 300.0},
 }
 
 # PDF rendering (dokumenter/): a render "lager" longer than this is taken over by the sweep or a

@@ -23,6 +23,7 @@ urlpatterns = [
     path("oppdrag/", include("oppdrag.urls")),
     path("rapporter/", include("rapportering.urls")),
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
+    path("innboks/", include("varsler.urls_innboks")),
     path("dokumenter/", include("dokumenter.urls")),
     path("admin/", admin.site.urls),
     path("helse/", include("config.helse")),  # liveness and readiness, no login (config/helse.py)

@@ -11,11 +11,13 @@ from django.db.models import Count, Q
 
 from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko, Statusoppdatering
 from styring.models import Tildelingsbrev
+from varsler.models import Varsel
 from varsler.paaminnelser import Forekomst, forekomster
 
 DAGER_FREM = 30
 DAGER_FORFALT = 365
 SISTE_ENDRINGER = 15
+NYTT_SIDEN_SIST = 10
 MAKS_RADER = 50
 
 
@@ -38,6 +40,7 @@ class Oversikt:
     siste: list
     virksomheter: list[Virksomhetsstatus] = field(default_factory=list)
     brev_til_behandling: list = field(default_factory=list)
+    nytt: list = field(default_factory=list)  # unread hand-off notices ("nytt siden sist")
 
     @property
     def antall_rode(self) -> int:
@@ -64,7 +67,8 @@ def oversikt(user, idag: date) -> Oversikt:
     siste = list(Statusoppdatering.objects.filter(oppdrag__in=synlige.values("pk"))
                  .select_related("oppdrag__virksomhet", "opprettet_av")
                  .order_by("-opprettet", "-pk")[:SISTE_ENDRINGER])
-    result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste)
+    nytt = list(Varsel.objects.filter(mottaker=user, i_innboks=True, lest__isnull=True)[:NYTT_SIDEN_SIST])
+    result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste, nytt=nytt)
     if user.er_departement or user.is_superuser:
         per = {row["virksomhet_id"]: row for row in aapne.values("virksomhet_id").annotate(
             aapne=Count("pk"), rode=Count("pk", filter=Q(risiko=Risiko.ROD)),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
+from kjerne import hendelser
 from styring.models import FristFelter, Rapporteringspunkt
 
 from .frister import Form, ParsedFrist, parse_frist, rapport_frist_standard
@@ -75,6 +76,9 @@ def oppdrag_set_status(*, oppdrag: Oppdrag, status: str, risiko: str = "", risik
     entry.save()
     latest = oppdrag.statusoppdateringer.order_by("-gjelder_dato", "-opprettet", "-pk").first()
     if latest and (oppdrag.status, oppdrag.risiko) != (latest.status, latest.risiko):
+        if latest.risiko in ("rod", "gul") and latest.risiko != oppdrag.risiko:
+            hendelser.meld(hendelser.OPPDRAG_RISIKO, oppdrag, acting_user, risiko=latest.risiko,
+                           tekst=latest.risiko_tekst)
         oppdrag.status, oppdrag.risiko = latest.status, latest.risiko
         oppdrag._history_user = acting_user
         oppdrag.save(update_fields=["status", "risiko"])
@@ -104,8 +108,11 @@ def oppdrag_avslutt(*, oppdrag: Oppdrag, status: str, kommentar: str, acting_use
     vurdering = (siste.risiko_tekst if siste and siste.risiko == risiko else "") if risiko else ""
     if risiko and not vurdering:
         vurdering = kommentar
-    return oppdrag_set_status(oppdrag=oppdrag, status=status, risiko=risiko, risiko_tekst=vurdering,
-                              kommentar=kommentar, gjelder_dato=timezone.localdate(), acting_user=acting_user)
+    entry = oppdrag_set_status(oppdrag=oppdrag, status=status, risiko=risiko, risiko_tekst=vurdering,
+                               kommentar=kommentar, gjelder_dato=timezone.localdate(), acting_user=acting_user)
+    hendelser.meld(hendelser.OPPDRAG_AVSLUTTET, oppdrag, acting_user, status=entry.get_status_display(),
+                   tekst=kommentar)
+    return entry
 
 
 @transaction.atomic
@@ -120,6 +127,7 @@ def oppdrag_kommenter(*, oppdrag: Oppdrag, tekst: str, acting_user) -> Oppdragsk
     kommentar._history_user = acting_user
     kommentar.full_clean()
     kommentar.save()
+    hendelser.meld(hendelser.OPPDRAG_KOMMENTAR, oppdrag, acting_user, tekst=tekst)
     return kommentar
 
 
@@ -139,4 +147,5 @@ def leveranse_create(*, oppdrag: Oppdrag, tittel: str, type: str, fil, acting_us
         leveranse.fil.delete(save=False)
         raise
     leveranse.save()
+    hendelser.meld(hendelser.OPPDRAG_LEVERANSE, oppdrag, acting_user, tittel=tittel)
     return leveranse

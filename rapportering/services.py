@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from brukere.models import Rolle
 from budsjett.models import Budsjettendring, Budsjettpost, Forbruk
-from kjerne import konflikt
+from kjerne import hendelser, konflikt
 from kjerne.historikk import acting_user
 from oppdrag.models import Status as OppdragStatus
 from oppdrag.models import Statusoppdatering
@@ -403,6 +403,7 @@ def rapport_send(*, rapport: Rapport, user) -> Rapport:
     with acting_user(user):
         fersk.full_clean()
         fersk.save()
+    hendelser.meld(hendelser.RAPPORT_SENDT, fersk, user)
     return fersk
 
 
@@ -418,6 +419,7 @@ def rapport_motta(*, rapport: Rapport, user) -> Rapport:
     with acting_user(user):
         fersk.full_clean()
         fersk.save()
+    hendelser.meld(hendelser.RAPPORT_MOTTATT, fersk, user)
     return fersk
 
 
@@ -460,4 +462,5 @@ def rapport_kommenter(*, rapport: Rapport, tekst: str, user, art: str | None = N
     with acting_user(user):
         kommentar.full_clean()
         kommentar.save()
+    hendelser.meld(hendelser.RAPPORT_KOMMENTERT, fersk, user, tekst=kommentar.tekst)
     return kommentar

@@ -7,3 +7,10 @@ class VarslerConfig(AppConfig):
 
     name = "varsler"
     verbose_name = "Varsler og påminnelser"
+
+    def ready(self):
+        from kjerne.hendelser import overlevering
+
+        from .overleveringer import mottak
+
+        overlevering.connect(mottak, dispatch_uid="varsler.overleveringer")

@@ -1,15 +1,33 @@
 from django import forms
 from django.conf import settings
 
-from .models import Varselinnstilling
+from .models import Varsel, Varselinnstilling
 
 
 def _dager_choices():
     return [(d, f"{d} dag{'er' if d != 1 else ''} før") for d in sorted(settings.PAAMINNELSE_DAGER, reverse=True)]
 
 
+Art = Varsel.Art
+DEPARTEMENT_ARTER = [Art.BREV_TIL_GODKJENNING, Art.BREV_SENDT_TILBAKE, Art.OPPDRAG_RISIKO, Art.OPPDRAG_LEVERANSE,
+                     Art.RAPPORT_SENDT]
+VIRKSOMHET_ARTER = [Art.BREV_SENDT, Art.TILLEGG_SENDT, Art.OPPDRAG_KOMMENTAR, Art.OPPDRAG_AVSLUTTET,
+                    Art.RAPPORT_MOTTATT, Art.RAPPORT_KOMMENTERT]
+
+
+def arter_for(bruker) -> list:
+    """The hand-off notices a person can receive, in the order the settings page lists them."""
+    if bruker.er_departement:
+        return DEPARTEMENT_ARTER
+    if bruker.er_virksomhet:
+        return VIRKSOMHET_ARTER
+    return [] if bruker.er_observator else list(Art)
+
+
 class VarselinnstillingForm(forms.ModelForm):
     dager = forms.TypedMultipleChoiceField(coerce=int, required=False, label="Dager før fristen")
+    i_portalen = forms.MultipleChoiceField(required=False, label="Varsler i innboksen")
+    paa_epost = forms.MultipleChoiceField(required=False, label="Varsler på e-post")
 
     class Meta:
         model = Varselinnstilling
@@ -18,6 +36,25 @@ class VarselinnstillingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dager"].choices = _dager_choices()
+        self.arter = arter_for(self.instance.bruker)
+        for navn, av in (("i_portalen", self.instance.av_i_portalen), ("paa_epost", self.instance.av_paa_epost)):
+            self.fields[navn].choices = [(a.value, a.label) for a in self.arter]
+            if not self.is_bound:
+                self.initial[navn] = [a.value for a in self.arter if a.value not in (av or [])]
+
+    def hendelser(self):
+        """Rows for the template: (kind, label, on in the inbox, on by e-mail)."""
+        portal, epost = (set(map(str, self["i_portalen"].value() or [])),
+                         set(map(str, self["paa_epost"].value() or [])))
+        return [(a.value, a.label, a.value in portal, a.value in epost) for a in self.arter]
+
+    def save(self, commit=True):
+        # Kinds not offered to this person keep their earlier choice.
+        for navn, felt in (("i_portalen", "av_i_portalen"), ("paa_epost", "av_paa_epost")):
+            paa = set(self.cleaned_data.get(navn) or [])
+            tidligere = [a for a in (getattr(self.instance, felt) or []) if a not in self.arter]
+            setattr(self.instance, felt, sorted(set(tidligere) | {a.value for a in self.arter if a.value not in paa}))
+        return super().save(commit=commit)
         if not self.instance.dager and not self.is_bound:
             self.initial["dager"] = [d for d, _ in _dager_choices()]
 

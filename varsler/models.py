@@ -28,6 +28,10 @@ class Varselinnstilling(models.Model):
                              help_text="Tom liste = alle dagene som er satt opp for portalen.")
     forfalt = models.BooleanField("varsel når en frist er passert uten levering", default=True)
     ukentlig_oppsummering = models.BooleanField("ukentlig oppsummering (mandag)", default=False)
+    # Hand-off notices (Varsel.Art) the user has turned off, per channel; a kind not listed is on,
+    # so a kind added later reaches everyone until they turn it off.
+    av_i_portalen = models.JSONField("hendelser slått av i innboksen", default=list, blank=True)
+    av_paa_epost = models.JSONField("hendelser slått av på e-post", default=list, blank=True)
 
     class Meta:
         verbose_name = "varselinnstilling"
@@ -128,3 +132,61 @@ class Kalendertilgang(models.Model):
 
     def __str__(self) -> str:
         return f"Kalender for {self.bruker}"
+
+
+class Varsel(models.Model):
+    """One notice of a hand-off to one person: a row in their inbox and, if they want it, one
+    e-mail. The e-mail is sent under the same ledger rules as the reminders (``status``, ``krav``,
+    ``sist_forsok``, ``forsok``, ``neste_forsok``: claimed by one conditional UPDATE, recorded by a
+    second), so a task run twice or after a crash sends it at most once more than the one in flight.
+
+    ``tittel`` and ``tekst`` are written when the hand-off happens, for a person who may see the
+    object then; the link (``sti``) goes through the object's own access check when followed."""
+
+    class Art(models.TextChoices):
+        BREV_TIL_GODKJENNING = "brev_til_godkjenning", "Tildelingsbrev sendt til godkjenning"
+        BREV_SENDT_TILBAKE = "brev_sendt_tilbake", "Tildelingsbrev sendt tilbake fra godkjenning"
+        BREV_SENDT = "brev_sendt", "Tildelingsbrev sendt til virksomheten"
+        TILLEGG_SENDT = "tillegg_sendt", "Tillegg til tildelingsbrev sendt"
+        OPPDRAG_RISIKO = "oppdrag_risiko", "Oppdrag satt til rød eller gul"
+        OPPDRAG_LEVERANSE = "oppdrag_leveranse", "Leveranse lastet opp i et oppdrag"
+        OPPDRAG_KOMMENTAR = "oppdrag_kommentar", "Kommentar fra departementet på et oppdrag"
+        OPPDRAG_AVSLUTTET = "oppdrag_avsluttet", "Oppdrag avsluttet av departementet"
+        RAPPORT_SENDT = "rapport_sendt", "Rapport sendt til departementet"
+        RAPPORT_MOTTATT = "rapport_mottatt", "Rapport mottatt av departementet"
+        RAPPORT_KOMMENTERT = "rapport_kommentert", "Kommentar fra departementet på en rapport"
+
+    mottaker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="varsler")
+    art = models.CharField("hva", max_length=30, choices=Art.choices)
+    tittel = models.CharField("tittel", max_length=300)
+    tekst = models.TextField("tekst", blank=True)
+    sti = models.CharField("lenke", max_length=300)
+    utfort_av = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="utført av", on_delete=models.SET_NULL,
+                                  null=True, blank=True, related_name="+")
+    opprettet = models.DateTimeField("tidspunkt", auto_now_add=True)
+    i_innboks = models.BooleanField("vises i innboksen", default=True)
+    lest = models.DateTimeField("lest", null=True, blank=True)
+    # The e-mail; "" = the person does not want this kind by e-mail (or has no address).
+    status = models.CharField("e-post", max_length=10, choices=Paaminnelse.Status.choices, blank=True)
+    forsok = models.PositiveSmallIntegerField("forsøk", default=0)
+    feil = models.TextField("siste feil", blank=True)
+    sist_forsok = models.DateTimeField("siste forsøk", null=True, blank=True)
+    neste_forsok = models.DateTimeField("neste forsøk", null=True, blank=True)
+    sendt = models.DateTimeField("e-post sendt", null=True, blank=True)
+    krav = models.CharField("tatt av kjøring", max_length=32, blank=True)
+
+    class Meta:
+        verbose_name = "varsel"
+        verbose_name_plural = "varsler (innboks og e-post)"
+        ordering = ["-opprettet", "-pk"]
+        indexes = [models.Index(fields=["mottaker", "i_innboks", "lest"], name="varsel_innboks"),
+                   models.Index(fields=["status", "neste_forsok"], name="varsel_epost_klar")]
+
+    def __str__(self) -> str:
+        return self.tittel
+
+    @property
+    def nye_oppdrag(self) -> list[str]:
+        """The new oppdrag a sent letter or tillegg gave, as listed in the notice's text."""
+        _, funnet, resten = self.tekst.partition("Nye oppdrag:\n")
+        return [linje.removeprefix("– ") for linje in resten.splitlines() if linje.strip()] if funnet else []

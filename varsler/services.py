@@ -31,7 +31,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 
 from .epost import en_linje
-from .models import Paaminnelse, Ukesoppsummering
+from .models import Paaminnelse, Ukesoppsummering, Varsel
 from .paaminnelser import Forekomst, Planlagt, forekomst_for, forekomster, planlegg
 
 log = logging.getLogger(__name__)
@@ -119,12 +119,13 @@ def paaminnelser_gi_opp(*, foreldet: timedelta | None = None) -> int:
     return antall
 
 
-def _claim(pk: int, *, foreldet: timedelta | None = None) -> str | None:
+def _claim(pk: int, *, foreldet: timedelta | None = None, modell=Paaminnelse) -> str | None:
     """Take one row for sending in one committed UPDATE; returns the claim's token, or None when
-    another run has it (a fresh claim), it is done, or its next attempt is not due."""
+    another run has it (a fresh claim), it is done, or its next attempt is not due. ``modell`` is
+    a ledger with the same sending fields (Paaminnelse, Varsel)."""
     token = uuid.uuid4().hex
     naa = timezone.now()
-    tatt = Paaminnelse.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet)), pk=pk).update(
+    tatt = modell.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet)), pk=pk).update(
         status=Status.SENDER, krav=token, sist_forsok=naa, forsok=F("forsok") + 1, neste_forsok=None)
     return token if tatt else None
 
@@ -291,6 +292,77 @@ def paaminnelser_kjor(*, dato: date, send_now: bool = True, foreldet: timedelta 
     if send_now:
         resultat.update(paaminnelser_send_klare(dato=dato, kjente=lest.get("forekomster"), vindu=lest.get("vindu"),
                                                 foreldet=foreldet))
+    return resultat
+
+
+# --- Hand-off notices by e-mail (varsler/overleveringer.py writes the rows) ---------------------
+
+def varsel_melding(*, varsel: Varsel) -> EmailMultiAlternatives:
+    context = {"v": varsel, "mottaker": varsel.mottaker, "lenke": _lenke(varsel.sti),
+               "innboks": _lenke("/innboks/"), "innstillinger": _lenke("/innstillinger/varsler/")}
+    msg = EmailMultiAlternatives(
+        subject=en_linje(varsel.tittel), body=render_to_string("varsler/epost/varsel.txt", context),
+        to=[varsel.mottaker.email], headers={"X-Styringsportalen-Varsel": str(varsel.pk)})
+    msg.attach_alternative(render_to_string("varsler/epost/varsel.html", context), "text/html")
+    return msg
+
+
+def varsel_epost_send(*, varsel_id: int, connection=None, foreldet: timedelta | None = None) -> str:
+    """Send one notice's e-mail if it may be claimed now (the reminders' claim, send, record).
+    Returns the row's e-mail status afterwards."""
+    token = _claim(varsel_id, foreldet=foreldet, modell=Varsel)
+    if token is None:
+        return Varsel.objects.filter(pk=varsel_id).values_list("status", flat=True).first() or ""
+    rad = Varsel.objects.select_related("mottaker").get(pk=varsel_id)
+    mine = Varsel.objects.filter(pk=rad.pk, krav=token)
+    if not rad.mottaker.is_active or not rad.mottaker.email:
+        mine.update(status=Status.BORTFALT, feil="Mottakeren er deaktivert eller har ingen e-postadresse.")
+        return Status.BORTFALT
+    try:
+        msg = varsel_melding(varsel=rad)
+        if connection is not None:
+            connection.open()  # no-op when open; reopens after a failure closed it
+        msg.connection = connection or get_connection(timeout=smtp_timeout())
+        msg.send()
+    except Exception as exc:  # recorded with the next attempt; the task or the sweep retries it
+        if connection is not None:
+            connection.close()  # never reuse a connection in an unknown state
+        siste = rad.forsok >= maks_forsok()
+        mine.update(status=Status.FEILET, feil=f"{type(exc).__name__}: {exc}"[:2000],
+                    neste_forsok=None if siste else timezone.now() + ventetid(rad.forsok))
+        log.warning("E-post for varsel %s feilet (forsøk %s av %s): %s", rad.pk, rad.forsok, maks_forsok(), exc)
+        return Status.FEILET
+    mine.update(status=Status.SENDT, sendt=timezone.now(), feil="", neste_forsok=None)
+    return Status.SENDT
+
+
+def varsel_neste_forsok(*, varsel_id: int) -> datetime | None:
+    """When the notice's e-mail should be tried again, or None when it is done."""
+    rad = Varsel.objects.filter(pk=varsel_id).only("status", "forsok", "neste_forsok", "sist_forsok").first()
+    if rad is None or rad.status not in (Status.FEILET, Status.SENDER) or rad.forsok >= maks_forsok():
+        return None
+    if rad.status == Status.FEILET:
+        return rad.neste_forsok or timezone.now()
+    return rad.sist_forsok + foreldet_etter() + timedelta(seconds=1)
+
+
+def varsel_eposter_send_klare(*, foreldet: timedelta | None = None) -> dict:
+    """The sweep: every notice e-mail that may be claimed now (planned ones whose task was lost,
+    failed ones whose backoff is over, ones a dead process left half-sent), one at a time."""
+    resultat = {Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0}
+    naa = timezone.now()
+    foreldet = foreldet_etter(foreldet)
+    # A planned row younger than a minute is left to the task enqueued for it on commit.
+    klare = (Varsel.objects.filter(_klar(naa=naa, foreldet=foreldet))
+             .exclude(status=Status.PLANLAGT, opprettet__gt=naa - timedelta(minutes=1)).order_by("pk"))
+    connection = get_connection(timeout=smtp_timeout())
+    try:
+        for pk in list(klare.values_list("pk", flat=True)):
+            status = varsel_epost_send(varsel_id=pk, connection=connection, foreldet=foreldet)
+            if status in resultat:
+                resultat[status] += 1
+    finally:
+        connection.close()
     return resultat
 
 

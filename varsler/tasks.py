@@ -56,3 +56,24 @@ def send_ukesoppsummeringer(dato: str | None = None) -> int:
         except Exception:  # noqa: BLE001 - recorded on the digest row; next week's run is separate
             continue
     return sent
+
+
+@shared_task(bind=True, acks_late=True, max_retries=20)
+def send_varsel_epost(self, varsel_id: int) -> str:
+    """Send one hand-off notice by e-mail (enqueued on commit of the hand-off). Safe to run twice:
+    the row is claimed before sending and recorded after, as the reminders are."""
+    from varsler import services
+
+    status = services.varsel_epost_send(varsel_id=varsel_id)
+    neste = services.varsel_neste_forsok(varsel_id=varsel_id)
+    if neste is not None and not self.request.is_eager:
+        raise self.retry(eta=max(neste, timezone.now()))
+    return status
+
+
+@shared_task(acks_late=True)
+def send_varsel_eposter() -> dict:
+    """Every few minutes: notice e-mails whose task was lost or whose retry is due."""
+    from varsler.services import varsel_eposter_send_klare
+
+    return {str(k): v for k, v in varsel_eposter_send_klare().items()}

@@ -220,16 +220,6 @@ def test_failed_send_waits_its_backoff_and_the_next_command_run_sends_it(brev, m
     assert len(mail.outbox) == 2
 
 
-@pytest.fixture
-def celery_eager():
-    from config.celery import app
-
-    before = app.conf.task_always_eager
-    app.conf.task_always_eager = True
-    yield
-    app.conf.task_always_eager = before
-
-
 def test_a_row_the_command_failed_is_retried_by_the_celery_task(brev, monkeypatch, celery_eager,
                                                                 django_capture_on_commit_callbacks):
     from varsler.tasks import kjor_paaminnelser
