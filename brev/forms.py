@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 
 from brukere.models import User
 from kjerne.skjema import RadKonfliktMixin, Redigeringsskjema
+from kjerne.skjemavisning import SkjemadelerMixin
 from oppdrag.frister import TALLORD, UgyldigFrist, split_frist
 from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
 from oppdrag.services import apply_frist_text
@@ -35,7 +36,7 @@ DATO_HJELP = "Skriv datoen som dd.mm.åååå, f.eks. 01.03.2025."
 
 class DatoInput(forms.DateInput):
     def __init__(self, attrs=None):
-        super().__init__(attrs={"autocomplete": "off", **(attrs or {})}, format="%d.%m.%Y")
+        super().__init__(attrs={"autocomplete": "off", "class": "kort-felt", **(attrs or {})}, format="%d.%m.%Y")
 
 
 def _dato_felt(**kwargs) -> forms.DateField:
@@ -149,9 +150,16 @@ MaaleverdiFormSet = forms.inlineformset_factory(Styringsparameter, Maaleverdi, f
                                                 extra=2, can_delete=True)
 
 
-class OppdragForm(Redigeringsskjema):
+class OppdragForm(SkjemadelerMixin, Redigeringsskjema):
     enkeltlinje = ("tittel",)
     start = _dato_felt(label="Oppstart", required=False)
+    deler = (
+        ("Om oppdraget", ("nummer", "tittel", "maal", "fou")),
+        ("Teksten i brevet", ("bakgrunn", "beskrivelse", "formaal")),
+        ("Rapportering", ("rapportering", "rapporteringskriterier", "i_aarsrapport", "i_halvaarsrapport")),
+        ("Oppstart, finansiering og ansvar", ("start", "start_tekst", "finansiering_tekst", "hovedansvar",
+                                               "delt_med")),
+    )
 
     class Meta:
         model = Oppdrag

@@ -31,3 +31,21 @@ class Skjemarenderer(TemplatesSetting):
 
     field_template_name = "skjema/felt.html"
     bound_field_class = Felt
+
+
+class SkjemadelerMixin:
+    """A long form in sections: ``deler`` is ((title, (field names …)), …); a field not named goes
+    in the last section. The template draws one fieldset per section and a short contents list."""
+
+    deler: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    @property
+    def skjemadeler(self) -> list[dict]:
+        if not self.deler:
+            return []
+        navngitt = {n for _, navn in self.deler for n in navn}
+        ut = [{"tittel": tittel, "id": f"{self.prefix or 'skjema'}-del-{i}",
+               "felter": [self[n] for n in navn if n in self.fields and not self[n].is_hidden]}
+              for i, (tittel, navn) in enumerate(self.deler, start=1)]
+        ut[-1]["felter"] += [f for f in self.visible_fields() if f.name not in navngitt]
+        return [d for d in ut if d["felter"]]

@@ -215,6 +215,14 @@ SPEK: dict[str, Spek] = {
         _t("utkast", lambda w: {"pk": w.rapport_utkast.pk, "seksjon": "deler"}, VIRK),
         _t("sendt", lambda w: {"pk": w.rapport_sendt.pk, "seksjon": "deler"}, set()),
     ]),
+    # Autosave of a text part (static/js/rik_tekst.js): the agency's staff, while the report is a draft.
+    "rapportering:autolagre": Spek([
+        _t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, VIRK, metode="post",
+           data=lambda w: _autolagring(w.rapport_utkast),
+           virkning=lambda w, r: w.rapport_utkast.deler.filter(tekst="<p>Autolagret.</p>").exists()),
+        _t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, set(), metode="post",
+           data=lambda w: _autolagring(w.rapport_sendt)),
+    ], endrer=True),
     "rapportering:send": Spek([_t("utkast", lambda w: {"pk": w.rapport_utkast.pk}, {"virk_leder"}, metode="post")],
                            endrer=True),
     "rapportering:motta": Spek([_t("sendt", lambda w: {"pk": w.rapport_sendt.pk}, DEP, metode="post")], endrer=True),
@@ -440,6 +448,12 @@ def _versjon(objekt, felter) -> str:
     from kjerne.konflikt import signer
 
     return signer(type(objekt).objects.get(pk=objekt.pk), felter)
+
+
+def _autolagring(rapport) -> dict:
+    """What static/js/rik_tekst.js posts for the report's first part, with the version as the page holds it."""
+    del_ = rapport.deler.order_by("rekkefolge").first()
+    return {"kode": del_.kode, "tekst": "<p>Autolagret.</p>", "versjon": _versjon(del_, ("tekst",))}
 
 
 def _leveranse_data() -> dict:

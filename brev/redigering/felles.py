@@ -42,6 +42,8 @@ def redigering(view):
     @login_required
     @wraps(view)
     def wrapper(request, *args, **kwargs):
+        if request.method == "POST":
+            radhandling(request)
         try:
             return view(request, *args, **kwargs)
         except Laast as exc:
@@ -53,6 +55,50 @@ def redigering(view):
             }, status=403)
 
     return wrapper
+
+
+# --- rows: "Legg til" and "Fjern" without JavaScript -------------------------------------------
+
+RADHANDLINGER = {
+    "legg-til": "En ny rad er lagt til under. Ingenting er lagret ennå.",
+    "fjern": "Raden fjernes når du lagrer. Ingenting er lagret ennå.",
+    "angre": "Raden blir likevel stående. Ingenting er lagret ennå.",
+}
+
+
+def radhandling(request) -> None:
+    """A row button ("Legg til", "Fjern", "Angre") pressed without JavaScript: the posted data is
+    changed as the script would have changed the page (one more row, or a row marked or unmarked
+    for removal) and the page is shown again with nothing saved (``lagre`` refuses, ``_skjemaside``
+    shows no errors). With JavaScript (static/js/skjemarader.js) these buttons never reach here."""
+    hva, _, prefiks = request.POST.get("radhandling", "").partition(":")
+    if hva not in RADHANDLINGER or not prefiks:
+        return
+    data = request.POST.copy()
+    if hva == "legg-til":
+        navn = f"{prefiks}-TOTAL_FORMS"
+        if not data.get(navn, "").isdigit():
+            return
+        data[navn] = str(int(data[navn]) + 1)  # the formset's absolute_max still applies
+    elif hva == "fjern":
+        data[f"{prefiks}-DELETE"] = "on"
+    else:
+        data.pop(f"{prefiks}-DELETE", None)
+    request.POST = data
+    request.radhandling = hva
+
+
+def _uten_feil(*skjemaer) -> None:
+    """Show bound forms again without their errors: nothing was saved, nothing needs fixing yet."""
+    from django.forms.utils import ErrorDict, ErrorList
+
+    for s in skjemaer:
+        if s is None:
+            continue
+        for form in getattr(s, "forms", [s]):
+            form._errors = ErrorDict()
+        if hasattr(s, "forms"):
+            s._errors, s._non_form_errors = [ErrorDict() for _ in s.forms], ErrorList()
 
 
 # --- access ------------------------------------------------------------------------------------
@@ -161,6 +207,8 @@ def feiloversikt(*skjemaer) -> list[dict]:
 def lagre(request, skjemaer, handling, sjekk=None) -> bool:
     """Validate every form and formset, then run ``handling`` in one transaction; all or nothing."""
     skjemaer = [s for s in skjemaer if s is not None]
+    if getattr(request, "radhandling", None):
+        return False  # a row was added or marked without JavaScript; the page is shown again
     with transaction.atomic(), acting_user(request.user):
         gyldig = all([s.is_valid() for s in skjemaer])  # a list: every form shows its errors
         if gyldig and sjekk is not None:
@@ -192,6 +240,9 @@ def _skjemaside(request, mal: str, ramme: dict, **ctx):
     hjelp = ctx.pop("formsett_hjelp", [])
     ctx["seksjoner"] = [{"fs": fs, "tittel": titler[i] if i < len(titler) else "",
                          "hjelp": hjelp[i] if i < len(hjelp) else ""} for i, fs in enumerate(formsett)]
+    if getattr(request, "radhandling", None):
+        _uten_feil(ctx.get("form"), *formsett)
+        ctx.setdefault("radmelding", RADHANDLINGER[request.radhandling])
     ctx.setdefault("feil", feiloversikt(ctx.get("form"), *formsett) if request.method == "POST" else [])
     return render(request, mal, {**ramme, **ctx})
 
