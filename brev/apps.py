@@ -12,7 +12,7 @@ class BrevConfig(AppConfig):
     def ready(self) -> None:
         from dokumenter import registry
 
-        from . import konsistens  # noqa: F401 - registers the checks that span oppdrag and budget
+        from . import konsistens, videreforing  # noqa: F401 - register the checks that span oppdrag and budget
         from .pdf import bygg_tildelingsbrev, synlige_tildelingsbrev
 
         registry.register("tildelingsbrev", model="styring.Tildelingsbrev", bygg=bygg_tildelingsbrev,

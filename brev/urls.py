@@ -13,6 +13,7 @@ urlpatterns = [
     path("<int:pk>/send/", views.brev_send, name="brev-send"),
     path("<int:pk>/send-tilbake/", views.brev_send_tilbake, name="brev-send-tilbake"),
     path("<int:pk>/videreforing/", views.brev_viderefor, name="brev-viderefor"),
+    path("<int:pk>/kontroll/kvitter/", views.brev_kvitter, name="brev-kvitter"),
     path("<int:pk>/tillegg/ny/", views.tillegg_opprett, name="tillegg-opprett"),
     path("<int:pk>/tillegg/<int:nr>/", views.tillegg_detalj, name="tillegg"),
     path("<int:pk>/tillegg/<int:nr>/send/", views.tillegg_send, name="tillegg-send"),

@@ -50,7 +50,7 @@ def brev_liste(request):
         rader = list(rader)
         siste = rader[0]
         neste = None
-        if (tilgang.kan_viderefore_brev(request.user, siste)
+        if (siste.status == Status.SENDT and tilgang.kan_viderefore_brev(request.user, siste)
                 and siste.aar + 1 not in aar_per_virksomhet[siste.virksomhet_id]):
             neste = siste
         grupper.append({"virksomhet": siste.virksomhet, "brev": rader, "viderefor_fra": neste})
@@ -64,28 +64,59 @@ def brev_detalj(request, pk: int):
     user = request.user
     departementet = _er_departementet(user, brev)
     visning = brev_visning(brev, opprinnelig=opprinnelig, med_utkast=departementet)
-    avvik = []
-    if departementet:
-        from styring.konsistens import check_tildelingsbrev
-
-        avvik = check_tildelingsbrev(brev)
-    saksgang = list(brev.history.exclude(history_change_reason__isnull=True).exclude(history_change_reason="")
-                    .select_related("history_user").order_by("-history_date")[:20]) if departementet else []
+    kvitteringer = list(brev.kvitteringer.select_related("kvittert_av")) if departementet else []
+    kontroll = _kontroll(brev, kvitteringer) if departementet else None
+    saksgang = _saksgang(brev, kvitteringer) if departementet else []
     neste_aar_finnes = departementet and Tildelingsbrev.objects.filter(
         virksomhet_id=brev.virksomhet_id, aar=brev.aar + 1).exists()
     return render(request, "brev/brev_detalj.html", {
         "brev": brev, "v": visning, "delnavn": DELNAVN, "departementet": departementet,
-        "avvik": avvik, "avvik_feil": [a for a in avvik if a.nivaa == "feil"], "saksgang": saksgang,
+        "kontroll": kontroll, "saksgang": saksgang,
         "kan": {
             "redigere": tilgang.kan_redigere_brev(user, brev),
             "til_godkjenning": tilgang.kan_sende_til_godkjenning(user, brev),
             "godkjenne": tilgang.kan_godkjenne_brev(user, brev),
             "sende_tilbake": tilgang.kan_sende_tilbake_brev(user, brev),
             "lage_tillegg": tilgang.kan_lage_tillegg(user, brev),
-            "viderefore": tilgang.kan_viderefore_brev(user, brev) and not neste_aar_finnes,
+            # Next year's letter starts from what was sent, never from a draft.
+            "viderefore": (tilgang.kan_viderefore_brev(user, brev) and brev.status == Status.SENDT
+                           and not neste_aar_finnes),
         },
         "pdf": apps.is_installed("dokumenter"),
     })
+
+
+def _kontroll(brev, kvitteringer: list) -> dict:
+    """The check as the letter page shows it: what blocks approval, what is acknowledged, the rest."""
+    from brev.videreforing import KVITTERBARE
+    from styring.konsistens import FEIL, check_tildelingsbrev
+
+    avvik = check_tildelingsbrev(brev)
+    kvittert = {k.nokkel: k for k in kvitteringer}
+    rader = [{"avvik": a, "kvittering": kvittert.get(a.sted.get("nokkel")),
+              "kvitterbar": a.kategori in KVITTERBARE} for a in avvik]
+    for r in rader:
+        r["blokkerer"] = r["avvik"].nivaa == FEIL and r["kvittering"] is None
+    blokkerer = [r for r in rader if r["blokkerer"]]
+    return {
+        "rader": rader, "antall": len(rader), "blokkerer": blokkerer,
+        "kan_kvitteres": [r for r in blokkerer if r["kvitterbar"]],
+        "feil": [r for r in blokkerer if not r["kvitterbar"]],
+        "kvittert": [r for r in rader if r["kvittering"]],
+        "andre": [r for r in rader if not r["blokkerer"] and not r["kvittering"]],
+        "sendt": brev.er_laast,
+    }
+
+
+def _saksgang(brev, kvitteringer: list) -> list[dict]:
+    """The letter's events, newest first: workflow steps from its history and acknowledged findings."""
+    hendelser = [{"tid": h.history_date, "hvem": h.history_user, "tekst": h.history_change_reason}
+                 for h in brev.history.exclude(history_change_reason__isnull=True)
+                 .exclude(history_change_reason="").select_related("history_user").order_by("-history_date")[:20]]
+    hendelser += [{"tid": k.kvittert, "hvem": k.kvittert_av, "tekst": f"Kvitterte ut funn i kontrollen: {k.melding}",
+                   "grunn": k.grunn}
+                  for k in kvitteringer]
+    return sorted(hendelser, key=lambda h: h["tid"], reverse=True)[:20]
 
 
 @login_required
@@ -178,6 +209,19 @@ def brev_viderefor(request, pk: int):
 
 @login_required
 @require_POST
+def brev_kvitter(request, pk: int):
+    brev = _brev(request, pk)
+    if not _er_departementet(request.user, brev):
+        raise PermissionDenied
+    nokler = request.POST.getlist("funn")
+    return _act(request, brev, lambda: services.brev_kvitter_avvik(
+        brev=brev, nokler=nokler, grunn=request.POST.get("grunn", ""), acting_user=request.user),
+        f"{len(nokler)} funn er kvittert ut med begrunnelse." if len(nokler) != 1
+        else "Funnet er kvittert ut med begrunnelse.")
+
+
+@login_required
+@require_POST
 def tillegg_opprett(request, pk: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
@@ -235,12 +279,14 @@ def sammenlign(request, pk: int):
 
 @login_required
 def brev_historikk(request, pk: int):
-    from brev.sammenligning import brev_endringer
+    from brev.sammenligning import HISTORIKK_DELER, brev_endringer
     from dokumenter.services import pdf_historikk
+    from kjerne.endringslogg import historikkside
 
     brev = _brev(request, pk)
+    poster = brev_endringer(brev, med_utkast=_er_departementet(request.user, brev))
     return render(request, "brev/brev_historikk.html", {
-        "brev": brev, "endringer": brev_endringer(brev, med_utkast=_er_departementet(request.user, brev)),
+        "brev": brev, **historikkside(request, poster, deler=HISTORIKK_DELER),
         "pdf_historikk": pdf_historikk(kind="tildelingsbrev", object_id=brev.pk)})
 
 

@@ -87,6 +87,12 @@ class Spek:
     endrer: bool = False  # state-changing: POST must carry a CSRF token
 
 
+def _funn(brev) -> list[str]:
+    from styring.konsistens import check_tildelingsbrev
+
+    return [a.sted["nokkel"] for a in check_tildelingsbrev(brev) if "nokkel" in a.sted]
+
+
 def _t(navn, kwargs, tillatt, **kw):
     return Tilfelle(navn, kwargs, set(tillatt), **kw)
 
@@ -153,6 +159,16 @@ SPEK: dict[str, Spek] = {
     "oppdrag:avslutt": Spek([_avslutt("sendt", "o_sendt", DEP), _avslutt("uten brev", "o_uten_brev", DEP),
                              _avslutt("gitt av et annet departement", "o_b_virka", {"annet_dep"})], endrer=True),
     "varsler:kalender-innstillinger": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    # The inbox holds only the person's own notices: one's own list and count; marking read only one's own.
+    "innboks:innboks": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "innboks:antall": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "innboks:alle-lest": Spek([_t("", lambda w: {}, ALLE_INNLOGGET, metode="post", endrer_ingenting=True,
+                                  virkning=lambda w, r: not w.users[r].varsler.filter(lest__isnull=True).exists())],
+                              endrer=True),
+    "innboks:les": Spek([_t("eget varsel", lambda w: {"pk": w.varsel.pk}, {"virk_kontakt"}, metode="post",
+                            endrer_ingenting=True,
+                            virkning=lambda w, r: type(w.varsel).objects.get(pk=w.varsel.pk).lest is not None)],
+                        endrer=True),
     # The feed has no login (calendar clients cannot log in): the secret token is the key.
     "varsler:kalender": Spek([
         _t("gyldig lenke", lambda w: {"token": w.kalender_token}, set(ROLLER), anonym_ok=True),
@@ -178,6 +194,10 @@ SPEK: dict[str, Spek] = {
     "brev:brev-viderefor": Spek([_t("sendt", lambda w: {"pk": w.brev_siste.pk}, DEP, metode="post",
                                        virkning=lambda w, r: type(w.brev_siste).objects.filter(
                                            virksomhet=w.virk, aar=w.brev_siste.aar + 1).exists())], endrer=True),
+    # Acknowledging a carried-forward finding: only the sending ministry, while the letter is a draft.
+    "brev:brev-kvitter": Spek([_t("utkast med funn", lambda w: {"pk": w.brev_b_kvitter.pk}, {"annet_dep"},
+                                  metode="post", data=lambda w: {"funn": _funn(w.brev_b_kvitter), "grunn": "Riktig."},
+                                  virkning=lambda w, r: w.brev_b_kvitter.kvitteringer.exists())], endrer=True),
     "brev:tillegg-opprett": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")],
                                     endrer=True),
     "brev:tillegg": Spek([
@@ -336,6 +356,12 @@ class Verden:
         FristFactory(oppdrag=self.o_sendt, tildelingsbrev=self.brev_b_utkast, dato=date(2027, 1, 1), tekst="01.01.2027")
         FristFactory(oppdrag=self.o_uten_brev, tildelingsbrev=self.brev_b_utkast, dato=date(2027, 1, 1),
                      tekst="01.01.2027")
+        # DEPB's draft for VIRKB carried from its 2024 letter, still naming 2024: a finding to acknowledge.
+        Brevavsnitt.objects.create(tildelingsbrev=self.brev_annen, nummer="1", tittel="Innledning",
+                                   tekst="Rammene gjelder for 2024.")
+        self.brev_b_kvitter = TildelingsbrevFactory(virksomhet=self.virk2, departement=self.dep2, aar=2025)
+        Brevavsnitt.objects.create(tildelingsbrev=self.brev_b_kvitter, nummer="1", tittel="Innledning",
+                                   tekst="Rammene gjelder for 2024.")
         # DEPA's latest sent letter, to carry forward.
         self.brev_siste = TildelingsbrevFactory(virksomhet=self.virk, departement=self.dep, aar=2030, sendt_brev=True)
         self.kap = BudsjettkapittelFactory(tildelingsbrev=self.brev_sendt)
@@ -385,6 +411,10 @@ class Verden:
         self.rapport_utkast = rapport_opprett(punkt=self.punkt, user=self.users["virk_kontakt"])
         self.rapport_sendt = rapport_send(rapport=rapport_opprett(punkt=punkt_fjor, user=self.users["virk_leder"]),
                                           user=self.users["virk_leder"])
+        from varsler.models import Varsel
+
+        self.varsel = Varsel.objects.create(mottaker=self.users["virk_kontakt"], art=Varsel.Art.BREV_SENDT,
+                                            tittel="Tildelingsbrev sendt", sti=f"/brev/{self.brev_sendt.pk}/")
 
     def _pdfer(self):
         from django.core.files.base import ContentFile
