@@ -32,14 +32,26 @@ const TITLER = {
   "redo": "Gjør om",
 };
 
+const VALG = { "Heading 3": "Overskrift", "Heading 4": "Underoverskrift", "Paragraph": "Avsnitt" };
+
+// The editor names its toolbar buttons in English and builds the toolbar after it starts: name
+// them in Norwegian now and whenever buttons are added.
 function oversettMeny(rot) {
-  for (const knapp of rot.querySelectorAll("[title]")) {
-    const norsk = TITLER[knapp.getAttribute("title")];
-    if (norsk) {
-      knapp.setAttribute("title", norsk);
-      if (knapp.hasAttribute("aria-label")) knapp.setAttribute("aria-label", norsk);
+  const oversett = () => {
+    for (const knapp of rot.querySelectorAll("[title]")) {
+      const norsk = TITLER[knapp.getAttribute("title")];
+      if (norsk) {
+        knapp.setAttribute("title", norsk);
+        if (knapp.hasAttribute("aria-label")) knapp.setAttribute("aria-label", norsk);
+      }
     }
-  }
+    for (const valg of rot.querySelectorAll(".prose-menubar__option > *")) {
+      const norsk = VALG[valg.textContent];
+      if (norsk) valg.textContent = norsk;
+    }
+  };
+  oversett();
+  new MutationObserver(oversett).observe(rot, { childList: true, subtree: true });
 }
 
 // As django-prose-editor's createTextareaEditor, without Tiptap's injected <style> element (an
@@ -83,7 +95,9 @@ function lagEditor(textarea) {
   if (beskrivelse) attributter["aria-describedby"] = beskrivelse;
   editor.setOptions({ editorProps: { attributes: attributter } });
   if (etikett) etikett.addEventListener("click", () => editor.commands.focus());
-  oversettMeny(textarea.closest(".prose-editor") || document);
+  const ramme = textarea.closest(".prose-editor");
+  const meny = ramme && ramme.querySelector(".prose-menubar");
+  oversettMeny(meny || ramme || document.body);
   return editor;
 }
 
