@@ -169,16 +169,6 @@ SPEK: dict[str, Spek] = {
                             endrer_ingenting=True,
                             virkning=lambda w, r: type(w.varsel).objects.get(pk=w.varsel.pk).lest is not None)],
                         endrer=True),
-    # The inbox holds only the person's own notices: one's own list and count; marking read only one's own.
-    "innboks:innboks": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
-    "innboks:antall": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
-    "innboks:alle-lest": Spek([_t("", lambda w: {}, ALLE_INNLOGGET, metode="post", endrer_ingenting=True,
-                                  virkning=lambda w, r: not w.users[r].varsler.filter(lest__isnull=True).exists())],
-                              endrer=True),
-    "innboks:les": Spek([_t("eget varsel", lambda w: {"pk": w.varsel.pk}, {"virk_kontakt"}, metode="post",
-                            endrer_ingenting=True,
-                            virkning=lambda w, r: type(w.varsel).objects.get(pk=w.varsel.pk).lest is not None)],
-                        endrer=True),
     # The feed has no login (calendar clients cannot log in): the secret token is the key.
     "varsler:kalender": Spek([
         _t("gyldig lenke", lambda w: {"token": w.kalender_token}, set(ROLLER), anonym_ok=True),
@@ -421,10 +411,6 @@ class Verden:
         self.rapport_utkast = rapport_opprett(punkt=self.punkt, user=self.users["virk_kontakt"])
         self.rapport_sendt = rapport_send(rapport=rapport_opprett(punkt=punkt_fjor, user=self.users["virk_leder"]),
                                           user=self.users["virk_leder"])
-        from varsler.models import Varsel
-
-        self.varsel = Varsel.objects.create(mottaker=self.users["virk_kontakt"], art=Varsel.Art.BREV_SENDT,
-                                            tittel="Tildelingsbrev sendt", sti=f"/brev/{self.brev_sendt.pk}/")
         from varsler.models import Varsel
 
         self.varsel = Varsel.objects.create(mottaker=self.users["virk_kontakt"], art=Varsel.Art.BREV_SENDT,
