@@ -219,21 +219,39 @@ def _tolk_tidspunkt(tekst: str, brev: Tildelingsbrev) -> tuple[datetime | None, 
     return timezone.make_aware(datetime.combine(dag, time.max) - timedelta(microseconds=time.max.microsecond)), ""
 
 
-def brev_endringer(brev: Tildelingsbrev, grense: int = 200, *, med_utkast: bool = False) -> list:
-    """Every recorded change to the letter and its parts, newest first, merged across models.
+# The parts of a letter a reader can filter its history by.
+HISTORIKK_DELER = [("brev", "Brevet og teksten"), ("maal", "Mål og styringsparametere"), ("oppdrag", "Oppdrag og frister"),
+                   ("budsjett", "Budsjett"), ("rapportering", "Rapportering og kalender"), ("tillegg", "Tillegg")]
+
+
+def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkast: bool = False) -> list:
+    """Every recorded change to the letter and its parts, newest first, merged across models, each
+    marked with its part (``HISTORIKK_DELER``). ``grense`` keeps only the newest rows.
 
     Parts are found through the history tables, so deleted mål, posts and oppdrag still show.
     Without ``med_utkast`` (anyone but the sending ministry and administrators) only what happened
     once it was sent: changes after the letter was sent, and a tillegg's parts once that tillegg
     was sent; a draft tillegg does not appear at all.
     """
-    from budsjett.models import Budsjettbinding, Budsjettendring, Budsjettkapittel, Budsjettpost, Tilskudd
+    from budsjett.models import (
+        Budsjettbinding,
+        Budsjettendring,
+        Budsjettkapittel,
+        Budsjettpost,
+        Finansiering,
+        Fordeling,
+        Tilskudd,
+    )
     from kjerne.endringslogg import endringer
-    from oppdrag.models import Frist, Oppdrag
+    from oppdrag.models import Frist, Milepael, Oppdrag
     from styring.models import (
         Brevavsnitt,
         Fellesforing,
         Maaleverdi,
+        Maalgruppe,
+        Moete,
+        Plikt,
+        Rapporteringskrav,
         Rapporteringspunkt,
         Resultatkrav,
         Signatur,
@@ -247,33 +265,44 @@ def brev_endringer(brev: Tildelingsbrev, grense: int = 200, *, med_utkast: bool 
     kap_ids = Budsjettkapittel.history.filter(tildelingsbrev_id=pk).values("id")
     post_ids = Budsjettpost.history.filter(kapittel_id__in=kap_ids).values("id")
     tillegg_ids = Tillegg.history.filter(tildelingsbrev_id=pk).values("id")
+    oppdrag_qs = Oppdrag.history.filter(tildelingsbrev_id=pk) | Oppdrag.history.filter(tillegg_id__in=tillegg_ids)
+    oppdrag_ids = oppdrag_qs.values("id")
     kilder = [
-        Tildelingsbrev.history.filter(id=pk),
-        Tillegg.history.filter(tildelingsbrev_id=pk),
-        Brevavsnitt.history.filter(tildelingsbrev_id=pk),
-        Maal.history.filter(tildelingsbrev_id=pk),
-        Styringsparameter.history.filter(maal_id__in=maal_ids),
-        Resultatkrav.history.filter(styringsparameter_id__in=sp_ids),
-        Maaleverdi.history.filter(styringsparameter_id__in=sp_ids),
-        Oppdrag.history.filter(tildelingsbrev_id=pk) | Oppdrag.history.filter(tillegg_id__in=tillegg_ids),
-        Frist.history.filter(tildelingsbrev_id=pk),
-        Budsjettkapittel.history.filter(tildelingsbrev_id=pk),
-        Budsjettpost.history.filter(kapittel_id__in=kap_ids),
-        Budsjettbinding.history.filter(post_id__in=post_ids),
-        Tilskudd.history.filter(post_id__in=post_ids),
-        Budsjettendring.history.filter(tillegg_id__in=tillegg_ids),
-        Rapporteringspunkt.history.filter(tildelingsbrev_id=pk),
-        Fellesforing.history.filter(tildelingsbrev_id=pk),
-        Signatur.history.filter(tildelingsbrev_id=pk),
-        Vedlegg.history.filter(tildelingsbrev_id=pk),
+        ("brev", Tildelingsbrev.history.filter(id=pk)),
+        ("tillegg", Tillegg.history.filter(tildelingsbrev_id=pk)),
+        ("brev", Brevavsnitt.history.filter(tildelingsbrev_id=pk)),
+        ("maal", Maalgruppe.history.filter(tildelingsbrev_id=pk)),
+        ("maal", Maal.history.filter(tildelingsbrev_id=pk)),
+        ("maal", Styringsparameter.history.filter(maal_id__in=maal_ids)),
+        ("maal", Resultatkrav.history.filter(styringsparameter_id__in=sp_ids)),
+        ("maal", Maaleverdi.history.filter(styringsparameter_id__in=sp_ids)),
+        ("oppdrag", oppdrag_qs),
+        ("oppdrag", Frist.history.filter(tildelingsbrev_id=pk)),
+        ("oppdrag", Milepael.history.filter(oppdrag_id__in=oppdrag_ids)),
+        ("budsjett", Finansiering.history.filter(oppdrag_id__in=oppdrag_ids)),
+        ("budsjett", Budsjettkapittel.history.filter(tildelingsbrev_id=pk)),
+        ("budsjett", Budsjettpost.history.filter(kapittel_id__in=kap_ids)),
+        ("budsjett", Budsjettbinding.history.filter(post_id__in=post_ids)),
+        ("budsjett", Fordeling.history.filter(post_id__in=post_ids)),
+        ("budsjett", Tilskudd.history.filter(post_id__in=post_ids)),
+        ("budsjett", Budsjettendring.history.filter(tillegg_id__in=tillegg_ids)),
+        ("rapportering", Rapporteringspunkt.history.filter(tildelingsbrev_id=pk)),
+        ("rapportering", Rapporteringskrav.history.filter(tildelingsbrev_id=pk)),
+        ("rapportering", Moete.history.filter(tildelingsbrev_id=pk)),
+        ("brev", Plikt.history.filter(tildelingsbrev_id=pk)),
+        ("brev", Fellesforing.history.filter(tildelingsbrev_id=pk)),
+        ("brev", Signatur.history.filter(tildelingsbrev_id=pk)),
+        ("brev", Vedlegg.history.filter(tildelingsbrev_id=pk)),
     ]
+    deler = [d for d, _ in kilder]
+    kilder = [qs for _, qs in kilder]
     if not med_utkast:
         kilder = _bare_sendt(brev, kilder, Tillegg)
     alle = []
-    for qs in kilder:
-        alle.extend(endringer(qs, grense=grense, fast_antall_sporringer=True))
-    alle.sort(key=lambda e: e.tid, reverse=True)
-    return alle[:grense]
+    for del_, qs in zip(deler, kilder, strict=True):
+        alle.extend(endringer(qs, grense=grense, fast_antall_sporringer=True, del_=del_))
+    alle.sort(key=lambda e: (e.tid, e.history_id), reverse=True)
+    return alle if grense is None else alle[:grense]
 
 
 def _bare_sendt(brev: Tildelingsbrev, kilder: list, tillegg_model) -> list:
@@ -286,6 +315,11 @@ def _bare_sendt(brev: Tildelingsbrev, kilder: list, tillegg_model) -> list:
     tillegg_q = Q(tillegg_id__isnull=True)
     for pk, sendt in sendte:
         tillegg_q |= Q(tillegg_id=pk, history_date__gte=sendt)
+    from oppdrag.models import Oppdrag
+
+    oppdrag_q = Q(oppdrag_id__in=Oppdrag.objects.filter(tildelingsbrev=brev, tillegg__isnull=True).values("pk"))
+    for pk, sendt in sendte:
+        oppdrag_q |= Q(oppdrag_id__in=Oppdrag.objects.filter(tillegg_id=pk).values("pk"), history_date__gte=sendt)
     resultat = []
     for qs in kilder:
         qs = qs.filter(history_date__gte=brev.sendt)
@@ -296,5 +330,9 @@ def _bare_sendt(brev: Tildelingsbrev, kilder: list, tillegg_model) -> list:
                 qs = qs.exclude(id=pk, history_date__lt=sendt)
         elif "tillegg" in felter or "tillegg_id" in felter:
             qs = qs.filter(tillegg_q)
+        elif "oppdrag" in felter:
+            # An oppdrag's milepæler and financing count as the oppdrag does: from the letter, or
+            # from the moment its tillegg was sent.
+            qs = qs.filter(oppdrag_q)
         resultat.append(qs)
     return resultat

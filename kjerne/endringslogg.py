@@ -3,20 +3,44 @@ keeps django-simple-history records. Used by the pages (the admin has its own vi
 
 ``endringer(qs_of_history_records)`` takes the history rows of one or more objects (newest
 first, as simple-history orders them) and pairs each row with the previous row of the same
-object, in one query for the rows, one for the users and one per referenced model.
+object, in one query for the rows, one for the users and one or two per referenced model.
+
+History never breaks on deleted records: an object is described from the history row's own
+fields, and a reference to a deleted object is described from that object's last history row
+("Oppdrag 2025-03 «Tittel» slettet"); a ``__str__`` that still reaches a missing row falls back
+to the record's own number and title.
+
+``grupper(poster)`` makes one entry per user action: the rows one person wrote in one save (one
+request, one command) lie within a second of each other, so rows by the same person with no more
+than ``GRUPPE_SEKUNDER`` between neighbours form one entry. That needs no change-set column (and
+so no migration on every historical table); two saves by one person within those seconds read
+as one entry, which is what the person did.
+
+``Historikkfilter`` and ``historikkside()`` give every history page the same filters by part,
+person and period, and pagination.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
+from django import forms
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.paginator import Paginator
 from django.db import models
 
+from kjerne.tid import format_dato, format_tidspunkt, oslo
+
 HANDLING = {"+": "opprettet", "~": "endret", "-": "slettet"}
+# Bookkeeping a person never reads: ids, ordering, version counters, history columns, secrets.
 SKJULTE = {"id", "history_id", "history_date", "history_change_reason", "history_type", "history_user",
-           "history_relation", "password", "last_login"}
+           "history_relation", "password", "last_login", "rekkefolge", "versjon", "token_hash"}
+GRUPPE_SEKUNDER = 3
+PER_SIDE = 25
+# A description is cut where a page would wrap it into a paragraph.
+MAKS_TEKST = 80
 
 
 @dataclass
@@ -28,43 +52,134 @@ class Feltendring:
 
 @dataclass
 class Endringspost:
+    """One record written: created, changed (with what changed) or deleted."""
+
     tid: datetime
     bruker: object
     handling: str
     objekt: str
     objekt_type: str
     endringer: list[Feltendring] = field(default_factory=list)
+    del_: str = ""
+    bruker_id: int | None = None
+    history_id: int = 0
+
+    @property
+    def overskrift(self) -> str:
+        """«Oppdrag 2025-03 «Tittel» slettet»."""
+        return f"{self.objekt_type.capitalize()} {self.objekt} {self.handling}".strip()
+
+
+@dataclass
+class Handling:
+    """One user action: every record one person wrote in one save."""
+
+    tid: datetime
+    bruker: object
+    bruker_id: int | None
+    poster: list[Endringspost] = field(default_factory=list)
+
+    @property
+    def deler(self) -> list[str]:
+        return sorted({p.del_ for p in self.poster if p.del_})
+
+    @property
+    def oppsummering(self) -> str:
+        """"endret oppdrag 2025-03 «…»", or "3 endringer" for a save that touched several records."""
+        if len(self.poster) == 1:
+            p = self.poster[0]
+            return f"{p.handling} {p.objekt_type} {p.objekt}".strip()
+        return f"{len(self.poster)} endringer"
+
+
+def _skjult(f: models.Field) -> bool:
+    return (f.name in SKJULTE or f.name.startswith("history_") or getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False))
 
 
 def _fields(model) -> list[models.Field]:
-    return [f for f in model._meta.concrete_fields if f.name not in SKJULTE and not f.name.startswith("history_")]
+    return [f for f in model._meta.concrete_fields if not _skjult(f)]
 
 
-def _display(f: models.Field, value, related: dict) -> str:
+def _egen_tekst(obj) -> str:
+    """The record described by its own fields only (no relation is read)."""
+    deler = [str(getattr(obj, navn)) for navn in ("nummer", "kode", "tittel", "navn", "betegnelse", "tekst")
+             if getattr(obj, navn, None) not in (None, "")]
+    return " ".join(deler[:2])[:MAKS_TEKST] or f"nr. {obj.pk}"
+
+
+def tekst(obj) -> str:
+    """``str(obj)``, or its own number and title when ``__str__`` reaches a deleted record."""
+    try:
+        return str(obj)
+    except (ObjectDoesNotExist, AttributeError):
+        return _egen_tekst(obj)
+
+
+def etikett(obj) -> str:
+    """How a record is named in a history entry: «2025-03 «Tittel»» for numbered records with a
+    title (mål, oppdrag, vedlegg), otherwise «…» around its description."""
+    nummer, tittel = getattr(obj, "nummer", None), getattr(obj, "tittel", None)
+    if nummer not in (None, "") and isinstance(tittel, str) and tittel:
+        return f"{nummer} «{_kort(tittel)}»"
+    return f"«{_kort(tekst(obj))}»"
+
+
+def _kort(s: str) -> str:
+    s = " ".join(s.split())
+    return s if len(s) <= MAKS_TEKST else s[: MAKS_TEKST - 1].rstrip() + "…"
+
+
+def _display(f: models.Field, value, related: dict, slettede: set) -> str:
     if value is None or value == "":
         return "–"
     if f.is_relation:
         obj = related.get((f.related_model, value))
-        return str(obj) if obj is not None else f"#{value}"
+        if obj is None:
+            return "(slettet)"
+        return f"{_kort(tekst(obj))} (slettet)" if (f.related_model, value) in slettede else _kort(tekst(obj))
     if f.flatchoices:
         return str(dict(f.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Ja" if value else "Nei"
     if isinstance(value, datetime):
-        return f"{value:%d.%m.%Y %H.%M}"
-    if hasattr(value, "strftime"):
-        return f"{value:%d.%m.%Y}"
+        return format_tidspunkt(value)
+    if isinstance(value, date):
+        return format_dato(value)
     return str(value)
 
 
-def endringer(historikk_qs, *, grense: int = 50, fast_antall_sporringer: bool = False) -> list[Endringspost]:
-    """The latest ``grense`` history rows as readable entries, each against its predecessor.
+def _relaterte(wanted: dict, fast_antall_sporringer: bool) -> tuple[dict, set]:
+    """The referenced objects, live where they exist and rebuilt from their last history row where
+    they were deleted, in one query per model (two when some are deleted)."""
+    related, slettede = {}, set()
+    for rel_model, ids in wanted.items():
+        manager = rel_model._default_manager
+        qs = manager.select_related() if fast_antall_sporringer else manager
+        for pk, obj in qs.in_bulk(list(ids)).items():
+            related[(rel_model, pk)] = obj
+        borte = [pk for pk in ids if (rel_model, pk) not in related]
+        hist = getattr(rel_model, "history", None)
+        if borte and hist is not None and hasattr(hist, "model"):
+            pk_name = rel_model._meta.pk.attname
+            for r in hist.filter(**{f"{pk_name}__in": borte}).order_by("history_date", "history_id"):
+                related[(rel_model, getattr(r, pk_name))] = r.instance  # the last row wins
+                slettede.add((rel_model, getattr(r, pk_name)))
+    return related, slettede
 
-    With ``fast_antall_sporringer`` the referenced objects are fetched with their non-null foreign
-    keys joined and handed to each row's instance, so models whose ``__str__`` reads a relation
-    (Budsjettpost, Frist, Tillegg …) cost no query per row: the count no longer grows with rows.
+
+def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: bool = False,
+              del_: str = "") -> list[Endringspost]:
+    """The latest ``grense`` history rows (all with ``None``) as readable entries, each against its
+    predecessor, newest first. ``del_`` names the part of the whole the rows belong to (for filters).
+
+    Every row's instance gets its references from the loaded objects (deleted ones rebuilt from
+    their history), so models whose ``__str__`` reads a relation (Budsjettpost, Frist, Tillegg …)
+    cost no query per row and never fail on a deleted record. With ``fast_antall_sporringer`` the
+    referenced objects also come with their own non-null foreign keys joined.
     """
-    rows = list(historikk_qs.select_related("history_user").order_by("-history_date", "-history_id")[: grense + 1])
+    qs = historikk_qs.select_related("history_user").order_by("-history_date", "-history_id")
+    rows = list(qs if grense is None else qs[: grense + 1])
     if not rows:
         return []
     model = rows[0].instance_type
@@ -77,23 +192,21 @@ def endringer(historikk_qs, *, grense: int = 50, fast_antall_sporringer: bool = 
     hist_model = type(rows[0])
     oldest = {key: objs[-1] for key, objs in by_obj.items()}
     earlier = {}
-    for r in (hist_model.objects.filter(**{f"{pk_name}__in": list(by_obj)})
-              .exclude(history_id__in=[x.history_id for x in rows]).order_by("-history_date", "-history_id")):
-        key = getattr(r, pk_name)
-        first = oldest[key]
-        if key not in earlier and (r.history_date, r.history_id) < (first.history_date, first.history_id):
-            earlier[key] = r
+    if grense is not None:
+        for r in (hist_model.objects.filter(**{f"{pk_name}__in": list(by_obj)})
+                  .exclude(history_id__in=[x.history_id for x in rows]).order_by("-history_date", "-history_id")):
+            key = getattr(r, pk_name)
+            first = oldest[key]
+            if key not in earlier and (r.history_date, r.history_id) < (first.history_date, first.history_id):
+                earlier[key] = r
     wanted: dict = defaultdict(set)
     for r in list(rows) + list(earlier.values()):
-        for f in fields:
-            if f.is_relation and getattr(r, f.attname) is not None:
+        for f in model._meta.concrete_fields:
+            if f.many_to_one and getattr(r, f.attname) is not None:
                 wanted[f.related_model].add(getattr(r, f.attname))
-    related = {}
-    for rel_model, ids in wanted.items():
-        manager = rel_model._default_manager
-        qs = manager.select_related() if fast_antall_sporringer else manager
-        for pk, obj in qs.in_bulk(list(ids)).items():
-            related[(rel_model, pk)] = obj
+    related, slettede = _relaterte(wanted, fast_antall_sporringer)
+    relasjoner = [f for f in model._meta.concrete_fields if f.many_to_one]
+    type_navn = str(model._meta.verbose_name)
     result = []
     for key, objs in by_obj.items():
         chain = objs + ([earlier[key]] if key in earlier else [])
@@ -104,20 +217,99 @@ def endringer(historikk_qs, *, grense: int = 50, fast_antall_sporringer: bool = 
                 for f in fields:
                     a, b = getattr(prev, f.attname), getattr(r, f.attname)
                     if a != b:
-                        changes.append(Feltendring(str(f.verbose_name).capitalize(), _display(f, a, related),
-                                                   _display(f, b, related)))
+                        changes.append(Feltendring(str(f.verbose_name).capitalize(),
+                                                   _display(f, a, related, slettede),
+                                                   _display(f, b, related, slettede)))
             elif r.history_type == "+":
-                changes = [Feltendring(str(f.verbose_name).capitalize(), "", _display(f, getattr(r, f.attname), related))
+                changes = [Feltendring(str(f.verbose_name).capitalize(), "",
+                                       _display(f, getattr(r, f.attname), related, slettede))
                            for f in fields if getattr(r, f.attname) not in (None, "", False)]
             if r.history_type == "~" and prev is not None and not changes:
-                continue  # a save that changed nothing a person can see
+                continue  # a save that changed nothing a person can see (ordering, timestamps)
             instance = r.instance
-            if fast_antall_sporringer:
-                for f in fields:
-                    obj = related.get((f.related_model, getattr(r, f.attname))) if f.many_to_one else None
-                    if obj is not None:
-                        f.set_cached_value(instance, obj)
+            for f in relasjoner:
+                obj = related.get((f.related_model, getattr(r, f.attname)))
+                if obj is not None:
+                    f.set_cached_value(instance, obj)
             result.append(Endringspost(r.history_date, r.history_user, HANDLING.get(r.history_type, r.history_type),
-                                       str(instance), str(model._meta.verbose_name), changes))
-    result.sort(key=lambda e: e.tid, reverse=True)
-    return result[:grense]
+                                       etikett(instance), type_navn, changes, del_=del_,
+                                       bruker_id=r.history_user_id, history_id=r.history_id))
+    result.sort(key=lambda e: (e.tid, e.history_id), reverse=True)
+    return result if grense is None else result[:grense]
+
+
+def grupper(poster: list[Endringspost], *, sekunder: int = GRUPPE_SEKUNDER) -> list[Handling]:
+    """One entry per user action, newest first; inside an entry the records in the order written."""
+    poster = sorted(poster, key=lambda e: (e.tid, e.history_id), reverse=True)
+    grense = timedelta(seconds=sekunder)
+    handlinger: list[Handling] = []
+    for p in poster:
+        h = handlinger[-1] if handlinger else None
+        if h is not None and h.bruker_id == p.bruker_id and h.poster[-1].tid - p.tid <= grense:
+            h.poster.append(p)
+        else:
+            handlinger.append(Handling(p.tid, p.bruker, p.bruker_id, [p]))
+    for h in handlinger:
+        h.poster.reverse()
+    return handlinger
+
+
+class Historikkfilter(forms.Form):
+    """Filters of a history page: part, person and period (days in Oslo, both included)."""
+
+    del_ = forms.ChoiceField(label="Del", required=False)
+    person = forms.ChoiceField(label="Person", required=False)
+    fra = forms.DateField(label="Fra dato", required=False, input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          help_text="Med denne dagen.")
+    til = forms.DateField(label="Til dato", required=False, input_formats=["%d.%m.%Y", "%Y-%m-%d"],
+                          widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                          help_text="Med denne dagen.")
+
+    def __init__(self, data, *, deler: list[tuple[str, str]], personer: list[tuple[str, str]]):
+        super().__init__(data)
+        self.fields["del_"].choices = [("", "Alle deler"), *deler]
+        self.fields["person"].choices = [("", "Alle personer"), *personer]
+        for navn in ("fra", "til"):
+            self.fields[navn].widget.attrs["aria-describedby"] = f"id_{navn}-hjelp"
+
+    def clean(self):
+        data = super().clean()
+        if data.get("fra") and data.get("til") and data["fra"] > data["til"]:
+            raise forms.ValidationError("Fra-datoen er etter til-datoen. Velg en periode der fra kommer før til.")
+        return data
+
+
+def _personer(poster: list[Endringspost]) -> list[tuple[str, str]]:
+    navn = {}
+    for p in poster:
+        key = "system" if p.bruker_id is None else str(p.bruker_id)
+        navn.setdefault(key, str(p.bruker) if p.bruker is not None else "System")
+    return sorted(navn.items(), key=lambda kv: kv[1].lower())
+
+
+def historikkside(request, poster: list[Endringspost], *, deler: list[tuple[str, str]],
+                  per_side: int = PER_SIDE) -> dict:
+    """Context for ``historikk/_historikk.html``: the filter form, one page of user actions and the
+    paginator. Filters apply to the records; an action shows the records that matched."""
+    skjema = Historikkfilter(request.GET or None, deler=[d for d in deler if any(p.del_ == d[0] for p in poster)],
+                             personer=_personer(poster))
+    if skjema.is_bound and skjema.is_valid():
+        d = skjema.cleaned_data
+        if d.get("del_"):
+            poster = [p for p in poster if p.del_ == d["del_"]]
+        if d.get("person"):
+            bruker_id = None if d["person"] == "system" else int(d["person"])
+            poster = [p for p in poster if p.bruker_id == bruker_id]
+        if d.get("fra"):
+            start = datetime.combine(d["fra"], time.min, tzinfo=oslo())
+            poster = [p for p in poster if p.tid >= start]
+        if d.get("til"):
+            slutt = datetime.combine(d["til"] + timedelta(days=1), time.min, tzinfo=oslo())
+            poster = [p for p in poster if p.tid < slutt]
+    handlinger = grupper(poster)
+    side = Paginator(handlinger, per_side).get_page(request.GET.get("side"))
+    sidetall = list(side.paginator.get_elided_page_range(side.number, on_each_side=2, on_ends=1))
+    filtrert = skjema.is_bound and any(request.GET.get(n) for n in skjema.fields)
+    return {"historikkfilter": skjema, "handlinger": side, "filtrert": filtrert, "antall_handlinger": len(handlinger),
+            "sidetall": sidetall}

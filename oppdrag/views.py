@@ -20,12 +20,13 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
-from kjerne.endringslogg import endringer
+from kjerne.endringslogg import historikkside
 from styring.models import Tildelingsbrev
 
 from . import services
 from .filters import SORTERING, OppdragFilter
 from .forms import AnsvarligForm, AvslutningForm, KommentarForm, LeveranseForm, StatusoppdateringForm
+from .historikk import HISTORIKK_DELER, oppdrag_endringer
 from .models import (
     RISIKO_DEFINISJON,
     Frist,
@@ -247,8 +248,7 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
     kommentere = kan_kommentere_oppdrag(user, oppdrag)
     skjema = skjema or {}
     gjeldende, tidligere = _frister_per_aar(oppdrag)
-    historikk = endringer(Oppdrag.history.filter(id=oppdrag.pk))
-    historikk_oppfolging = endringer(Statusoppdatering.history.filter(oppdrag_id=oppdrag.pk))
+    historikk = historikkside(request, oppdrag_endringer(oppdrag, user), deler=HISTORIKK_DELER)
     context = {
         "oppdrag": oppdrag,
         "tekster": [(Oppdrag._meta.get_field(n).verbose_name, getattr(oppdrag, n)) for n in TEKSTFELTER
@@ -262,8 +262,7 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
         "tidslinje": _tidslinje(oppdrag),
         "leveranser": list(oppdrag.leveranser.all()),
         "risiko_definisjon": RISIKO_DEFINISJON.get(oppdrag.risiko, ""),
-        "historikk": historikk,
-        "historikk_oppfolging": historikk_oppfolging,
+        **historikk,
         "kan_folge_opp": folge_opp,
         "kan_kommentere": kommentere,
         "kvittering": kvittering,

@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from django import template
-from django.utils import timezone
 from django.utils.html import format_html
 
 from kjerne.belop import format_kroner, format_mill, format_tall
+from kjerne.tid import format_dato, format_tidspunkt
 
 NBSP = "\u00a0"
 
@@ -17,15 +17,20 @@ register = template.Library()
 
 @register.filter
 def dato(value) -> str:
-    """01.07.2023; a datetime in local time adds the clock: 01.07.2023 kl. 14.05."""
+    """01.07.2023; a datetime adds the clock in Oslo: 01.07.2023 kl. 14.05 (kjerne/tid.py)."""
     if value in (None, ""):
         return ""
-    if isinstance(value, datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        return f"{value:%d.%m.%Y} kl. {value:%H.%M}"
-    if isinstance(value, date):
-        return f"{value:%d.%m.%Y}"
+    if isinstance(value, (date, datetime)):
+        return format_tidspunkt(value)
     return str(value)
+
+
+@register.filter
+def bare_dato(value) -> str:
+    """The day alone, also of a datetime (in Oslo): 01.07.2023."""
+    if isinstance(value, (date, datetime)):
+        return format_dato(value)
+    return "" if value in (None, "") else str(value)
 
 
 @register.filter

@@ -1,0 +1,62 @@
+"""An oppdrag's history: the oppdrag, its frister, milepæler, follow-up and comments, as one
+list of user actions (kjerne.endringslogg). Its financing (budsjett, a layer beside this one) is
+in the letter's history under Budsjett.
+
+Outside the ministry that gave it (and administrators) only what happened once it was in force is
+shown, as the letter's history does: the oppdrag and its milepæler from the moment its
+letter (or tillegg) was sent; a frist from the moment the letter or tillegg that set it was sent,
+so a frist restated in next year's draft stays hidden until that letter is sent.
+"""
+
+from __future__ import annotations
+
+from django.db.models import F, Q
+
+from brukere import tilgang
+from kjerne.endringslogg import Endringspost, endringer
+from styring.querysets import i_kraft_q
+
+from .models import Frist, Leveranse, Milepael, Oppdrag, Oppdragskommentar, Statusoppdatering
+
+HISTORIKK_DELER = [("oppdrag", "Oppdraget"), ("frister", "Frister og milepæler"),
+                   ("oppfolging", "Oppfølging og leveranser"), ("kommentarer", "Kommentarer")]
+
+
+def _sendt(oppdrag: Oppdrag):
+    """When the oppdrag came in force; ``None`` when it has not; ``False`` when it has no letter
+    in the portal (imported history, in force as it stands)."""
+    if oppdrag.tillegg_id is not None:
+        return oppdrag.tillegg.sendt if oppdrag.tillegg.status == "sendt" else None
+    if oppdrag.tildelingsbrev_id is not None:
+        return oppdrag.tildelingsbrev.sendt if oppdrag.tildelingsbrev.status == "sendt" else None
+    return False
+
+
+def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
+    """Every recorded change to the oppdrag and its parts that ``user`` may see, newest first."""
+    kilder = [
+        ("oppdrag", Oppdrag.history.filter(id=oppdrag.pk)),
+        ("frister", Frist.history.filter(oppdrag_id=oppdrag.pk)),
+        ("frister", Milepael.history.filter(oppdrag_id=oppdrag.pk)),
+        ("oppfolging", Statusoppdatering.history.filter(oppdrag_id=oppdrag.pk)),
+        ("oppfolging", Leveranse.history.filter(oppdrag_id=oppdrag.pk)),
+        ("kommentarer", Oppdragskommentar.history.filter(oppdrag_id=oppdrag.pk)),
+    ]
+    if not (tilgang.er_admin(user) or tilgang.i_departementet(user, oppdrag.departement_id)):
+        sendt = _sendt(oppdrag)
+        smalere = []
+        for del_, qs in kilder:
+            if sendt is None:
+                qs = qs.none()
+            elif sendt is not False:
+                qs = qs.filter(history_date__gte=sendt)
+            if qs.model is Frist.history.model:
+                # The frist as set by a letter or tillegg in force, from the moment it was sent.
+                qs = (qs.filter(i_kraft_q()).filter(history_date__gte=F("tildelingsbrev__sendt"))
+                      .filter(Q(tillegg__isnull=True) | Q(history_date__gte=F("tillegg__sendt"))))
+            smalere.append((del_, qs))
+        kilder = smalere
+    poster = []
+    for del_, qs in kilder:
+        poster.extend(endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_))
+    return poster
