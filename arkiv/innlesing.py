@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 
 from budsjett.models import Budsjettbinding, Budsjettkapittel, Budsjettpost, Finansiering, Fordeling, Tilskudd
 from kjerne.historikk import acting_user
+from kjerne.tekst import avsnitt_i
 from oppdrag.models import FoU, Frist, Milepael, Oppdrag, Tittelvariant
 from oppdrag.services import apply_frist_text
 from styring.models import (
@@ -106,6 +107,7 @@ def import_tildelingsbrev(data: Any, *, user=None) -> Tildelingsbrev:
         errors.append(f"versjon: filen har versjon {data['versjon']}, men denne portalen leser til og med {VERSJON}.")
     if errors:
         raise ArkivFeil(errors)
+    data = avsnitt_i(data)  # hard line breaks from a PDF copy joined into paragraphs (kjerne/tekst.py)
     try:
         with transaction.atomic(), acting_user(user):
             brev = _import(data, errors)

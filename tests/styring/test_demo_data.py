@@ -1,6 +1,7 @@
 """The demo data holds IMDi's real letters exactly, and the checks find the letters' real mistakes."""
 
 import json
+import re
 from datetime import date
 from io import StringIO
 from pathlib import Path
@@ -229,3 +230,30 @@ def test_demo_replay_is_the_real_load():
         transaction.set_rollback(True)
     assert set(ekte) == {2023, 2024}
     assert spilt == ekte
+
+
+def _uten_linjeskift(tekst: str) -> str:
+    """Compare texts whatever their line breaks: whitespace as one space, none after a hyphen or dash."""
+    return re.sub(r"([-–/]) ", r"\1", re.sub(r"\s+", " ", tekst))
+
+
+def test_2024_texts_are_paragraphs_and_still_verbatim_from_the_seeds(demo):
+    """The 2024 letter's PDF copy had a hard break on every line; the demo joins them (#12 item 9)."""
+    seeds = _uten_linjeskift(_seed_text())
+    brev = demo[2024]
+    texts = ([a.tekst for a in brev.avsnitt.all()] + [m.tekst for m in brev.maal.all()]
+             + [p.tekst for p in Budsjettpost.objects.filter(kapittel__tildelingsbrev=brev)])
+    texts = [t for t in texts if t]
+    assert len(texts) > 20
+    for text in texts:
+        for paragraph in text.split("\n\n"):
+            for linje in paragraph.split("\n"):
+                assert _uten_linjeskift(linje) in seeds, linje[:80]
+    forste = brev.avsnitt.order_by("rekkefolge").first().tekst
+    assert "og Innst. 16 S (2023-2024). AID gir på bakgrunn" in forste
+    # What is left of line breaks inside a paragraph are list items and table rows only.
+    for text in texts:
+        for paragraph in text.split("\n\n"):
+            linjer = paragraph.split("\n")
+            for forrige, linje in zip(linjer, linjer[1:], strict=False):
+                assert (re.match(r"[-–•*]|\d{1,2}[.)] |[a-zæøå]\) ", linje) or "\t" in linje + forrige), linje[:80]
