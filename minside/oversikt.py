@@ -43,6 +43,15 @@ class Oversikt:
     nytt: list = field(default_factory=list)  # unread hand-off notices ("nytt siden sist")
 
     @property
+    def forfalte_per_oppdrag(self) -> list[dict]:
+        """Each oppdrag once, most recent first: its latest passed frist and how many have passed."""
+        per: dict[int, dict] = {}
+        for f in self.forfalte:
+            rad = per.setdefault(f.oppdrag.pk, {"siste": f, "antall": 0})
+            rad["antall"] += 1
+        return list(per.values())
+
+    @property
     def antall_rode(self) -> int:
         return sum(1 for o in self.rode_gule if o.risiko == Risiko.ROD)
 

@@ -26,6 +26,14 @@ def dato(value) -> str:
 
 
 @register.filter
+def historikk_tekst(obj) -> str:
+    """``str()`` of a record rebuilt from history, never failing on a deleted related record."""
+    from kjerne.endringslogg import tekst
+
+    return tekst(obj)
+
+
+@register.filter
 def bare_dato(value) -> str:
     """The day alone, also of a datetime (in Oslo): 01.07.2023."""
     if isinstance(value, (date, datetime)):
@@ -82,3 +90,11 @@ def url_med(context, **kwargs) -> str:
         else:
             params[key] = value
     return "?" + params.urlencode() if params else "?"
+
+
+@register.filter(needs_autoescape=True)
+def ubrutt(value, autoescape=True) -> str:
+    """No line break inside an oppdrag number ("2024-01") or an amount ("291 400 000 kr")."""
+    from kjerne.typografi import ubrutt as _ubrutt
+
+    return _ubrutt(value, autoescape=autoescape)
