@@ -113,9 +113,14 @@ def _saksgang(brev, kvitteringer: list) -> list[dict]:
     hendelser = [{"tid": h.history_date, "hvem": h.history_user, "tekst": h.history_change_reason}
                  for h in brev.history.exclude(history_change_reason__isnull=True)
                  .exclude(history_change_reason="").select_related("history_user").order_by("-history_date")[:20]]
-    hendelser += [{"tid": k.kvittert, "hvem": k.kvittert_av, "tekst": f"Kvitterte ut funn i kontrollen: {k.melding}",
-                   "grunn": k.grunn}
-                  for k in kvitteringer]
+    # One entry per acknowledgement the editor made, however many findings it covered.
+    for (tid, _, grunn), rader in groupby(sorted(kvitteringer, key=lambda k: (k.kvittert, k.kvittert_av_id or 0,
+                                                                              k.grunn)),
+                                          key=lambda k: (k.kvittert, k.kvittert_av_id or 0, k.grunn)):
+        rader = list(rader)
+        tekst = (f"Kvitterte ut funn i kontrollen: {rader[0].melding}" if len(rader) == 1
+                 else f"Kvitterte ut {len(rader)} funn i kontrollen.")
+        hendelser.append({"tid": tid, "hvem": rader[0].kvittert_av, "tekst": tekst, "grunn": grunn})
     return sorted(hendelser, key=lambda h: h["tid"], reverse=True)[:20]
 
 
