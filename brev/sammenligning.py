@@ -17,6 +17,7 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from kjerne.tid import format_tidspunkt
 from styring.models import Maal, Styringsparameter, Tildelingsbrev
 
 
@@ -150,7 +151,7 @@ def bilde_da(brev: Tildelingsbrev, tidspunkt: datetime) -> Bilde:
     from oppdrag.models import Oppdrag
     from styring.models import Resultatkrav
 
-    b = Bilde(tittel=f"Versjon {timezone.localtime(tidspunkt):%d.%m.%Y kl. %H.%M}")
+    b = Bilde(tittel=f"Versjon {format_tidspunkt(tidspunkt)}")
     maal = list(Maal.history.as_of(tidspunkt).filter(tildelingsbrev_id=brev.pk))
     for m in maal:
         b.maal[m.nummer] = _maal_tekst(m)
@@ -195,8 +196,7 @@ def tolk_tidspunkt(tekst: str, brev: Tildelingsbrev, *, med_utkast: bool = True)
     ``med_utkast`` a time before the letter was sent is refused: the drafts are not the reader's."""
     tidspunkt, feil = _tolk_tidspunkt(tekst, brev)
     if tidspunkt and not med_utkast and brev.sendt and tidspunkt < brev.sendt:
-        sendt = timezone.localtime(brev.sendt)
-        return None, (f"Brevet ble sendt {sendt:%d.%m.%Y} kl. {sendt:%H.%M}. Velg et tidspunkt etter det; "
+        return None, (f"Brevet ble sendt {format_tidspunkt(brev.sendt)}. Velg et tidspunkt etter det; "
                       "utkastene før brevet ble sendt, er departementets.")
     return tidspunkt, feil
 

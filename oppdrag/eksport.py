@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from io import BytesIO
 
-from django.utils import timezone
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from kjerne.regneark import legg_til_rad
+from kjerne.tid import lokal_dato
 
 KOLONNER = [
     ("Nummer", 12), ("Tittel", 60), ("Virksomhet", 14), ("Gitt år", 9), ("Mål", 40), ("Neste frist", 13),
@@ -29,7 +29,7 @@ def _rad(o) -> list:
         o.get_status_display(), o.get_risiko_display(),
         str(o.ansvarlig) if o.ansvarlig_id else "",
         o.get_fou_display() if o.fou else "",
-        timezone.localtime(sist).date() if sist else None,
+        lokal_dato(sist),
     ]
 
 

@@ -16,11 +16,11 @@ from django.db.models import OuterRef, Prefetch, Subquery
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
 from kjerne.endringslogg import historikkside
+from kjerne.tid import lokal_dato
 from styring.models import Tildelingsbrev
 
 from . import services
@@ -164,11 +164,10 @@ class Hendelse:
 
 
 def _tidslinje(oppdrag: Oppdrag) -> list[Hendelse]:
-    lokal = timezone.localtime
     hendelser = [Hendelse("status", s.opprettet, s.gjelder_dato, s, RISIKO_DEFINISJON.get(s.risiko, ""))
                  for s in oppdrag.statusoppdateringer.all()]
-    hendelser += [Hendelse("kommentar", k.opprettet, lokal(k.opprettet).date(), k) for k in oppdrag.kommentarer.all()]
-    hendelser += [Hendelse("leveranse", level.levert, lokal(level.levert).date(), level)
+    hendelser += [Hendelse("kommentar", k.opprettet, lokal_dato(k.opprettet), k) for k in oppdrag.kommentarer.all()]
+    hendelser += [Hendelse("leveranse", level.levert, lokal_dato(level.levert), level)
                   for level in oppdrag.leveranser.all()]
     hendelser.sort(key=lambda h: (h.dato, h.tid), reverse=True)
     return hendelser
