@@ -44,10 +44,27 @@ class Rad:
 class Seksjon:
     tittel: str
     rader: list[Rad]
+    entall: str = ""  # "mål", "styringsparameter": for "6 mål uendret"
+    flertall: str = ""
 
     @property
     def antall_endringer(self) -> int:
-        return sum(1 for r in self.rader if r.status != "Uendret")
+        return len(self.endrede)
+
+    @property
+    def endrede(self) -> list[Rad]:
+        """The rows shown open: new, removed and changed."""
+        return [r for r in self.rader if r.status != "Uendret"]
+
+    @property
+    def uendrede(self) -> list[Rad]:
+        """The rows folded away under one line ("6 mål uendret")."""
+        return [r for r in self.rader if r.status == "Uendret"]
+
+    @property
+    def uendret_tekst(self) -> str:
+        n = len(self.uendrede)
+        return f"{n} {self.entall if n == 1 else self.flertall} uendret"
 
 
 @dataclass
@@ -98,10 +115,11 @@ def _kr(v) -> str:
 
 def _sammenlign(a: Bilde, b: Bilde) -> list[Seksjon]:
     return [
-        Seksjon("Mål", _rader(a.maal, b.maal, lambda k: f"Mål {k}")),
-        Seksjon("Styringsparametere", _rader(a.sp, b.sp, lambda k: k)),
-        Seksjon("Oppdrag", _rader(a.oppdrag, b.oppdrag, lambda k: k)),
-        Seksjon("Budsjettposter", _rader(a.poster, b.poster, lambda k: f"Kap. {k[0]} post {k[1]:02d}", _kr)),
+        Seksjon("Mål", _rader(a.maal, b.maal, lambda k: f"Mål {k}"), "mål", "mål"),
+        Seksjon("Styringsparametere", _rader(a.sp, b.sp, lambda k: k), "styringsparameter", "styringsparametere"),
+        Seksjon("Oppdrag", _rader(a.oppdrag, b.oppdrag, lambda k: k), "oppdrag", "oppdrag"),
+        Seksjon("Budsjettposter", _rader(a.poster, b.poster, lambda k: f"Kap. {k[0]} post {k[1]:02d}", _kr),
+                "budsjettpost", "budsjettposter"),
     ]
 
 

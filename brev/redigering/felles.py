@@ -114,7 +114,7 @@ def hent_brev(request, pk: int) -> Tildelingsbrev:
     if kan_redigere_brev(request.user, brev):
         return brev
     if not i_departementet(request.user, brev.departement_id):
-        raise PermissionDenied("Du kan ikke endre dette brevet.")
+        raise PermissionDenied("Bare departementet som sender brevet, kan endre det.")
     if brev.status == Status.SENDT:
         raise Laast("Brevet er sendt og kan ikke endres. Endringer i et sendt brev gjøres i et tillegg: "
                     "lag et tillegg til tildelingsbrevet, eller rediger et tillegg som ikke er sendt ennå.", brev)
@@ -131,7 +131,7 @@ def hent_tillegg(request, pk: int, nr: int) -> tuple[Tildelingsbrev, Tillegg]:
     if not i_departementet(request.user, brev.departement_id):
         if tillegg.status != Status.SENDT and not er_admin(request.user):
             raise Http404("Ingen tillegg med dette nummeret.")  # a draft tillegg is the ministry's
-        raise PermissionDenied("Du kan ikke endre dette tillegget.")
+        raise PermissionDenied("Bare departementet som sendte brevet, kan endre tillegg til det.")
     raise Laast(f"Tillegg nr. {tillegg.nummer} er {tillegg.get_status_display().lower()} og kan ikke endres. "
                 "Lag et nytt tillegg for flere endringer.", brev)
 
