@@ -36,6 +36,8 @@ class VarselinnstillingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["dager"].choices = _dager_choices()
+        if not self.instance.dager and not self.is_bound:
+            self.initial["dager"] = [d for d, _ in _dager_choices()]
         self.arter = arter_for(self.instance.bruker)
         for navn, av in (("i_portalen", self.instance.av_i_portalen), ("paa_epost", self.instance.av_paa_epost)):
             self.fields[navn].choices = [(a.value, a.label) for a in self.arter]
@@ -55,8 +57,6 @@ class VarselinnstillingForm(forms.ModelForm):
             tidligere = [a for a in (getattr(self.instance, felt) or []) if a not in self.arter]
             setattr(self.instance, felt, sorted(set(tidligere) | {a.value for a in self.arter if a.value not in paa}))
         return super().save(commit=commit)
-        if not self.instance.dager and not self.is_bound:
-            self.initial["dager"] = [d for d, _ in _dager_choices()]
 
     def clean(self):
         data = super().clean()

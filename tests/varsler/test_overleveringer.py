@@ -345,3 +345,16 @@ def test_innboksen_har_fast_antall_sporringer(v, client, django_assert_num_queri
     # session, user, the header's organisation, unread count, page count, the page (with who acted)
     with django_assert_num_queries(6):
         assert client.get("/innboks/").status_code == 200
+
+
+def test_innstillingssiden_viser_standardvalgene_og_bare_egne_hendelser(v, client):
+    client.force_login(v.v_kontakt)
+    html = client.get("/innstillinger/varsler/").content.decode()
+    for dager in (14, 7, 1):  # no choice made yet: every lead time on
+        assert re.search(rf'name="dager" value="{dager}"[^>]*checked', html)
+    for art in ("brev_sendt", "tillegg_sendt", "oppdrag_kommentar", "rapport_mottatt"):
+        assert re.search(rf'name="i_portalen" value="{art}"[^>]*checked', html)
+        assert re.search(rf'name="paa_epost" value="{art}"[^>]*checked', html)
+    assert "brev_til_godkjenning" not in html  # a ministry's hand-off is not offered to the agency
+    client.force_login(v.observator)
+    assert 'name="i_portalen"' not in client.get("/innstillinger/varsler/").content.decode()
