@@ -133,4 +133,14 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
         "elektronisk_signert_tekst": brev.elektronisk_signert_tekst,
         "kopi_til": sorted(o.kortnavn for o in brev.kopi_til.all()),
         "konsistens": [a.as_dict() for a in check_tildelingsbrev(brev)],
+        **_kvitteringer(brev),
     }
+
+
+def _kvitteringer(brev: Tildelingsbrev) -> dict:
+    """Findings the ministry acknowledged with a reason; the key is left out when there are none."""
+    rader = [{"nokkel": k.nokkel, "melding": k.melding, "grunn": k.grunn,
+              "kvittert_av": k.kvittert_av.username if k.kvittert_av else None,
+              "kvittert": k.kvittert.isoformat()}
+             for k in brev.kvitteringer.select_related("kvittert_av").order_by("kvittert", "id")]
+    return {"kvitteringer": rader} if rader else {}

@@ -111,11 +111,33 @@ def import_tildelingsbrev(data: Any, *, user=None) -> Tildelingsbrev:
     try:
         with transaction.atomic(), acting_user(user):
             brev = _import(data, errors)
+            if not errors:
+                _import_kvitteringer(data, brev, errors)
             if errors:
                 raise ArkivFeil(errors)
             return brev
     except IntegrityError as exc:  # a constraint the validation above did not foresee
         raise ArkivFeil([f"Databasen avviste innholdet: {exc}"]) from exc
+
+
+def _import_kvitteringer(data: dict, brev: Tildelingsbrev, errors: list[str]) -> None:
+    """Findings the ministry acknowledged, with who (matched by username, if known here) and when."""
+    from django.contrib.auth import get_user_model
+    from django.utils.dateparse import parse_datetime
+
+    from brev.models import Kvittering
+
+    for i, k in enumerate(data.get("kvitteringer", [])):
+        tid = parse_datetime(k["kvittert"])
+        if tid is None or tid.tzinfo is None:
+            errors.append(f"kvitteringer[{i}].kvittert: «{k['kvittert']}» er ikke et tidspunkt med tidssone "
+                          "(ÅÅÅÅ-MM-DDTTT:MM:SS+01:00).")
+            continue
+        hvem = get_user_model().objects.filter(username=k["kvittert_av"]).first() if k["kvittert_av"] else None
+        kv = Kvittering(tildelingsbrev=brev, nokkel=k["nokkel"], melding=k["melding"], grunn=k["grunn"],
+                        kvittert_av=hvem, kvittert=tid)
+        if _full_clean(kv, f"kvitteringer[{i}]", errors, exclude=["tildelingsbrev"]):
+            kv.save()
 
 
 def _import(data: dict, errors: list[str]) -> Tildelingsbrev:

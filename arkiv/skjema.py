@@ -93,9 +93,10 @@ ROOT = _opt({
     "elektronisk_signert_tekst": "str",
     "kopi_til": ["str"],
     "konsistens": [dict],
+    "kvitteringer": [{"nokkel": "str", "melding": "str", "grunn": "str", "kvittert_av": "str?", "kvittert": "str"}],
 }, "format", "versjon", "dato", "var_ref", "tittel", "status", "organisasjoner", "brevhode", "kapitler",
     "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
-    "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens")
+    "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens", "kvitteringer")
 
 _TYPE_NAVN = {"str": "tekst", "int": "et heltall", "kr": "et helt kronebeløp (heltall ≥ 0)", "bool": "true eller false",
               "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall"}

@@ -146,3 +146,37 @@ def test_import_without_user_still_works_and_import_with_user_records_it(django_
     brev = import_tildelingsbrev(copy.deepcopy(_fixture(2023)), user=user)
     assert brev.history.first().history_user == user
     assert brev.maal.first().history.first().history_user == user
+
+
+def test_acknowledged_findings_are_exported_and_imported_again():
+    """A carried-forward draft with a finding acknowledged: the reason travels with the letter."""
+    from brev import services
+    from brukere.models import User
+
+    last_demo()
+    redaktor = User.objects.get(username="dep.redaktor")
+    ny = services.brev_viderefor(brev=Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2024),
+                                 acting_user=redaktor)
+    funn = next(a for a in services.konsistensfeil(ny) if a.kategori == "videreført beløp")
+    services.brev_kvitter_avvik(brev=ny, nokler=[funn.sted["nokkel"]], grunn="Rammen er uendret.",
+                                acting_user=redaktor)
+    first = _export_cmd(2025)
+    data = json.loads(first)
+    assert [(k["melding"], k["grunn"], k["kvittert_av"]) for k in data["kvitteringer"]] == [
+        (funn.melding, "Rammen er uendret.", "dep.redaktor")]
+    assert funn.melding in [k["melding"] for k in data["konsistens"]]
+
+    ny.delete()
+    import_tildelingsbrev(data)
+    assert _export_cmd(2025) == first
+    # Still acknowledged after the import: it no longer blocks approval.
+    igjen = Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2025)
+    assert funn.melding not in [a.melding for a in services.konsistensfeil(igjen)]
+
+    # A time without an offset is refused with the field named, and nothing is saved.
+    igjen.delete()
+    feil = copy.deepcopy(data)
+    feil["kvitteringer"][0]["kvittert"] = "2025-01-01T10:00"
+    with pytest.raises(ArkivFeil, match=r"kvitteringer\[0\]\.kvittert"):
+        import_tildelingsbrev(feil)
+    assert not Tildelingsbrev.objects.filter(virksomhet__kortnavn="IMDi", aar=2025).exists()

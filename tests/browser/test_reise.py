@@ -72,8 +72,14 @@ def test_hele_reisen_fra_nytt_brev_til_oppfolging_og_historikk(nettleser, live_s
     frister = sorted(Frist.objects.filter(oppdrag=oppdrag).values_list("dato", flat=True))
     assert [f"{d:%d.%m.%Y}" for d in frister] == ["01.06.2025", "01.12.2025"]
 
-    # 3. … and puts it forward for approval.
+    # 3. … acknowledges what the check lists as carried over unchanged, and puts it forward for approval.
     page.goto(f"/brev/{brev_2025.pk}/")
+    for boks in page.locator("input[name=funn]").all():
+        boks.check()
+    page.get_by_label("Begrunnelse for at de avkryssede funnene kan stå").fill("Gjennomgått; står som i fjor.")
+    page.get_by_role("button", name="Kvitter ut avkryssede funn").click()
+    page.wait_for_load_state()
+    assert "funn er kvittert ut med begrunnelse" in page.content()
     page.get_by_role("button", name="Send til godkjenning").click()
     page.wait_for_load_state()
     assert "sendt til godkjenning" in page.content()
