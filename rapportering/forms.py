@@ -117,6 +117,8 @@ class DelerForm(forms.Form):
         data = self.data.copy()
         for kode in self.koder:
             if (k := konflikter.get(kode)) is not None:
+                for e in k.endringer:  # the words that changed, not the editor's markup
+                    e.fra, e.til = rik_tekst.ren_tekst(e.fra), rik_tekst.ren_tekst(e.til)
                 self.konflikter[kode] = k
                 data[self.add_prefix(self._versjonsnavn(kode))] = k.versjon
                 self.add_error(kode, k.melding)

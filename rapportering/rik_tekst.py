@@ -11,6 +11,7 @@ lines between paragraphs, a single line break kept as <br>), so they read and ed
 
 from __future__ import annotations
 
+import html as html_lib
 import re
 
 import nh3
@@ -113,3 +114,17 @@ def til_visning(tekst: str) -> SafeString:
     html = rens(som_html(tekst))
     html = html.replace("<table>", '<div class="tabell"><table>').replace("</table>", "</table></div>")
     return mark_safe(html)  # noqa: S308 - sanitised by the allow-list above
+
+
+_BLOKKSLUTT = re.compile(r"</(p|h[1-6]|li|tr|table|ul|ol)>|<br\s*/?>", re.IGNORECASE)
+_CELLESLUTT = re.compile(r"</t[dh]>", re.IGNORECASE)
+
+
+def ren_tekst(tekst: str) -> str:
+    """A part's text without markup, one line per paragraph, heading, list item or table row (for
+    showing what someone else changed, where markup would only be noise)."""
+    if not er_html(tekst):
+        return tekst
+    tekst = _CELLESLUTT.sub(" \t", _BLOKKSLUTT.sub("\n", tekst))
+    linjer = (" ".join(linje.split()) for linje in html_lib.unescape(nh3.clean(tekst, tags=set())).split("\n"))
+    return "\n".join(linje for linje in linjer if linje)

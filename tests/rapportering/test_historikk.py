@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from dokumenter.services import bestill_pdf, pdf_render
 from rapportering.services import rapport_lagre_deler, rapport_opprett
@@ -25,7 +26,10 @@ def test_historikken_viser_endringer_og_pdf_er(client, oppsett, settings, tmp_pa
     side = client.get(reverse("rapportering:detalj", args=[rapport.pk])).content.decode()
     assert reverse("rapportering:historikk", args=[rapport.pk]) in side
     html = client.get(reverse("rapportering:historikk", args=[rapport.pk])).content.decode()
-    assert "Første utkast" in html and "Året var preget av &lt;b&gt;omstilling&lt;/b&gt;." in html
+    # The history carries the stored HTML as it is (the typed "<b>" is text, escaped in the HTML).
+    lagret = rapport.deler.get(kode=kode).tekst
+    assert lagret == "<p>Året var preget av &lt;b&gt;omstilling&lt;/b&gt;.</p>"
+    assert "Første utkast" in html and escape(lagret) in html
     assert str(oppsett.leder) in html
     assert "PDF-er som er laget" in html and reverse("dokumenter:last_ned", args=[pdf.pk]) in html
 

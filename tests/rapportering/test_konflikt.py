@@ -84,12 +84,12 @@ def test_del_annes_lagring_avvises_bjorns_tekst_staar_og_anne_beholder_sin(folk)
     assert "<del>–</del>" in side and "<ins>Bjørns vurdering av avvikene.</ins>" in side
     assert re.search(r"Bjørn Berg</strong> lagret \d\d\.\d\d\.\d{4} kl\. \d\d\.\d\d", side)
     assert _verdi(side, "avvik") == "Annes vurdering av avvikene."  # what Anne typed is still there
-    assert rapport.deler.get(kode="avvik").tekst == "Bjørns vurdering av avvikene."
+    assert rapport.deler.get(kode="avvik").tekst == "<p>Bjørns vurdering av avvikene.</p>"
 
     # Anne has seen Bjørn's change: saving the page again is deliberate and goes through.
     assert anne.post(url, skjemadata(side)).status_code == 302
     del_ = rapport.deler.get(kode="avvik")
-    assert del_.tekst == "Annes vurdering av avvikene."
+    assert del_.tekst == "<p>Annes vurdering av avvikene.</p>"  # as paragraphs (rapportering.rik_tekst)
     assert del_.history.first().history_user.first_name == "Anne"
 
 
@@ -102,7 +102,7 @@ def test_del_hver_sin_del_begge_lagres_ingen_konflikt(folk):
     assert bjorn.post(url, {**skjema_bjorn, "tiltak": "Bjørns tiltak."}).status_code == 302
     assert anne.post(url, {**skjema_anne, "avvik": "Annes avvik."}).status_code == 302
     tekster = dict(rapport.deler.values_list("kode", "tekst"))
-    assert (tekster["avvik"], tekster["tiltak"]) == ("Annes avvik.", "Bjørns tiltak.")
+    assert (tekster["avvik"], tekster["tiltak"]) == ("<p>Annes avvik.</p>", "<p>Bjørns tiltak.</p>")
 
 
 def test_resultat_for_styringsparameter(folk, oppsett):

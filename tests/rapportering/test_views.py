@@ -121,7 +121,7 @@ def test_submitted_report_refuses_edits_in_the_view(client, oppsett):
         assert client.get(edit).status_code == 403
         response = client.post(edit, {"I": "Endret etter innsending"})
         assert response.status_code == 403 and "kan ikke lenger endres" in _tekst(response)
-    assert rapport.deler.get(kode="I").tekst == "Et godt år"
+    assert rapport.deler.get(kode="I").tekst == "<p>Et godt år</p>"
 
 
 def test_ministry_receives_and_comments_observer_reads(client, oppsett):
