@@ -185,16 +185,20 @@ def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: 
     model = rows[0].instance_type
     fields = _fields(model)
     pk_name = model._meta.pk.attname
-    # Predecessors of the oldest rows may fall outside the window: fetch them in one query.
+    # Predecessors of the oldest rows may fall outside the window (or outside what a reader may
+    # see, for a change made after sending): fetch them in one query, to tell what changed.
     by_obj: dict = defaultdict(list)
     for r in rows:
         by_obj[getattr(r, pk_name)].append(r)
     hist_model = type(rows[0])
     oldest = {key: objs[-1] for key, objs in by_obj.items()}
     earlier = {}
-    if grense is not None:
-        for r in (hist_model.objects.filter(**{f"{pk_name}__in": list(by_obj)})
-                  .exclude(history_id__in=[x.history_id for x in rows]).order_by("-history_date", "-history_id")):
+    # Only a change needs its predecessor; an object whose oldest row here is its creation has none.
+    mangler = [key for key, r in oldest.items() if r.history_type != "+"]
+    if mangler:
+        siste = max(oldest[key].history_date for key in mangler)
+        for r in (hist_model.objects.filter(**{f"{pk_name}__in": mangler}, history_date__lte=siste)
+                  .order_by("-history_date", "-history_id")):
             key = getattr(r, pk_name)
             first = oldest[key]
             if key not in earlier and (r.history_date, r.history_id) < (first.history_date, first.history_id):

@@ -42,7 +42,9 @@ def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
         ("oppfolging", Leveranse.history.filter(oppdrag_id=oppdrag.pk)),
         ("kommentarer", Oppdragskommentar.history.filter(oppdrag_id=oppdrag.pk)),
     ]
-    if not (tilgang.er_admin(user) or tilgang.i_departementet(user, oppdrag.departement_id)):
+    # The owner is the ministry that gave it; an oppdrag not yet given an owner belongs to its letter's.
+    eier = oppdrag.departement_id or (oppdrag.tildelingsbrev.departement_id if oppdrag.tildelingsbrev_id else None)
+    if not (tilgang.er_admin(user) or tilgang.i_departementet(user, eier)):
         sendt = _sendt(oppdrag)
         smalere = []
         for del_, qs in kilder:
