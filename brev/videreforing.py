@@ -114,10 +114,14 @@ def brevtekster(brev) -> list[tuple[str, str]]:
 
 
 def forrige_brev(brev):
-    """Last year's letter to the same agency, the one this letter is (usually) carried from."""
-    from styring.models import Tildelingsbrev
+    """Last year's letter to the same agency, the one this letter is (usually) carried from: sent,
+    or the same ministry's own (another ministry's draft is not compared with, not even for equality)."""
+    from django.db.models import Q
 
-    return Tildelingsbrev.objects.filter(virksomhet_id=brev.virksomhet_id, aar=brev.aar - 1).first()
+    from styring.models import Status, Tildelingsbrev
+
+    return (Tildelingsbrev.objects.filter(virksomhet_id=brev.virksomhet_id, aar=brev.aar - 1)
+            .filter(Q(status=Status.SENDT) | Q(departement_id=brev.departement_id)).first())
 
 
 def _utdrag(avsnitt: str, aar: str) -> str:

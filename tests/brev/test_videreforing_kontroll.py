@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from brukere.models import User
 from styring.models import Maal, Tildelingsbrev
@@ -145,3 +146,22 @@ def test_a_sent_letter_shows_its_check_as_one_folded_line_below_the_actions(reda
     brevet = html.index('class="dokument brev"')
     for handling in ("Lag PDF", "Sammenlign med 2023", "Historikk", "Lag tillegg nr. 1", "Lag tildelingsbrev for 2025"):
         assert html.index(handling) < html.index("Kontrollen fant") < brevet, handling
+
+
+def test_another_ministrys_draft_is_not_compared_with(client):
+    """DEPB's draft must not learn, through the check, that its text equals DEPA's unsent draft."""
+    from brukere.models import Rolle
+    from styring.models import Brevavsnitt
+    from tests.factories import DepartementFactory, TildelingsbrevFactory, UserFactory, VirksomhetFactory
+
+    virk, dep_a, dep_b = VirksomhetFactory(), DepartementFactory(), DepartementFactory()
+    forrige = TildelingsbrevFactory(virksomhet=virk, departement=dep_a, aar=2026)
+    utkast = TildelingsbrevFactory(virksomhet=virk, departement=dep_b, aar=2027)
+    for b in (forrige, utkast):
+        Brevavsnitt.objects.create(tildelingsbrev=b, nummer="1", tittel="Innledning", tekst="Rammene for 2026 gjelder.")
+    client.force_login(UserFactory(organisasjon=dep_b, rolle=Rolle.DEPARTEMENT_REDAKTOR))
+    assert not _funn(_side(client, utkast))
+    forrige.status, forrige.sendt = "sendt", timezone.now()
+    forrige.save()
+    assert list(_funn(_side(client, utkast))) == [
+        "Kapittel 1 «Innledning» står som i tildelingsbrevet for 2026 og nevner 2026: «Rammene for 2026 gjelder.»"]
