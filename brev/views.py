@@ -217,7 +217,7 @@ def brev_viderefor(request, pk: int):
 def brev_kvitter(request, pk: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
-        raise PermissionDenied
+        raise PermissionDenied("Bare departementet som sender brevet, kan kvittere ut funn i kontrollen.")
     nokler = request.POST.getlist("funn")
     return _act(request, brev, lambda: services.brev_kvitter_avvik(
         brev=brev, nokler=nokler, grunn=request.POST.get("grunn", ""), acting_user=request.user),
