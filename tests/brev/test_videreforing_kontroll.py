@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -165,3 +167,38 @@ def test_another_ministrys_draft_is_not_compared_with(client):
     forrige.save()
     assert list(_funn(_side(client, utkast))) == [
         "Kapittel 1 «Innledning» står som i tildelingsbrevet for 2026 og nevner 2026: «Rammene for 2026 gjelder.»"]
+
+
+def test_the_draft_page_runs_as_many_queries_with_many_findings_as_with_few(client, django_assert_num_queries):
+    from brukere.models import Rolle
+    from styring.models import Brevavsnitt
+    from tests.factories import (
+        BudsjettkapittelFactory,
+        BudsjettpostFactory,
+        DepartementFactory,
+        TildelingsbrevFactory,
+        UserFactory,
+        VirksomhetFactory,
+    )
+
+    virk, dep = VirksomhetFactory(), DepartementFactory()
+    sendt = TildelingsbrevFactory(virksomhet=virk, departement=dep, aar=2024, status="sendt", sendt=timezone.now())
+    utkast = TildelingsbrevFactory(virksomhet=virk, departement=dep, aar=2025)
+    kapitler = {b: BudsjettkapittelFactory(tildelingsbrev=b, nummer=670) for b in (sendt, utkast)}
+
+    def legg_til(fra: int, til: int):
+        for i in range(fra, til):
+            for b in (sendt, utkast):
+                Brevavsnitt.objects.create(tildelingsbrev=b, nummer=str(i), tittel=f"Kapittel {i}",
+                                           tekst=f"Tiltak {i} gjennomføres i 2024.", rekkefolge=i)
+                BudsjettpostFactory(kapittel=kapitler[b], post=i + 1, tildelt_kr=1_000_000 * (i + 1))
+
+    client.force_login(UserFactory(organisasjon=dep, rolle=Rolle.DEPARTEMENT_REDAKTOR))
+    legg_til(0, 2)
+    url = reverse("brev:brev", args=[utkast.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as faa:
+        assert len(_funn(client.get(url).content.decode())) == 4
+    legg_til(2, 20)
+    with django_assert_num_queries(len(faa.captured_queries)):
+        assert len(_funn(client.get(url).content.decode())) == 40
