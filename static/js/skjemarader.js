@@ -4,21 +4,6 @@
 (function () {
   "use strict";
 
-  function tomNyRad(rad) {
-    // A new row nobody has typed in: every text field empty, nothing chosen.
-    if (!rad.querySelector("[data-slett]") || rad.querySelector("input[name$='-id'][value]:not([value=''])")) {
-      return false;
-    }
-    var felter = rad.querySelectorAll("[data-radfelter] input:not([type=hidden]), [data-radfelter] textarea, [data-radfelter] select");
-    for (var i = 0; i < felter.length; i++) {
-      var f = felter[i];
-      if (f.type === "checkbox" || f.type === "radio") { if (f.checked) { return false; } }
-      else if (f.tagName === "SELECT") { if (f.selectedIndex > 0) { return false; } }
-      else if (f.value.trim() !== "") { return false; }
-    }
-    return true;
-  }
-
   function settFjernet(rad, fjernet) {
     rad.querySelector("[data-slett]").disabled = !fjernet;
     rad.querySelector("[data-fjernet]").hidden = !fjernet;
@@ -44,18 +29,6 @@
   function start(formsett) {
     var total = formsett.querySelector("input[name$='-TOTAL_FORMS']");
     if (!total || !formsett.querySelector("template[data-radmal]")) { return; }
-    // Keep one empty new row; the others the server adds for use without JavaScript go away
-    // (only from the end, so the row numbers stay in order).
-    var rader = formsett.querySelectorAll("[data-rader] > [data-rad]");
-    var antall = rader.length;
-    var harTom = false;
-    for (var i = 0; i < rader.length; i++) { if (tomNyRad(rader[i])) { harTom = true; break; } }
-    while (antall > 0 && harTom && tomNyRad(rader[antall - 1]) && antall - 1 > 0 && tomNyRad(rader[antall - 2])) {
-      rader[antall - 1].remove();
-      antall -= 1;
-    }
-    total.value = String(antall);
-
     formsett.addEventListener("click", function (e) {
       var knapp = e.target.closest("button[name=radhandling]");
       if (!knapp || !formsett.contains(knapp)) { return; }

@@ -40,8 +40,8 @@ def _uten_feil(page):
 def test_frister_legges_til_og_fjernes_med_javascript(innlogget, redaktor, brev):
     page = innlogget(redaktor)
     page.goto(f"/brev/{brev.pk}/rediger/oppdrag/ny/")
-    # One empty frist row to start with; no "Slett"/"Delete" checkbox anywhere.
-    expect(_rader(page)).to_have_count(1)
+    # Three empty frist rows to start with; no "Slett"/"Delete" checkbox anywhere.
+    expect(_rader(page)).to_have_count(3)
     expect(page.get_by_label("Delete")).to_have_count(0)
     expect(page.get_by_label("Slett")).to_have_count(0)
     _uten_feil(page)
@@ -50,11 +50,11 @@ def test_frister_legges_til_og_fjernes_med_javascript(innlogget, redaktor, brev)
     page.get_by_label("Tittel").fill("Kartlegge kvalifisering")
     _rader(page).nth(0).get_by_label("Frist", exact=True).fill("1. mars 2025")
     page.get_by_role("button", name="Legg til frist").click()
-    expect(_rader(page)).to_have_count(2)
-    ny = _rader(page).nth(1).get_by_label("Frist", exact=True)
+    expect(_rader(page)).to_have_count(4)
+    ny = _rader(page).nth(3).get_by_label("Frist", exact=True)
     expect(ny).to_be_focused()  # the new row is where the person goes on typing
     ny.fill("1. september 2025")
-    expect(_rader(page).nth(1).locator("legend").first).to_have_text("Frist 2 (ny)")
+    expect(_rader(page).nth(3).locator("legend").first).to_have_text("Frist 4 (ny)")
 
     _rader(page).nth(0).get_by_role("button", name="Fjern frist 1").click()
     expect(page.get_by_text("Frist 1 fjernes når du lagrer.")).to_be_visible()
