@@ -64,13 +64,6 @@ def _flytt_formler(tekst: str, aar: int) -> str:
     return tekst
 
 
-def _uten_formler(tekst: str, aar: int) -> str:
-    """The text without the set phrases that rightly name the year before (the December decision)."""
-    for formel in _formler(aar):
-        tekst = formel.sub("…", tekst)
-    return tekst
-
-
 def flytt_standardtekst(tekst: str, aar: int, maler: set[str]) -> str:
     """``tekst`` from the letter for ``aar`` with the years of its standard paragraphs and set
     phrases moved on by one; every other year stays as written."""
@@ -124,9 +117,8 @@ def forrige_brev(brev):
             .filter(Q(status=Status.SENDT) | Q(departement_id=brev.departement_id)).first())
 
 
-def _utdrag(avsnitt: str, aar: str) -> str:
-    tekst = _normal(avsnitt)
-    i = tekst.find(aar)
+def _utdrag(tekst: str, i: int) -> str:
+    """About 50 characters either side of position ``i``, cut at spaces."""
     start = max(0, tekst.rfind(" ", 0, max(0, i - 50)) + 1) if i > 50 else 0
     slutt = tekst.find(" ", i + 50)
     slutt = len(tekst) if slutt == -1 else slutt
@@ -161,14 +153,18 @@ def check_videreforing(brev) -> list[Avvik]:
         for avsnitt in avsnitt_av(tekst):
             if _normal(avsnitt) not in fjorar:
                 continue
-            rest = _uten_formler(avsnitt, brev.aar)
-            gamle = sorted({m.group(1) for m in AARSTALL.finditer(rest) if int(m.group(1)) < brev.aar})
-            if not gamle:
+            tekst = _normal(avsnitt)
+            # The set phrases rightly name the year before (the December budget decision): not findings.
+            formler = [m.span() for f in _formler(brev.aar) for m in f.finditer(tekst)]
+            treff = [m for m in AARSTALL.finditer(tekst)
+                     if int(m.group(1)) < brev.aar and not any(a <= m.start() < b for a, b in formler)]
+            if not treff:
                 continue
+            gamle = sorted({m.group(1) for m in treff})
             aarene = " og ".join([", ".join(gamle[:-1]), gamle[-1]] if len(gamle) > 1 else gamle)
             found.append(Avvik(
                 f"{sted} står som i tildelingsbrevet for {forrige.aar} og nevner {aarene}: "
-                f"«{_utdrag(rest, gamle[0])}»",
+                f"«{_utdrag(tekst, treff[0].start())}»",
                 FEIL, KATEGORI_AARSTALL, {"nokkel": _nokkel(sted, _normal(avsnitt))}))
 
     from budsjett.models import Budsjettpost
