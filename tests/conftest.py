@@ -54,6 +54,16 @@ def pytest_make_collect_report(collector):
     return report
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _rask_passordhash():
+    """Hash test passwords with MD5: the production PBKDF2 costs about a second of CPU per user,
+    which the demo load pays seven times. No test checks the hasher; production keeps Django's."""
+    from django.test.utils import override_settings
+
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
 def _redis_ok(url: str) -> str | None:
     try:
         import redis

@@ -7,13 +7,12 @@ from __future__ import annotations
 
 import os
 import shutil
-from io import StringIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 
 from tests.conftest import IN_CI
+from tests.demodata import last_demo
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
@@ -49,7 +48,8 @@ def nettleser():
 
 @pytest.fixture
 def demo_live(transactional_db):
-    call_command("load_demo", stdout=StringIO())
+    """The demo in the live server's database (replayed, tests/demodata.py); flushed after the test."""
+    last_demo()
 
 
 class Innlogger:
