@@ -349,8 +349,16 @@ class BaseFristFormSet(forms.BaseInlineFormSet):
             self._queryset = qs.order_by("rekkefolge", "pk")
         return self._queryset
 
+    @staticmethod
+    def _uten_hjelp(form):
+        """The long hint on how to write a frist stands once, in the first row, not in every row."""
+        for navn in ("tekst", "eksplisitt_dato"):
+            form.fields[navn].help_text = ""
+
     def _construct_form(self, i, **kwargs):
         form = super()._construct_form(i, **kwargs)
+        if i > 0:
+            self._uten_hjelp(form)
         if self.model is Frist and not form.instance.pk:
             form.instance.tildelingsbrev = self.brev
             form.instance.tillegg = self.tillegg
@@ -362,6 +370,7 @@ class BaseFristFormSet(forms.BaseInlineFormSet):
                          use_required_attribute=False, renderer=self.renderer,
                          aar=self.brev.aar, virksomhet_id=self.brev.virksomhet_id)
         self.add_fields(form, None)
+        self._uten_hjelp(form)
         return form
 
     def full_clean(self):

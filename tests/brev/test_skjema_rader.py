@@ -46,6 +46,8 @@ def test_skjemaet_har_legg_til_og_fjern_og_ingen_slett_avkrysning(klient, brev):
     for del_ in ("Om oppdraget", "Teksten i brevet", "Rapportering", "Oppstart, finansiering og ansvar"):
         assert f"<legend>{del_}</legend>" in side
         assert re.search(rf'<li><a href="#oppdrag-del-\d">{del_}</a></li>', side)
+    # The long hint on how to write a frist stands once per table (first frist, first milepæl), not per row.
+    assert side.count("Slik det står i brevet") == 2
     # A checkbox stands before its label, beside it.
     assert re.search(r'<input type="checkbox" name="oppdrag-i_aarsrapport"[^>]*>\s*<label for="id_oppdrag-i_aarsrapport">',
                      side)
