@@ -23,7 +23,7 @@ NBSP = "\u00a0"
 
 
 def _tabeller(html: str, klasse: str) -> str:
-    return " ".join(re.findall(rf'<table class="responsiv oppdrag {klasse}">(.*?)</table>', html, re.S))
+    return " ".join(re.findall(rf'<table class="[^"]*responsiv oppdrag {klasse}">(.*?)</table>', html, re.S))
 
 
 def _antall(client, url) -> int:
