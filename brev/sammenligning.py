@@ -260,7 +260,7 @@ def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkas
         Fordeling,
         Tilskudd,
     )
-    from kjerne.endringslogg import endringer
+    from kjerne.endringslogg import Oppslag, endringer
     from oppdrag.models import Frist, Milepael, Oppdrag
     from styring.models import (
         Brevavsnitt,
@@ -316,9 +316,9 @@ def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkas
     kilder = [qs for _, qs in kilder]
     if not med_utkast:
         kilder = _bare_sendt(brev, kilder, Tillegg)
-    alle = []
+    alle, oppslag = [], Oppslag()
     for del_, qs in zip(deler, kilder, strict=True):
-        alle.extend(endringer(qs, grense=grense, fast_antall_sporringer=True, del_=del_))
+        alle.extend(endringer(qs, grense=grense, fast_antall_sporringer=True, del_=del_, oppslag=oppslag))
     alle.sort(key=lambda e: (e.tid, e.history_id), reverse=True)
     return alle if grense is None else alle[:grense]
 

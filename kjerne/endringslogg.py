@@ -149,14 +149,28 @@ def _display(f: models.Field, value, related: dict, slettede: set) -> str:
     return str(value)
 
 
-def _relaterte(wanted: dict, fast_antall_sporringer: bool) -> tuple[dict, set]:
+@dataclass
+class Oppslag:
+    """The referenced records of one page, looked up once for all its history sources (the letter
+    is referenced by some twenty tables; a deleted oppdrag by its frister, milepæler and bindinger)."""
+
+    objekter: dict = field(default_factory=dict)
+    slettede: set = field(default_factory=set)
+    sett: set = field(default_factory=set)
+
+
+def _relaterte(wanted: dict, fast_antall_sporringer: bool, oppslag: Oppslag) -> tuple[dict, set]:
     """The referenced objects, live where they exist and rebuilt from their last history row where
-    they were deleted, in one query per model (two when some are deleted)."""
-    related, slettede = {}, set()
-    for rel_model, ids in wanted.items():
+    they were deleted, in one query per model (two when some are deleted) not yet looked up."""
+    related, slettede = oppslag.objekter, oppslag.slettede
+    for rel_model, alle in wanted.items():
+        ids = [pk for pk in alle if (rel_model, pk) not in oppslag.sett]
+        if not ids:
+            continue
+        oppslag.sett.update((rel_model, pk) for pk in ids)
         manager = rel_model._default_manager
         qs = manager.select_related() if fast_antall_sporringer else manager
-        for pk, obj in qs.in_bulk(list(ids)).items():
+        for pk, obj in qs.in_bulk(ids).items():
             related[(rel_model, pk)] = obj
         borte = [pk for pk in ids if (rel_model, pk) not in related]
         hist = getattr(rel_model, "history", None)
@@ -169,9 +183,10 @@ def _relaterte(wanted: dict, fast_antall_sporringer: bool) -> tuple[dict, set]:
 
 
 def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: bool = False,
-              del_: str = "") -> list[Endringspost]:
+              del_: str = "", oppslag: Oppslag | None = None) -> list[Endringspost]:
     """The latest ``grense`` history rows (all with ``None``) as readable entries, each against its
-    predecessor, newest first. ``del_`` names the part of the whole the rows belong to (for filters).
+    predecessor, newest first. ``del_`` names the part of the whole the rows belong to (for filters);
+    ``oppslag`` shares the referenced records between the sources of one page.
 
     Every row's instance gets its references from the loaded objects (deleted ones rebuilt from
     their history), so models whose ``__str__`` reads a relation (Budsjettpost, Frist, Tillegg …)
@@ -208,7 +223,7 @@ def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: 
         for f in model._meta.concrete_fields:
             if f.many_to_one and getattr(r, f.attname) is not None:
                 wanted[f.related_model].add(getattr(r, f.attname))
-    related, slettede = _relaterte(wanted, fast_antall_sporringer)
+    related, slettede = _relaterte(wanted, fast_antall_sporringer, oppslag or Oppslag())
     relasjoner = [f for f in model._meta.concrete_fields if f.many_to_one]
     type_navn = str(model._meta.verbose_name)
     result = []

@@ -13,7 +13,7 @@ from __future__ import annotations
 from django.db.models import F, Q
 
 from brukere import tilgang
-from kjerne.endringslogg import Endringspost, endringer
+from kjerne.endringslogg import Endringspost, Oppslag, endringer
 from styring.querysets import i_kraft_q
 
 from .models import Frist, Leveranse, Milepael, Oppdrag, Oppdragskommentar, Statusoppdatering
@@ -58,7 +58,7 @@ def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
                       .filter(Q(tillegg__isnull=True) | Q(history_date__gte=F("tillegg__sendt"))))
             smalere.append((del_, qs))
         kilder = smalere
-    poster = []
+    poster, oppslag = [], Oppslag()
     for del_, qs in kilder:
-        poster.extend(endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_))
+        poster.extend(endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_, oppslag=oppslag))
     return poster

@@ -76,7 +76,7 @@ def rapport_historikk(request, pk: int):
     """Who changed what in the report and when (every part, result, line and comment), and the
     PDFs made of it."""
     from dokumenter.services import pdf_historikk
-    from kjerne.endringslogg import endringer, historikkside
+    from kjerne.endringslogg import Oppslag, endringer, historikkside
 
     from .models import Kommentar, Oppdragsstatus, Parameterresultat, Postrapport, Rapportdel
 
@@ -85,11 +85,12 @@ def rapport_historikk(request, pk: int):
     kilder = [(Rapportdel, "deler"), (Parameterresultat, "parametere"), (Oppdragsstatus, "oppdrag"),
               (Postrapport, "poster"), (Kommentar, "kommentarer")]
     rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
+    oppslag = Oppslag()
     poster = endringer(Rapport.history.filter(id=rapport.pk), grense=None, fast_antall_sporringer=True,
-                       del_="rapport")
+                       del_="rapport", oppslag=oppslag)
     for model, del_ in kilder:
         poster += endringer(model.history.filter(rapport_id=rapport.pk), grense=None, fast_antall_sporringer=True,
-                            del_=del_)
+                            del_=del_, oppslag=oppslag)
     return render(request, "rapportering/rapport_historikk.html", {
         "rapport": rapport, **historikkside(request, poster, deler=deler),
         "pdf_historikk": pdf_historikk(kind="rapport", object_id=rapport.pk)})
