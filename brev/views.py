@@ -261,6 +261,7 @@ def tillegg_send(request, pk: int, nr: int):
 @login_required
 def sammenlign(request, pk: int):
     from brev.sammenligning import sammenlign_forrige_aar, sammenlign_versjon, tolk_tidspunkt
+    from kjerne.tid import lokal
 
     brev = _brev(request, pk)
     med = request.GET.get("med", "forrige-aar")
@@ -272,7 +273,7 @@ def sammenlign(request, pk: int):
         ctx["resultat"] = (sammenlign_versjon(brev, tidspunkt, med_utkast=_er_departementet(request.user, brev))
                            if tidspunkt else None)
         if tidspunkt and not ctx["dato_verdi"]:
-            ctx["dato_verdi"] = tidspunkt.strftime("%Y-%m-%dT%H:%M")
+            ctx["dato_verdi"] = f"{lokal(tidspunkt):%Y-%m-%dT%H:%M}"  # the input shows Oslo time
     elif med == "forrige-aar":
         forrige = Tildelingsbrev.objects.for_user(request.user).filter(
             virksomhet_id=brev.virksomhet_id, aar=brev.aar - 1).select_related("virksomhet").first()

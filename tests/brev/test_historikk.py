@@ -236,3 +236,14 @@ def test_historikksiden_har_fast_antall_sporringer(client, utkast, django_assert
     # post, fordeling) costs one query to read them from their history.
     with django_assert_num_queries(HISTORIKK_SPORRINGER + 3):
         assert client.get(url).status_code == 200
+
+
+def test_sammenligning_med_versjon_viser_sendetidspunktet_i_oslotid(client):
+    """The version compare prefills the time the letter was sent: 20.48 UTC in November is 21.48."""
+    from datetime import UTC, datetime
+
+    brev = TildelingsbrevFactory(aar=2026, status="sendt", sendt=datetime(2026, 11, 30, 20, 48, tzinfo=UTC))
+    client.force_login(UserFactory(organisasjon=brev.departement))
+    html = client.get(reverse("brev:sammenlign", args=[brev.pk]), {"med": "versjon"}).content.decode()
+    assert 'value="2026-11-30T21:48"' in html
+    assert "Versjon 30.11.2026 kl. 21.48" in html
