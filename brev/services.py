@@ -297,18 +297,20 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
                 telletidspunkt=_pluss_ett_aar(rp.telletidspunkt), frist=_pluss_ett_aar(rp.frist),
                 rekkefolge=rp.rekkefolge)
         for f in brev.fellesforinger.all():
-            Fellesforing.objects.create(tildelingsbrev=ny, tittel=f.tittel, tekst=tekst(f.tekst),
+            Fellesforing.objects.create(tildelingsbrev=ny, tittel=_nytt_aar(f.tittel, brev.aar), tekst=tekst(f.tekst),
                                         rapportering=tekst(f.rapportering),
                                         rekkefolge=f.rekkefolge)
         for s in brev.signaturer.all():
             Signatur.objects.create(tildelingsbrev=ny, navn=s.navn, tittel=s.tittel, ef=s.ef, rekkefolge=s.rekkefolge)
 
         for kap in Budsjettkapittel.objects.filter(tildelingsbrev=brev).prefetch_related("poster"):
-            nk = Budsjettkapittel.objects.create(tildelingsbrev=ny, nummer=kap.nummer, betegnelse=kap.betegnelse,
+            nk = Budsjettkapittel.objects.create(tildelingsbrev=ny, nummer=kap.nummer,
+                                                 betegnelse=_nytt_aar(kap.betegnelse, brev.aar),
                                                  enhet_i_brevet=kap.enhet_i_brevet, tekst=tekst(kap.tekst),
                                                  rekkefolge=kap.rekkefolge)
             for p in kap.poster.all():
                 Budsjettpost.objects.create(kapittel=nk, post=p.post, betegnelse=p.betegnelse,
                                             kan_overfores=p.kan_overfores, overslagsbevilgning=p.overslagsbevilgning,
-                                            tildelt_kr=p.tildelt_kr, overskrift=p.overskrift, rekkefolge=p.rekkefolge)
+                                            tildelt_kr=p.tildelt_kr, overskrift=_nytt_aar(p.overskrift, brev.aar),
+                                            rekkefolge=p.rekkefolge)
     return ny

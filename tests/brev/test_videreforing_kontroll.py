@@ -202,3 +202,29 @@ def test_the_draft_page_runs_as_many_queries_with_many_findings_as_with_few(clie
     legg_til(2, 20)
     with django_assert_num_queries(len(faa.captured_queries)):
         assert len(_funn(client.get(url).content.decode())) == 40
+
+
+def test_budget_and_fellesforing_headings_move_on(client):
+    from brev import services
+    from brukere.models import Rolle
+    from styring.models import Fellesforing
+    from tests.factories import (
+        BudsjettkapittelFactory,
+        BudsjettpostFactory,
+        DepartementFactory,
+        TildelingsbrevFactory,
+        UserFactory,
+        VirksomhetFactory,
+    )
+
+    virk, dep = VirksomhetFactory(), DepartementFactory()
+    sendt = TildelingsbrevFactory(virksomhet=virk, departement=dep, aar=2024, status="sendt", sendt=timezone.now())
+    kap = BudsjettkapittelFactory(tildelingsbrev=sendt, nummer=670, betegnelse="Direktoratet 2024")
+    BudsjettpostFactory(kapittel=kap, post=1, overskrift="Post 01 Driftsutgifter 2024")
+    Fellesforing.objects.create(tildelingsbrev=sendt, tittel="Konsulentbruk i 2024", tekst="Rapporter.")
+    ny = services.brev_viderefor(brev=sendt, acting_user=UserFactory(organisasjon=dep,
+                                                                     rolle=Rolle.DEPARTEMENT_REDAKTOR))
+    nk = ny.kapitler.get()
+    assert nk.betegnelse == "Direktoratet 2025"
+    assert nk.poster.get().overskrift == "Post 01 Driftsutgifter 2025"
+    assert ny.fellesforinger.get().tittel == "Konsulentbruk i 2025"
