@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Kalendertilgang, Paaminnelse, Ukesoppsummering, Varselinnstilling
+from .models import Kalendertilgang, Paaminnelse, Ukesoppsummering, Varsel, Varselinnstilling
 
 
 @admin.register(Paaminnelse)
@@ -11,6 +11,21 @@ class PaaminnelseAdmin(admin.ModelAdmin):
     list_select_related = ["mottaker"]
     date_hierarchy = "planlagt_dato"
     readonly_fields = [f.name for f in Paaminnelse._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(Varsel)
+class VarselAdmin(admin.ModelAdmin):
+    """Hand-off notices: the inbox rows and, per row, the e-mail's state in the ledger (read only)."""
+
+    list_display = ["tittel", "mottaker", "art", "opprettet", "lest", "status", "forsok", "sendt"]
+    list_filter = ["art", "status", "i_innboks"]
+    search_fields = ["tittel", "mottaker__username", "mottaker__email"]
+    list_select_related = ["mottaker"]
+    date_hierarchy = "opprettet"
+    readonly_fields = [f.name for f in Varsel._meta.fields]
 
     def has_add_permission(self, request):
         return False

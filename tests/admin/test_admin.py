@@ -95,6 +95,8 @@ def test_every_changelist_change_and_history_page_opens_with_the_real_data(super
         html = response.content.decode()
         if f"<h1>Endringshistorikk: {escape(str(obj))}</h1>" not in html:
             problems.append(f"{model.__name__} history: mangler overskriften med «{obj}»")
+        if not hasattr(model, "history"):
+            continue  # a ledger is a log itself (varsler: Paaminnelse, Varsel) and keeps no history
         # Every recorded change of the object is listed (the demo load records at least its creation).
         endringer = list(obj.history.values_list("history_id", flat=True))
         vist = [h for h in endringer if reverse(f"{prefix}_simple_history", args=[obj.pk, h]) in html]
