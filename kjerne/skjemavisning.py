@@ -23,10 +23,6 @@ class Felt(BoundField):
         klasser = (attrs.get("class") or widget.attrs.get("class") or "").split()
         if DS_INPUT not in klasser:
             attrs["class"] = " ".join([DS_INPUT, *klasser])
-        if self.errors and self.auto_id:
-            # The error (Django's <ul id="…_error">) is read out with the field, not only the hint.
-            beskrevet = (attrs.get("aria-describedby") or "").split()
-            attrs["aria-describedby"] = " ".join([*beskrevet, f"{self.auto_id}_error"])
         return attrs
 
 
