@@ -5,7 +5,9 @@ in the letter's history under Budsjett.
 Outside the ministry that gave it (and administrators) only what happened once it was in force is
 shown, as the letter's history does: the oppdrag and its milepæler from the moment its
 letter (or tillegg) was sent; a frist from the moment the letter or tillegg that set it was sent,
-so a frist restated in next year's draft stays hidden until that letter is sent.
+so a frist restated in next year's draft stays hidden until that letter is sent. That goes for
+every ministry but the one whose draft set the frist: the owner does not see another ministry's
+draft either.
 """
 
 from __future__ import annotations
@@ -42,22 +44,31 @@ def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
         ("oppfolging", Leveranse.history.filter(oppdrag_id=oppdrag.pk)),
         ("kommentarer", Oppdragskommentar.history.filter(oppdrag_id=oppdrag.pk)),
     ]
+    if tilgang.er_admin(user):
+        return _les(kilder)
+    # The frist as set by a letter or tillegg in force, from the moment it was sent; a ministry
+    # also sees the frister its own drafts set (never another ministry's drafts).
+    frist_q = ((i_kraft_q() & Q(history_date__gte=F("tildelingsbrev__sendt"))
+                & (Q(tillegg__isnull=True) | Q(history_date__gte=F("tillegg__sendt"))))
+               | Q(tildelingsbrev__isnull=True, tillegg__isnull=True))  # imported, set by no letter here
+    if tilgang.i_departementet(user, user.organisasjon_id):
+        frist_q |= Q(tildelingsbrev__departement_id=user.organisasjon_id)
     # The owner is the ministry that gave it; an oppdrag not yet given an owner belongs to its letter's.
     eier = oppdrag.departement_id or (oppdrag.tildelingsbrev.departement_id if oppdrag.tildelingsbrev_id else None)
-    if not (tilgang.er_admin(user) or tilgang.i_departementet(user, eier)):
-        sendt = _sendt(oppdrag)
-        smalere = []
-        for del_, qs in kilder:
-            if sendt is None:
-                qs = qs.none()
-            elif sendt is not False:
-                qs = qs.filter(history_date__gte=sendt)
-            if qs.model is Frist.history.model:
-                # The frist as set by a letter or tillegg in force, from the moment it was sent.
-                qs = (qs.filter(i_kraft_q()).filter(history_date__gte=F("tildelingsbrev__sendt"))
-                      .filter(Q(tillegg__isnull=True) | Q(history_date__gte=F("tillegg__sendt"))))
-            smalere.append((del_, qs))
-        kilder = smalere
+    sendt = False if tilgang.i_departementet(user, eier) else _sendt(oppdrag)
+    smalere = []
+    for del_, qs in kilder:
+        if sendt is None:
+            qs = qs.none()
+        elif sendt is not False:
+            qs = qs.filter(history_date__gte=sendt)
+        if qs.model is Frist.history.model:
+            qs = qs.filter(frist_q)
+        smalere.append((del_, qs))
+    return _les(smalere)
+
+
+def _les(kilder: list) -> list[Endringspost]:
     poster, oppslag = [], Oppslag()
     for del_, qs in kilder:
         poster.extend(endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_, oppslag=oppslag))

@@ -91,3 +91,15 @@ def test_slettet_oppfolging_kommentar_og_leveranse_vises(client):
     r = client.get(reverse("oppdrag:detalj", args=[o.pk]), {"del_": "oppfolging"})
     objekter = re.findall(r'<p class="endringslogg-objekt">(.*?)</p>', _historikk(r.content.decode()))
     assert objekter and not any(s.startswith("Oppdrag ") for s in objekter)
+
+
+def test_eieren_ser_ikke_et_annet_departements_utkast(client, brev_med_utkast_endring):
+    """Another ministry's draft letter to the same agency restating the frist stays its own."""
+    o, red, _ = brev_med_utkast_endring
+    annet = TildelingsbrevFactory(aar=2026, virksomhet=o.virksomhet)
+    FristFactory(oppdrag=o, tildelingsbrev=annet, tekst="Annet departements utkast ANNETDEPMARKØR",
+                 dato=date(2026, 4, 1))
+    client.force_login(red)
+    html = _historikk(client.get(reverse("oppdrag:detalj", args=[o.pk])).content.decode())
+    assert "ANNETDEPMARKØR" not in html
+    assert MARKOR in html  # its own drafts it does see
