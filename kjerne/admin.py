@@ -3,6 +3,8 @@ links one click away, and consistency findings as a list."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
@@ -11,6 +13,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 from .belop import format_kroner
+from .tid import format_tidspunkt
 
 
 class NorskHistorikk(HistoricalRecordContextHelper):
@@ -22,6 +25,8 @@ class NorskHistorikk(HistoricalRecordContextHelper):
             return "–"
         if getattr(field, "flatchoices", None) and not field.many_to_many:
             return dict(field.flatchoices).get(value, value)
+        if isinstance(value, date):  # a datetime too: Oslo time, written one way
+            return format_tidspunkt(value)
         return super().prepare_delta_change_value(change, value)
 
 
