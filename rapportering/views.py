@@ -85,12 +85,15 @@ def rapport_historikk(request, pk: int):
     kilder = [(Rapportdel, "deler"), (Parameterresultat, "parametere"), (Oppdragsstatus, "oppdrag"),
               (Postrapport, "poster"), (Kommentar, "kommentarer")]
     rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
-    oppslag = Oppslag()
-    poster = endringer(Rapport.history.filter(id=rapport.pk), grense=None, fast_antall_sporringer=True,
-                       del_="rapport", oppslag=oppslag)
-    for model, del_ in kilder:
-        poster += endringer(model.history.filter(rapport_id=rapport.pk), grense=None, fast_antall_sporringer=True,
-                            del_=del_, oppslag=oppslag)
+    kilder = [(Rapport.history.filter(id=rapport.pk), "rapport")] + [
+        (model.history.filter(rapport_id=rapport.pk), del_) for model, del_ in kilder]
+    if not (tilgang.er_admin(request.user) or tilgang.i_virksomheten(request.user, rapport.virksomhet_id)):
+        # The drafts are the agency's: outside it, the history starts when the report was sent.
+        kilder = [(qs.filter(history_date__gte=rapport.sendt) if rapport.sendt else qs.none(), del_)
+                  for qs, del_ in kilder]
+    oppslag, poster = Oppslag(), []
+    for qs, del_ in kilder:
+        poster += endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_, oppslag=oppslag)
     return render(request, "rapportering/rapport_historikk.html", {
         "rapport": rapport, **historikkside(request, poster, deler=deler),
         "pdf_historikk": pdf_historikk(kind="rapport", object_id=rapport.pk)})

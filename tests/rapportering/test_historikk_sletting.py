@@ -40,3 +40,21 @@ def test_slettede_deler_av_rapporten_vises(client, oppsett):
         assert any(s.startswith(navn + " ") for s in slettet), (navn, slettet)
     kun_kommentarer = _objekter(client.get(url, {"del_": "kommentarer"}).content.decode())
     assert kun_kommentarer and all(s.startswith("Departementets kommentar") for s in kun_kommentarer)
+
+
+def test_departementet_ser_ikke_utkastene_i_historikken(client, oppsett):
+    """The drafts are the agency's: the ministry's history of a sent report starts at sending."""
+    from rapportering.services import rapport_lagre_deler, rapport_send
+
+    rapport = rapport_opprett(punkt=oppsett.punkt_aar, user=oppsett.kontakt)
+    kode = rapport.deler.order_by("rekkefolge").first().kode
+    rapport_lagre_deler(rapport=rapport, tekster={kode: "Utkast RAPPORTUTKASTMARKØR"}, user=oppsett.kontakt)
+    rapport_lagre_deler(rapport=rapport, tekster={kode: "Endelig tekst"}, user=oppsett.kontakt)
+    rapport_send(rapport=rapport, user=oppsett.leder)
+    url = reverse("rapportering:historikk", args=[rapport.pk])
+    client.force_login(oppsett.dep)
+    html = client.get(url).content.decode()
+    assert "RAPPORTUTKASTMARKØR" not in html
+    assert "Sendt til departementet" in html and str(oppsett.leder) in html
+    client.force_login(oppsett.kontakt)
+    assert "RAPPORTUTKASTMARKØR" in client.get(url).content.decode()
