@@ -48,8 +48,10 @@ run: demo
 worker: $(STAMP)
 	$(PY) -m celery -A config worker -B --pool=solo --loglevel=INFO --schedule var/celerybeat-schedule
 
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
+TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: migrate
 	$(PY) bench/run.py

@@ -18,6 +18,28 @@ import pytest
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
 
+def _redis_per_arbeider(url: str, arbeider: str) -> str:
+    """The Redis URL for one pytest-xdist worker: its own database number (gw0 → 1, gw1 → 2, …), so
+    a Celery worker a test starts never takes a task that the other pytest worker's tests queued
+    against their own test database."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    deler = urlsplit(url)
+    grunn = int(deler.path.strip("/") or 0)
+    return urlunsplit(deler._replace(path=f"/{grunn + 1 + int(arbeider.removeprefix('gw'))}"))
+
+
+if os.environ.get("REDIS_URL") and os.environ.get("PYTEST_XDIST_WORKER"):
+    # pytest-django has read the settings already; subprocesses read the environment.
+    os.environ["REDIS_URL"] = _redis_per_arbeider(os.environ["REDIS_URL"], os.environ["PYTEST_XDIST_WORKER"])
+    from django.conf import settings as _settings
+
+    from config.celery import app as _celery
+
+    _settings.REDIS_URL = _settings.CELERY_BROKER_URL = os.environ["REDIS_URL"]
+    _celery.conf.broker_url = os.environ["REDIS_URL"]
+
+
 #: Skips a CI run accepts: node id (or its start, e.g. a module path) → why the test cannot run in
 #: CI. Everything else that skips with CI=true fails the run. Empty: every test runs in CI.
 CI_TILLATTE_HOPP: dict[str, str] = {}

@@ -516,9 +516,9 @@ def _forskjell(for_: tuple, etter: tuple) -> str:
     return ", ".join(f"{t}: {a} → {b}" for (t, a), (_, b) in zip(for_, etter, strict=True) if a != b)
 
 
-def _sjekk(url, tilfelle, verden) -> list[str]:
+def _sjekk(url, tilfelle, verden, roller=ROLLER) -> list[str]:
     feil = []
-    for rolle in ROLLER:
+    for rolle in roller:
         client = Client()
         if rolle != "anonym":
             client.force_login(verden.users[rolle])
@@ -551,12 +551,13 @@ def _sjekk(url, tilfelle, verden) -> list[str]:
     return feil
 
 
-def test_tilgang(verden):
-    """One world, every URL case, every role (one test: building the world is the slow part)."""
+@pytest.mark.parametrize("rolle", ROLLER)
+def test_tilgang(verden, rolle):
+    """One world, every URL case, one role per test (so pytest-xdist can share the roles out)."""
     feil = []
     for param in _alle_tilfeller():
         url, tilfelle = param.values
-        feil += _sjekk(url, tilfelle, verden)
+        feil += _sjekk(url, tilfelle, verden, roller=[rolle])
     assert feil == [], "\n".join(feil)
 
 

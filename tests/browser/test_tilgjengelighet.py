@@ -81,8 +81,16 @@ def test_sidene_for_departementet(demo_live, innlogget):
     sjekk("/rapporter/")
     sjekk("/innstillinger/varsler/", tekst="Varsler")
     sjekk("/oppdrag/kalender/")
+    sjekk.ferdig()
 
-    # A draft letter: the edit pages, and a form sent with errors.
+
+def test_redigeringssidene_for_departementet(demo_live, innlogget):
+    """A draft letter: the edit pages, and forms sent with errors (a test of its own, so
+    pytest-xdist can run it beside the reading pages)."""
+    dep = _bruker("redaktor", "AID", Rolle.DEPARTEMENT_REDAKTOR)
+    page = innlogget(dep)
+    sjekk = Sjekker(page)
+    brev = Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2024)
     page.goto(f"/brev/{brev.pk}/")
     page.get_by_role("button", name="Lag tildelingsbrev for 2025").click()
     page.wait_for_url("**/brev/*/")
