@@ -63,6 +63,7 @@ class Endringspost:
     del_: str = ""
     bruker_id: int | None = None
     history_id: int = 0
+    endringssett: str | None = None
 
     @property
     def overskrift(self) -> str:
@@ -252,9 +253,18 @@ def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: 
                     f.set_cached_value(instance, obj)
             result.append(Endringspost(r.history_date, r.history_user, HANDLING.get(r.history_type, r.history_type),
                                        etikett(instance), type_navn, changes, del_=del_,
-                                       bruker_id=r.history_user_id, history_id=r.history_id))
+                                       bruker_id=r.history_user_id, history_id=r.history_id,
+                                       endringssett=getattr(r, "history_change_reason", None)))
     result.sort(key=lambda e: (e.tid, e.history_id), reverse=True)
     return result if grense is None else result[:grense]
+
+
+def _samme_handling(a: Endringspost, b: Endringspost, grense: timedelta) -> bool:
+    """Rows of one change set (kjerne/historikk.py) belong together; rows written without one
+    (before change sets, or outside any request and acting_user block) by closeness in time."""
+    if a.endringssett or b.endringssett:
+        return a.endringssett == b.endringssett
+    return abs(a.tid - b.tid) <= grense
 
 
 def grupper(poster: list[Endringspost], *, sekunder: float = GRUPPE_SEKUNDER) -> list[Handling]:
@@ -264,7 +274,7 @@ def grupper(poster: list[Endringspost], *, sekunder: float = GRUPPE_SEKUNDER) ->
     handlinger: list[Handling] = []
     for p in poster:
         h = handlinger[-1] if handlinger else None
-        if h is not None and h.bruker_id == p.bruker_id and h.poster[-1].tid - p.tid <= grense:
+        if h is not None and h.bruker_id == p.bruker_id and _samme_handling(h.poster[-1], p, grense):
             h.poster.append(p)
         else:
             handlinger.append(Handling(p.tid, p.bruker, p.bruker_id, [p]))

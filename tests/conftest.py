@@ -129,3 +129,22 @@ def pytest_sessionfinish(session, exitstatus):
     # A run that executes no test is a failure for us (pytest's own code for that is 5).
     if exitstatus == 5:
         session.exitstatus = 1
+
+
+# Shared by the letter-editing tests (tests/brev/, test_tall.py, test_enkeltlinje.py); a module that
+# needs another letter or client defines its own fixture of the same name, which wins.
+@pytest.fixture
+def brev(db):
+    """A 2025 draft letter."""
+    from tests.factories import TildelingsbrevFactory
+
+    return TildelingsbrevFactory(aar=2025)
+
+
+@pytest.fixture
+def klient(client, brev):
+    """A client logged in as an editor of the ministry that writes ``brev``."""
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(organisasjon=brev.departement))
+    return client

@@ -38,17 +38,6 @@ def feil_ved(response, felt_id: str) -> str:
     return re.sub(r"<[^>]+>", " ", liste.group(1)).strip() if liste else ""
 
 
-@pytest.fixture
-def brev():
-    return TildelingsbrevFactory(aar=2025)
-
-
-@pytest.fixture
-def klient(client, brev):
-    client.force_login(UserFactory(organisasjon=brev.departement))
-    return client
-
-
 @pytest.mark.parametrize("tittel", BRUDD)
 def test_new_oppdrag_title_with_a_line_break_is_refused(klient, brev, tittel):
     response = klient.post(reverse("brev:rediger-oppdrag-ny", args=[brev.pk]),

@@ -35,7 +35,7 @@ def _innlogget(user) -> Client:
 def _har_meny_og_vei_tilbake(html: str) -> None:
     assert 'aria-label="Hovedmeny"' in html
     assert f'href="{reverse("min-side")}"' in html
-    assert '<html lang="nb">' in html
+    assert '<html lang="nb"' in html
 
 
 def test_403_sier_hvorfor_med_meny():

@@ -154,17 +154,6 @@ def test_report_sp_result_that_does_not_fit_is_refused_at_the_field(client, rapp
 
 # --- the budget of a letter ------------------------------------------------------------------------
 
-@pytest.fixture
-def brev(db):
-    return TildelingsbrevFactory(aar=2025)
-
-
-@pytest.fixture
-def klient(client, brev):
-    client.force_login(UserFactory(organisasjon=brev.departement))
-    return client
-
-
 def _post_data(**extra):
     data = {"post-post": "21", "post-betegnelse": "Spesielle driftsutgifter", "post-tildelt_kr": "1 mill."}
     data.update(formsett("bindinger", []))

@@ -22,11 +22,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def brev():
-    return TildelingsbrevFactory(aar=2025)
-
-
-@pytest.fixture
 def redaktor(brev):
     return UserFactory(organisasjon=brev.departement, first_name="Eva", last_name="Redaktør")
 

@@ -25,17 +25,6 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def brev():
-    return TildelingsbrevFactory(aar=2025)
-
-
-@pytest.fixture
-def klient(client, brev):
-    client.force_login(UserFactory(organisasjon=brev.departement))
-    return client
-
-
 def _post_data(**extra):
     data = {"post-post": "21", "post-betegnelse": "Spesielle driftsutgifter", "post-tildelt_kr": "1 523,9 mill."}
     data.update(formsett("bindinger", []))

@@ -15,24 +15,13 @@ from django.urls import reverse
 
 from oppdrag.models import Frist, Milepael, Oppdrag
 from tests.brev.test_redigering import formsett, oppdrag_data
-from tests.factories import FristFactory, OppdragFactory, TildelingsbrevFactory, UserFactory
+from tests.factories import FristFactory, OppdragFactory, TildelingsbrevFactory
 from tests.rapportering.skjema import skjemadata
 
 pytestmark = pytest.mark.django_db
 
 TODELT = "Del 1: 1. juni 2025, Del 2: 1. desember 2025"
 VIST_DELT = "inneholdt to deler; de er delt i to rader. Se over og lagre."
-
-
-@pytest.fixture
-def brev():
-    return TildelingsbrevFactory(aar=2025)
-
-
-@pytest.fixture
-def klient(client, brev):
-    client.force_login(UserFactory(organisasjon=brev.departement))
-    return client
 
 
 def _felt(side: str, navn: str) -> str | None:

@@ -14,21 +14,10 @@ from django.urls import reverse
 
 from oppdrag.models import Frist, Oppdrag
 from tests.brev.test_redigering import formsett, oppdrag_data
-from tests.factories import FristFactory, OppdragFactory, TildelingsbrevFactory, UserFactory
+from tests.factories import FristFactory, OppdragFactory
 from tests.rapportering.skjema import skjemadata
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def brev():
-    return TildelingsbrevFactory(aar=2025)
-
-
-@pytest.fixture
-def klient(client, brev):
-    client.force_login(UserFactory(organisasjon=brev.departement))
-    return client
 
 
 def _rader(side: str, prefix: str = "frister") -> list[str]:

@@ -123,7 +123,7 @@ def test_hele_reisen_fra_nytt_brev_til_oppfolging_og_historikk(nettleser, live_s
     assert "2025-01" in innhold and "Purring sendt til 40 kommuner." in innhold
     assert "Gul" in page.locator("#risiko ~ div").first.inner_text()
     page.goto(f"/oppdrag/{oppdrag.pk}/")
-    page.locator("#historikk + details summary").click()
+    page.locator("#historikk + details > summary").click()
     historikk = page.locator("#historikk + details").inner_text()
     assert "Ola Oppfølger" in historikk and "Gul" in historikk
     ctx.close()
