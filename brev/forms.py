@@ -13,7 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from brukere.models import User
-from kjerne.skjema import RadKonfliktMixin, Redigeringsskjema
+from kjerne.skjema import Datofelt, RadKonfliktMixin, Redigeringsskjema
 from kjerne.skjemavisning import SkjemadelerMixin
 from oppdrag.frister import TALLORD, UgyldigFrist, split_frist
 from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
@@ -31,22 +31,9 @@ from styring.models import (
     Tillegg,
 )
 
-DATO_HJELP = "Skriv datoen som dd.mm.åååå, f.eks. 01.03.2025."
-
-
-class DatoInput(forms.DateInput):
-    def __init__(self, attrs=None):
-        super().__init__(attrs={"autocomplete": "off", "class": "kort-felt", **(attrs or {})}, format="%d.%m.%Y")
-
-
-def _dato_felt(**kwargs) -> forms.DateField:
-    kwargs.setdefault("help_text", DATO_HJELP)
-    return forms.DateField(widget=DatoInput, input_formats=["%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d"],
-                           error_messages={"invalid": "Ugyldig dato. Skriv f.eks. 01.03.2025."}, **kwargs)
-
 
 class BrevHodeForm(Redigeringsskjema):
-    dato = _dato_felt(label="Dato", required=False)
+    dato = Datofelt(label="Dato", required=False)
 
     class Meta:
         model = Tildelingsbrev
@@ -136,7 +123,7 @@ class ResultatkravForm(_VerdiEllerTekst, RadKonfliktMixin, Redigeringsskjema):
 
 
 class MaaleverdiForm(_VerdiEllerTekst, RadKonfliktMixin, Redigeringsskjema):
-    dato = _dato_felt(label="Dato", required=False)
+    dato = Datofelt(label="Dato", required=False)
 
     class Meta:
         model = Maaleverdi
@@ -152,7 +139,7 @@ MaaleverdiFormSet = forms.inlineformset_factory(Styringsparameter, Maaleverdi, f
 
 class OppdragForm(SkjemadelerMixin, Redigeringsskjema):
     enkeltlinje = ("tittel",)
-    start = _dato_felt(label="Oppstart", required=False)
+    start = Datofelt(label="Oppstart", required=False)
     deler = (
         ("Om oppdraget", ("nummer", "tittel", "maal", "fou")),
         ("Teksten i brevet", ("bakgrunn", "beskrivelse", "formaal")),
@@ -250,7 +237,7 @@ class FristTekstMixin(forms.Form):
     ``BaseFristFormSet`` turns into one row each and shows back before anything is saved.
     """
 
-    eksplisitt_dato = _dato_felt(label="Dato (valgfri)", required=False,
+    eksplisitt_dato = Datofelt(label="Dato (valgfri)", required=False,
                                  help_text="Bare hvis datoen ikke står i teksten eller skal overstyre den.")
 
     def __init__(self, *args, aar: int, virksomhet_id: int | None, **kwargs):
@@ -471,9 +458,33 @@ class TittelvariantForm(Redigeringsskjema):
 
 
 class TilleggForm(Redigeringsskjema):
-    dato = _dato_felt(label="Dato", required=False)
+    dato = Datofelt(label="Dato", required=False)
 
     class Meta:
         model = Tillegg
         fields = ["tittel", "dato", "var_ref", "tekst"]
         widgets = {"tekst": forms.Textarea(attrs={"rows": 10})}
+
+
+class TilleggOpprettForm(forms.Form):
+    """A new tillegg as the source letter has it: its own number ("Tillegg nr. 3", with no
+    placeholders for 1 and 2) and its own date. Both may be left as suggested."""
+
+    nummer = forms.IntegerField(label="Nummer", min_value=1, required=False,
+                                error_messages={"invalid": "Skriv tilleggets nummer som et helt tall, f.eks. 3.",
+                                                "min_value": "Tilleggsnummeret må være 1 eller høyere."},
+                                help_text="Nummeret tillegget har i brevet. Tomt felt gir neste ledige nummer.",
+                                widget=forms.NumberInput(attrs={"class": "kort-felt"}))
+    dato = Datofelt(label="Dato", required=False,
+                    help_text="Datoen tillegget har i brevet, f.eks. 11. september 2019. Tomt felt: datoen det "
+                              "sendes.")
+
+    def __init__(self, *args, brev: Tildelingsbrev, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.brev = brev
+
+    def clean_nummer(self):
+        nummer = self.cleaned_data.get("nummer")
+        if nummer is not None and self.brev.tillegg.filter(nummer=nummer).exists():
+            raise ValidationError(f"Tillegg nr. {nummer} finnes allerede for dette brevet.")
+        return nummer

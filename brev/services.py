@@ -41,6 +41,10 @@ def krev_ulaast(brev: Tildelingsbrev) -> None:
         raise ValidationError(LAAST_MELDING)
 
 
+# The highest number the Tillegg.nummer column (PositiveSmallIntegerField) holds on every database.
+TILLEGG_NUMMER_MAKS = 32767
+
+
 def _locked_copy(brev: Tildelingsbrev) -> Tildelingsbrev:
     """Re-read the letter under a row lock so two clicks cannot both move it on."""
     return Tildelingsbrev.objects.select_for_update().get(pk=brev.pk)
@@ -165,17 +169,34 @@ def brev_send_tilbake(*, brev: Tildelingsbrev, grunn: str, acting_user) -> Tilde
     return brev
 
 
+def neste_tilleggsnummer(brev: Tildelingsbrev) -> int:
+    """The number "Lag tillegg nr. N" suggests: one after the highest number in use."""
+    return (brev.tillegg.aggregate(m=Max("nummer"))["m"] or 0) + 1
+
+
 @transaction.atomic
-def tillegg_opprett(*, brev: Tildelingsbrev, acting_user, tittel: str = "") -> Tillegg:
-    """A new draft tillegg to a sent letter, with the next number."""
+def tillegg_opprett(*, brev: Tildelingsbrev, acting_user, tittel: str = "", nummer: int | None = None,
+                    dato: date | None = None) -> Tillegg:
+    """A new draft tillegg to a sent letter.
+
+    ``nummer`` and ``dato`` are the source letter's own ("Tillegg nr. 3", dated 11.09.2019): a tillegg
+    entered after the fact keeps its number without placeholders for nr. 1 and 2, and its date is
+    the letter's, not the day it was registered. Without a number, the next free one is used.
+    """
     brev = _locked_copy(brev)
     if not tilgang.kan_lage_tillegg(acting_user, brev):
         if brev.status != Status.SENDT:
             raise ValidationError("Tillegg kan bare lages til et tildelingsbrev som er sendt. "
                                   "Et utkast endres direkte.")
         raise PermissionDenied("Bare departementet som sendte brevet, kan lage tillegg til det.")
-    nummer = (brev.tillegg.aggregate(m=Max("nummer"))["m"] or 0) + 1
-    tillegg = Tillegg(tildelingsbrev=brev, nummer=nummer,
+    if nummer is None:
+        nummer = neste_tilleggsnummer(brev)
+    elif nummer < 1 or nummer > TILLEGG_NUMMER_MAKS:
+        raise ValidationError({"nummer": f"Tilleggsnummeret må være mellom 1 og {TILLEGG_NUMMER_MAKS}."})
+    elif brev.tillegg.filter(nummer=nummer).exists():
+        raise ValidationError({"nummer": f"Tillegg nr. {nummer} finnes allerede for dette brevet. Neste ledige "
+                                         f"nummer er {neste_tilleggsnummer(brev)}."})
+    tillegg = Tillegg(tildelingsbrev=brev, nummer=nummer, dato=dato,
                       tittel=tittel or f"Tillegg nr. {nummer} til tildelingsbrev {brev.aar} – {brev.virksomhet}")
     with _acting_user(acting_user):
         tillegg.full_clean()

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from brev import services
 from brev.brevvisning import DELNAVN, brev_queryset, brev_visning
+from brev.forms import TilleggOpprettForm
 from brukere import tilgang
 from brukere.models import Rolle
 from styring.models import Status, Tildelingsbrev, Tillegg
@@ -83,6 +84,8 @@ def brev_detalj(request, pk: int):
                            and not neste_aar_finnes),
         },
         "pdf": apps.is_installed("dokumenter"),
+        # "Lag tillegg nr. N": one after the highest number in use (the ministry sees every tillegg).
+        "neste_tillegg": max((t.nummer for t in visning.tillegg), default=0) + 1,
     })
 
 
@@ -231,8 +234,15 @@ def tillegg_opprett(request, pk: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
         raise PermissionDenied("Bare departementet som sendte brevet, kan lage tillegg til det.")
+    form = TilleggOpprettForm(request.POST, brev=brev)
+    if not form.is_valid():
+        for feil in form.errors.values():
+            for melding in feil:
+                messages.error(request, melding)
+        return redirect("brev:brev", pk=brev.pk)
     try:
-        t = services.tillegg_opprett(brev=brev, acting_user=request.user)
+        t = services.tillegg_opprett(brev=brev, acting_user=request.user, nummer=form.cleaned_data["nummer"],
+                                     dato=form.cleaned_data["dato"])
     except ValidationError as exc:
         _feilmeldinger(request, exc)
         return redirect("brev:brev", pk=brev.pk)

@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django import forms
+from django.core.exceptions import ValidationError
 from django.forms.models import InlineForeignKeyField
 
+from .datoer import UgyldigDato, les_dato
 from .enkeltlinje import EnkeltlinjeMixin
 from .konflikt import KonfliktsikkerForm
 from .tallgrenser import TallgrenseMixin
@@ -21,3 +26,38 @@ class RadKonfliktMixin:
 
     def _navn(self):
         return [n for n in super()._navn() if not isinstance(self.fields[n], InlineForeignKeyField)]
+
+
+DATO_HJELP = "Skriv datoen slik brevet har den, f.eks. 11.09.2019 eller 11. september 2019."
+
+
+class DatoInput(forms.DateInput):
+    """A plain text box (not the browser's date picker, which cannot take "11. september 2019"),
+    showing a saved date as 11.09.2019."""
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs={"autocomplete": "off", "class": "kort-felt", **(attrs or {})}, format="%d.%m.%Y")
+
+
+class Datofelt(forms.DateField):
+    """A date as letters write it: "11. september 2019", "28.08. 2019", "13.02.2017", "20.03.24"
+    or ISO "2019-09-11" (``kjerne.datoer.les_dato``). Anything else is refused with a Norwegian
+    message saying why ("31. februar 2019 finnes ikke. Februar 2019 har 28 dager.")."""
+
+    widget = DatoInput
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("help_text", DATO_HJELP)
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        try:
+            return les_dato(str(value))
+        except UgyldigDato as exc:
+            raise ValidationError(exc.melding, code="invalid") from None

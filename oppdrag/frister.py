@@ -19,6 +19,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from kjerne.datoer import (
+    ISO_DATE,
+    MAANEDER,
+    NUMERIC_DATE,
+    WORD_DATE,
+    aarstall,
+    dagfeil,
+    finn_dato,
+)
+
 
 class Form(StrEnum):
     DATO = "dato"
@@ -64,17 +74,8 @@ class ParsedFrist:
     uke: int | None = None
 
 
-MAANEDER = {
-    "januar": 1, "februar": 2, "mars": 3, "april": 4, "mai": 5, "juni": 6, "juli": 7,
-    "august": 8, "september": 9, "oktober": 10, "november": 11, "desember": 12,
-}
-
-# "01.08.2023", "20.03.24", "31. 12 2024", "1.6.2023"
-_NUMERIC_DATE = re.compile(r"(?<!\d)(\d{1,2})\.\s?(\d{1,2})[.\s]\s?(\d{4}|\d{2})(?!\d)")
-# "15. januar 2024", "1. juni 2023"
-_WORD_DATE = re.compile(r"(?<!\d)(\d{1,2})\.\s*(" + "|".join(MAANEDER) + r")\s+(\d{4})(?!\d)", re.IGNORECASE)
-# "2025-06-01", as a date field or a spreadsheet writes it
-_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\d-])")
+# Dates as letters write them (kjerne.datoer, shared with every date field of the forms).
+_NUMERIC_DATE, _WORD_DATE, _ISO_DATE = NUMERIC_DATE, WORD_DATE, ISO_DATE
 # "Del 1:", "Del II:", "Del 2 -"
 _DEL = re.compile(r"^\s*(Del\s+(?:\d+|[IVX]+))\s*[:\-–]?\s*", re.IGNORECASE)
 _DELOPPDRAG = re.compile(r"^\s*Deloppdrag\s+\d+\s*$", re.IGNORECASE)
@@ -108,27 +109,8 @@ _RECURRING_CONTEXT = (
 )
 
 
-def _year(raw: str) -> int:
-    value = int(raw)
-    return 2000 + value if len(raw) == 2 else value
-
-
-def _find_date(text: str) -> tuple[date, re.Match] | None:
-    """The first date written in ``text``; None when there is none or it is not a real date."""
-    for pattern, month_of in ((_NUMERIC_DATE, int), (_WORD_DATE, lambda m: MAANEDER[m.lower()])):
-        match = pattern.search(text)
-        if match:
-            try:
-                return date(_year(match.group(3)), month_of(match.group(2)), int(match.group(1))), match
-            except ValueError:
-                return None
-    match = _ISO_DATE.search(text)
-    if match:
-        try:
-            return date(int(match.group(1)), int(match.group(2)), int(match.group(3))), match
-        except ValueError:
-            return None
-    return None
+_year = aarstall
+_find_date = finn_dato
 
 
 def friday_of_week(aar: int, uke: int) -> date:
@@ -318,8 +300,6 @@ class UgyldigFrist(ValueError):
         self.melding = melding
 
 
-MAANEDSNAVN = {number: name for name, number in MAANEDER.items()}
-
 # The places in a text that name a time: dates, weeks, quarters, periods and reports with a year.
 # Found anywhere (parse_frist reads them only in their usual places), so that a text with two of
 # them, or one that does not exist, is noticed.
@@ -354,19 +334,7 @@ class _Tidspunkt:
     i_parentes: bool = False
 
 
-def _day_error(day: int, month: int, year: int, written: str) -> str | None:
-    """Why day.month.year is not a date, in Norwegian; None when it is one."""
-    if not 1 <= month <= 12:
-        return f"«{written}» er ikke en dato: måned {month} finnes ikke."
-    try:
-        date(year, month, day)
-    except ValueError:
-        last = (add_months(date(year, month, 1), 1) - timedelta(days=1)).day
-        melding = f"{day}. {MAANEDSNAVN[month]} {year} finnes ikke."
-        if month == 2 and day == 29:
-            return f"{melding} {year} er ikke et skuddår."
-        return f"{melding} {MAANEDSNAVN[month].capitalize()} {year} har {last} dager."
-    return None
+_day_error = dagfeil
 
 
 def _week_error(uke: int, aar: int) -> str | None:

@@ -80,7 +80,7 @@ def test_en_ugyldig_fristrad_lagrer_ingenting(klient, brev):
     r = klient.post(reverse("brev:rediger-oppdrag-ny", args=[brev.pk]), data)
     assert r.status_code == 200
     side = r.content.decode()
-    assert "Ugyldig dato. Skriv f.eks. 01.03.2025." in side
+    assert "31. februar 2025 finnes ikke. Februar 2025 har 28 dager." in side
     assert "Ingenting er lagret" in side
     assert not Oppdrag.objects.exists() and not Frist.objects.exists()
 
