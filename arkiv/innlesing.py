@@ -305,7 +305,7 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
                                             kapittel=f["kapittel"], post=f["post"], aar=brev.aar, rekkefolge=j)
             for j, m in enumerate(od.get("milepaeler", [])):
                 mp = Milepael(oppdrag=o, tittel=m["tittel"], rekkefolge=j)
-                _fill_frist(mp, m, aar=brev.aar, virksomhet_id=virksomhet.pk)
+                _fill_frist(mp, {"tekst": "", **m}, aar=brev.aar, virksomhet_id=virksomhet.pk)  # may be uten frist
                 if _full_clean(mp, f"{path}.milepaeler[{j}]", errors, exclude=["oppdrag"]):
                     mp.save()
         if not od["ny_i_aar"] and od["tittel"] != o.tittel:

@@ -38,7 +38,8 @@ _FRIST_FIELDS = {"tekst": "str", "dato": "date?", "form": "str", "fra_dato": "da
 _FRIST_DERIVED = ("dato", "form", "fra_dato", "opprinnelig_dato", "del", "etikett", "rolle", "intervall_mnd", "gjentas_til",
                   "rapport_type", "rapport_aar", "uke")
 FRIST = _opt(_FRIST_FIELDS, *_FRIST_DERIVED)
-MILEPAEL = _opt({"tittel": "str", **_FRIST_FIELDS}, *_FRIST_DERIVED)
+# A milepæl may have no frist: "tekst" empty or absent.
+MILEPAEL = _opt({"tittel": "str", **_FRIST_FIELDS}, "tekst", *_FRIST_DERIVED)
 FINANSIERING = {"tekst": "str", "belop_kr": "kr?", "kapittel": "int?", "post": "int?"}
 OPPDRAG = _opt({
     "nummer": "str", "tittel": "str", "maal": "int?", "ny_i_aar": "bool", "gitt_aar": "int", "fou": "bool",

@@ -197,6 +197,8 @@ def _d(x) -> str:
 
 def tolkning(frist: FristFelter) -> str:
     """What the portal derived from a frist's wording, in words ("dato 01.03.2025")."""
+    if not frist.tekst and not frist.dato:
+        return "uten frist"
     F = FristFelter.Form
     deler = [frist.del_betegnelse] if frist.del_betegnelse else []
     if frist.form == F.DATO:
@@ -229,6 +231,11 @@ def tolkning(frist: FristFelter) -> str:
     return ", ".join(deler)
 
 
+# What apply_frist_text derives from a frist's wording (FristFelter), reset when a milepæl has none.
+FRIST_AVLEDET = ("form", "dato", "fra_dato", "del_betegnelse", "etikett", "rolle", "intervall_mnd", "gjentas_til",
+                 "rapport_type", "rapport_aar", "uke")
+
+
 class FristTekstMixin(forms.Form):
     """A frist typed as the letter writes it, with an optional explicit date that wins.
 
@@ -239,6 +246,8 @@ class FristTekstMixin(forms.Form):
 
     eksplisitt_dato = Datofelt(label="Dato (valgfri)", required=False,
                                  help_text="Bare hvis datoen ikke står i teksten eller skal overstyre den.")
+    # A row with neither text nor date is refused, unless the model allows "uten frist" (milepæler).
+    frist_paakrevd = True
 
     def __init__(self, *args, aar: int, virksomhet_id: int | None, **kwargs):
         self.aar = aar
@@ -266,6 +275,14 @@ class FristTekstMixin(forms.Form):
             return ""
         return tolkning(self.instance)
 
+    def _uten_frist(self) -> None:
+        """No frist: clear everything a former wording derived, so no date (and no reminder) is left."""
+        inst = self.instance
+        for felt in type(inst)._meta.concrete_fields:
+            if felt.name in FRIST_AVLEDET:
+                setattr(inst, felt.attname, felt.get_default())
+        inst.tekst = ""
+
     def clean(self):
         cleaned = super().clean()
         tekst = (cleaned.get("tekst") or "").strip()
@@ -273,7 +290,10 @@ class FristTekstMixin(forms.Form):
         if not tekst and dato:
             tekst = f"{dato:%d.%m.%Y}"
         if not tekst:
-            if "eksplisitt_dato" not in self.errors:
+            if not self.frist_paakrevd and "eksplisitt_dato" not in self.errors:
+                self._uten_frist()
+                cleaned["tekst"] = ""
+            elif "eksplisitt_dato" not in self.errors:
                 self.add_error("tekst", "Skriv fristen slik den står i brevet, f.eks. «1. mars 2025».")
             return cleaned
         try:
@@ -309,6 +329,8 @@ class MilepaelForm(FristTekstMixin, RadKonfliktMixin, Redigeringsskjema):
         model = Milepael
         fields = ["tittel", "tekst"]
         labels = {"tittel": "Milepæl", "tekst": "Frist"}
+
+    frist_paakrevd = False
 
     def clean(self):
         cleaned = super().clean()

@@ -199,10 +199,17 @@ class Frist(FristFelter):
 
 
 class Milepael(FristFelter):
-    """A main milestone (hovedmilepæl) of an oppdrag, with its own frist."""
+    """A main milestone (hovedmilepæl) of an oppdrag, usually with its own frist.
+
+    Letters list milepæler without one too; then ``tekst`` is empty, ``form`` is TEKST, ``dato``
+    is null (so no reminder), and the milepæl is shown as «uten frist».
+    """
+
+    UTEN_FRIST = "uten frist"
 
     oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="milepaeler")
     tittel = models.CharField("milepæl", max_length=500)
+    tekst = models.CharField("frist (som i brevet)", max_length=300, blank=True)
     rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
     history = historikk()
@@ -213,7 +220,11 @@ class Milepael(FristFelter):
         ordering = ["oppdrag", "rekkefolge"]
 
     def __str__(self) -> str:
-        return f"{self.tittel} ({self.tekst})"
+        return f"{self.tittel} ({self.visning})"
+
+    @property
+    def visning(self) -> str:
+        return self.tekst or self.UTEN_FRIST
 
 
 class Statusoppdatering(models.Model):

@@ -71,7 +71,8 @@ def _oppdrag_side(request, brev, tillegg, oppdrag, *, ny: bool):
                        formsett=[frister, milepaeler], formsett_titler=["Frister", "Hovedmilepæler"],
                        formsett_hjelp=["Én rad per frist. En frist i flere deler (Del 1 / Del 2) skrives som én rad "
                                        "per del. Etter lagring vises hvordan fristen er tolket.",
-                                       "Hver milepæl med sin frist, skrevet som i brevet."],
+                                       "Hver milepæl med sin frist, skrevet som i brevet. Står det ingen frist i brevet, "
+                                       "lar du fristen stå tom; milepælen vises da «uten frist»."],
                        overskrift="Nytt oppdrag" if ny else f"Oppdrag {oppdrag.nummer}", knapp="Lagre oppdraget",
                        slett_url=None if ny else reverse(_navn("oppdrag-slett", tillegg),
                                                          args=_args(brev, tillegg, oppdrag.pk)))
