@@ -3,7 +3,9 @@ is refused with a message naming the field, and nothing is saved."""
 
 from __future__ import annotations
 
+import itertools
 import re
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -11,6 +13,7 @@ from django.db import IntegrityError, transaction
 
 from budsjett.models import Budsjettbinding, Budsjettkapittel, Budsjettpost, Finansiering, Fordeling, Tilskudd
 from kjerne.historikk import acting_user
+from kjerne.tallgrenser import kolonnegrense
 from kjerne.tekst import avsnitt_i
 from oppdrag.models import FoU, Frist, Milepael, Oppdrag, Tittelvariant
 from oppdrag.services import apply_frist_text
@@ -32,7 +35,7 @@ from styring.models import (
     Vedlegg,
 )
 
-from .skjema import FORMAT, ROOT, VERSJON, ArkivFeil, _d, _validate
+from .skjema import FORMAT, MAKS_DYBDE, ROOT, VERSJON, ArkivFeil, _d, _validate, for_dyp
 
 _RAPPORT_ORD = (("halvår", RapportType.HALVAARSRAPPORT), ("årsrapport", RapportType.AARSRAPPORT))
 
@@ -46,14 +49,39 @@ def _rapport_type(tekst: str) -> str:
 
 
 def _full_clean(obj, path: str, errors: list[str], exclude: list[str] | None = None) -> bool:
+    """Django's model checks (max_length as on PostgreSQL, choices, validators) plus every number
+    column's range as PostgreSQL holds it (kjerne/tallgrenser.py; SQLite alone would take any value)."""
+    ok = True
     try:
         obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=True)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             for m in messages:
                 errors.append(f"{path}{'.' + field if field != '__all__' else ''}: {m}")
-        return False
-    return True
+        ok = False
+    for felt in obj._meta.concrete_fields:
+        grense = kolonnegrense(felt)
+        if grense is None:
+            continue
+        try:
+            grense(getattr(obj, felt.attname))
+        except ValidationError as exc:
+            errors.append(f"{path}.{felt.name}: {exc.messages[0]}")
+            ok = False
+    return ok
+
+
+def _lagre(obj, path: str, errors: list[str], exclude: list[str]) -> bool:
+    """Check and save; on any problem the object is left unsaved and the problem listed."""
+    if _full_clean(obj, path, errors, exclude=exclude):
+        obj.save()
+        return True
+    return False
+
+
+def _tall(v):
+    """A decimal from the file as the column gets it: from its text, so 0.1 stays 0.1 (not a float's digits)."""
+    return None if v is None else Decimal(str(v))
 
 
 def _frist_kwargs(data: dict) -> dict:
@@ -85,26 +113,101 @@ def _fill_frist(obj, data: dict, *, aar: int, virksomhet_id: int, kontekst: str 
 
 
 def _org(kortnavn: str, known: dict, type_: str | None = None) -> Organisasjon:
+    """An organisation of the portal; one not yet there has been allowed by _sjekk_organisasjoner."""
     org = Organisasjon.objects.filter(kortnavn=kortnavn).first()
     if org:
         return org
     info = known.get(kortnavn, {})
     org = Organisasjon(kortnavn=kortnavn, navn=info.get("navn", kortnavn),
                        type=info.get("type", type_ or Organisasjon.Type.VIRKSOMHET))
+    org.full_clean(validate_unique=False)
     org.save()
     return org
 
 
-def import_tildelingsbrev(data: Any, *, user=None) -> Tildelingsbrev:
-    """Load a letter from the archive format in one transaction; raise ArkivFeil on any problem."""
+def _org_referanser(data: dict) -> list[tuple[str, str, str]]:
+    """Every organisation short name the file refers to: (path, kortnavn, default type)."""
+    v, d = Organisasjon.Type.VIRKSOMHET, Organisasjon.Type.DEPARTEMENT
+    refs = [("virksomhet", data["virksomhet"], v), ("departement", data["departement"], d)]
+    refs += [(f"kopi_til[{i}]", k, Organisasjon.Type.OBSERVATOR) for i, k in enumerate(data.get("kopi_til", []))]
+    for i, od in enumerate(data["oppdrag"]):
+        if od.get("hovedansvar"):
+            refs.append((f"oppdrag[{i}].hovedansvar", od["hovedansvar"], v))
+        refs += [(f"oppdrag[{i}].delt_med[{j}]", k, v) for j, k in enumerate(od.get("delt_med", []))]
+        if od.get("gitt_av"):
+            refs.append((f"oppdrag[{i}].gitt_av", od["gitt_av"], d))
+    return refs
+
+
+def _sjekk_organisasjoner(data: dict, opprett: bool, errors: list[str]) -> None:
+    """An organisation the portal does not know is refused, unless the import is told to create it;
+    then what it would be created as must be valid (short name length, type)."""
+    known = {o["kortnavn"]: o for o in data.get("organisasjoner", [])}
+    finnes = set(Organisasjon.objects.filter(kortnavn__in={k for _, k, _ in _org_referanser(data)})
+                 .values_list("kortnavn", flat=True))
+    meldt: set[str] = set()
+    for path, kortnavn, type_ in _org_referanser(data):
+        if kortnavn in finnes or kortnavn in meldt:
+            continue
+        meldt.add(kortnavn)
+        if not opprett:
+            errors.append(f"{path}: organisasjonen «{kortnavn}» finnes ikke i portalen. Opprett den først, "
+                          "eller les inn med --opprett-organisasjon.")
+            continue
+        info = known.get(kortnavn, {})
+        org = Organisasjon(kortnavn=kortnavn, navn=info.get("navn", kortnavn), type=info.get("type", type_))
+        _full_clean(org, path, errors)
+
+
+def _duplikater(data: dict, errors: list[str]) -> None:
+    """Numbers and codes that must be unique within the letter (the database's constraints), named
+    before anything is written instead of as a raw constraint failure."""
+    def unike(liste, path: str, nokkel, felt: str) -> None:
+        sett: dict = {}
+        for i, x in enumerate(liste):
+            k = nokkel(x)
+            if k in sett:
+                errors.append(f"{path}[{i}].{felt}: finnes allerede ({path}[{sett[k]}]).")
+            else:
+                sett[k] = i
+
+    unike(data.get("rapporteringskrav", []), "rapporteringskrav", lambda r: r["kode"], "kode")
+    unike(data.get("vedlegg", []), "vedlegg", lambda v: v["nummer"], "nummer")
+    unike(data.get("kapittel_sum", []), "kapittel_sum", lambda k: k["kapittel"], "kapittel")
+    unike(data.get("rapportering", []), "rapportering",
+          lambda r: (r.get("rapport_type") or _rapport_type(r["type"]),
+                     r.get("rapport_aar") or (_d(r["telletidspunkt"]).year)), "type")
+    for i, m in enumerate(data["maal"]):
+        unike(m["styringsparametere"], f"maal[{i}].styringsparametere", lambda sp: sp["kode"], "kode")
+    antall = sum(len(od["frister"]) for od in data["oppdrag"])
+    grense = kolonnegrense(Frist._meta.get_field("rekkefolge")).hoyst
+    if antall > grense:
+        errors.append(f"oppdrag: brevet har {antall} frister; ett brev kan ha høyst {grense} frister.")
+    maal = {m["nummer"] for m in data["maal"]}
+    for i, r in enumerate(data.get("rapporteringskrav", [])):
+        if r.get("maal") is not None and r["maal"] not in maal:
+            errors.append(f"rapporteringskrav[{i}].maal: brevet har ikke mål {r['maal']}.")
+
+
+def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool = False) -> Tildelingsbrev:
+    """Load a letter from the archive format in one transaction; raise ArkivFeil on any problem.
+
+    An organisation short name the portal does not know is refused unless ``opprett_organisasjoner``
+    (the command's --opprett-organisasjon) allows creating it from the file's ``organisasjoner``."""
     errors: list[str] = []
     if not isinstance(data, dict):
         raise ArkivFeil(["Filen skal inneholde ett JSON-objekt (et tildelingsbrev)."])
+    if for_dyp(data):
+        raise ArkivFeil([f"Filen er nøstet for dypt (mer enn {MAKS_DYBDE} nivåer) til å være et tildelingsbrev."])
     _validate(data, ROOT, "", errors)
     if data.get("format", FORMAT) != FORMAT:
         errors.append(f"format: «{data.get('format')}» er ikke {FORMAT}.")
     if isinstance(data.get("versjon", VERSJON), int) and data.get("versjon", VERSJON) > VERSJON:
         errors.append(f"versjon: filen har versjon {data['versjon']}, men denne portalen leser til og med {VERSJON}.")
+    if errors:
+        raise ArkivFeil(errors)
+    _duplikater(data, errors)
+    _sjekk_organisasjoner(data, opprett_organisasjoner, errors)
     if errors:
         raise ArkivFeil(errors)
     data = avsnitt_i(data)  # hard line breaks from a PDF copy joined into paragraphs (kjerne/tekst.py)
@@ -117,7 +220,9 @@ def import_tildelingsbrev(data: Any, *, user=None) -> Tildelingsbrev:
                 raise ArkivFeil(errors)
             return brev
     except IntegrityError as exc:  # a constraint the validation above did not foresee
-        raise ArkivFeil([f"Databasen avviste innholdet: {exc}"]) from exc
+        # Never the database's own wording ("UNIQUE constraint failed: …"): it names tables, not the file.
+        raise ArkivFeil(["Databasen avviste innholdet, trolig fordi et nummer eller en kode står to ganger "
+                         "eller allerede finnes i portalen. Ingenting er lagret."]) from exc
 
 
 def _import_kvitteringer(data: dict, brev: Tildelingsbrev, errors: list[str]) -> None:
@@ -171,13 +276,15 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
     brev.save()
     brev.kopi_til.set([_org(k, known, Organisasjon.Type.OBSERVATOR) for k in data.get("kopi_til", [])])
 
+    ex = ["tildelingsbrev"]
     for i, k in enumerate(data.get("kapitler", [])):
-        Brevavsnitt.objects.create(tildelingsbrev=brev, nummer=k["nummer"], tittel=k["tittel"], tekst=k["tekst"],
-                                   rekkefolge=i)
+        _lagre(Brevavsnitt(tildelingsbrev=brev, nummer=k["nummer"], tittel=k["tittel"], tekst=k["tekst"],
+                           rekkefolge=i), f"kapitler[{i}]", errors, ex)
     for i, s in enumerate(data.get("signaturer", [])):
-        Signatur.objects.create(tildelingsbrev=brev, navn=s["navn"], tittel=s["tittel"], ef=s["ef"], rekkefolge=i)
-    for v in data.get("vedlegg", []):
-        Vedlegg.objects.create(tildelingsbrev=brev, **v)
+        _lagre(Signatur(tildelingsbrev=brev, navn=s["navn"], tittel=s["tittel"], ef=s["ef"], rekkefolge=i),
+               f"signaturer[{i}]", errors, ex)
+    for i, v in enumerate(data.get("vedlegg", [])):
+        _lagre(Vedlegg(tildelingsbrev=brev, **v), f"vedlegg[{i}]", errors, ex)
     for i, r in enumerate(data.get("rapportering", [])):
         rp = Rapporteringspunkt(tildelingsbrev=brev, betegnelse=r["type"])
         rp.type = r.get("rapport_type") or _rapport_type(r["type"])
@@ -191,11 +298,11 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
             continue
         if _full_clean(rp, f"rapportering[{i}]", errors, exclude=["tildelingsbrev"]):
             rp.save()
-    for m in data.get("kalender", []):
-        Moete.objects.create(tildelingsbrev=brev, type=m["type"], tittel=m["tittel"], dato=_d(m["dato"]),
-                             tidspunkt_tekst=m["tidspunkt_tekst"], beskrivelse=m["beskrivelse"])
+    for i, m in enumerate(data.get("kalender", [])):
+        _lagre(Moete(tildelingsbrev=brev, type=m["type"], tittel=m["tittel"], dato=_d(m["dato"]),
+                     tidspunkt_tekst=m["tidspunkt_tekst"], beskrivelse=m["beskrivelse"]), f"kalender[{i}]", errors, ex)
     for i, f in enumerate(data.get("fellesforinger", [])):
-        Fellesforing.objects.create(tildelingsbrev=brev, rekkefolge=i, **f)
+        _lagre(Fellesforing(tildelingsbrev=brev, rekkefolge=i, **f), f"fellesforinger[{i}]", errors, ex)
 
     maal_by_nr: dict[int, Maal] = {}
     for i, m in enumerate(data["maal"]):
@@ -218,16 +325,20 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
             if not _full_clean(sp, f"maal[{i}].styringsparametere[{j}]", errors, exclude=["maal"]):
                 continue
             sp.save()
-            for v in sp_data.get("maaleverdier", []):
-                Maaleverdi.objects.create(styringsparameter=sp, periode=v["periode"], dato=_d(v.get("dato")),
-                                          verdi=v.get("verdi"), enhet=v.get("enhet", ""), tekst=v.get("tekst", ""))
+            sp_path = f"maal[{i}].styringsparametere[{j}]"
+            for k, v in enumerate(sp_data.get("maaleverdier", [])):
+                _lagre(Maaleverdi(styringsparameter=sp, periode=v["periode"], dato=_d(v.get("dato")),
+                                  verdi=_tall(v.get("verdi")), enhet=v.get("enhet", ""), tekst=v.get("tekst", "")),
+                       f"{sp_path}.maaleverdier[{k}]", errors, ["styringsparameter"])
             for k, r in enumerate(sp_data.get("resultatkrav", [])):
-                Resultatkrav.objects.create(styringsparameter=sp, verdi=r.get("verdi"), enhet=r.get("enhet", ""),
-                                            tekst=r.get("tekst", ""), rekkefolge=k)
-    for r in data.get("rapporteringskrav", []):
-        Rapporteringskrav.objects.create(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"],
-                                         maal=maal_by_nr.get(r["maal"]) if r.get("maal") else None,
-                                         frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"])
+                _lagre(Resultatkrav(styringsparameter=sp, verdi=_tall(r.get("verdi")), enhet=r.get("enhet", ""),
+                                    tekst=r.get("tekst", ""), rekkefolge=k),
+                       f"{sp_path}.resultatkrav[{k}]", errors, ["styringsparameter"])
+    for i, r in enumerate(data.get("rapporteringskrav", [])):
+        _lagre(Rapporteringskrav(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"],
+                                 maal=maal_by_nr.get(r["maal"]) if r.get("maal") is not None else None,
+                                 frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"]),
+               f"rapporteringskrav[{i}]", errors, ["tildelingsbrev", "maal"])
     for i, p in enumerate(data.get("plikter", [])):
         plikt = Plikt(tildelingsbrev=brev, beskrivelse=p["beskrivelse"], kilde=p["kilde"])
         _fill_frist(plikt, p, aar=aar, virksomhet_id=virksomhet.pk)
@@ -243,6 +354,7 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
     virksomhet = brev.virksomhet
     seen: set[str] = set()
     links: list[tuple[Oppdrag, list[str], str]] = []
+    frist_nr = itertools.count()
     for i, od in enumerate(data["oppdrag"]):
         path = f"oppdrag[{i}]"
         nr = od["nummer"]
@@ -301,8 +413,9 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
                 o.delt_med.set([_org(k, known) for k in od["delt_med"]])
             links.append((o, od.get("jf_oppdrag", []), path))
             for j, f in enumerate(od.get("finansiering", [])):
-                Finansiering.objects.create(oppdrag=o, tekst=f["tekst"], belop_kr=f["belop_kr"],
-                                            kapittel=f["kapittel"], post=f["post"], aar=brev.aar, rekkefolge=j)
+                _lagre(Finansiering(oppdrag=o, tekst=f["tekst"], belop_kr=f["belop_kr"], kapittel=f["kapittel"],
+                                    post=f["post"], aar=brev.aar, rekkefolge=j),
+                       f"{path}.finansiering[{j}]", errors, ["oppdrag"])
             for j, m in enumerate(od.get("milepaeler", [])):
                 mp = Milepael(oppdrag=o, tittel=m["tittel"], rekkefolge=j)
                 _fill_frist(mp, {"tekst": "", **m}, aar=brev.aar, virksomhet_id=virksomhet.pk)  # may be uten frist
@@ -311,7 +424,10 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
         if not od["ny_i_aar"] and od["tittel"] != o.tittel:
             Tittelvariant.objects.create(oppdrag=o, tildelingsbrev=brev, tittel=od["tittel"])
         for j, f in enumerate(od["frister"]):
-            frist = Frist(oppdrag=o, tildelingsbrev=brev, rekkefolge=i * 100 + j)
+            # A running number over the letter: an earlier oppdrag is placed by its first frist in
+            # this letter (oppdrag/querysets.py), so the order must hold across oppdrag. It was
+            # i * 100 + j, which overflowed the smallint column from the 328th oppdrag on.
+            frist = Frist(oppdrag=o, tildelingsbrev=brev, rekkefolge=next(frist_nr))
             _fill_frist(frist, f, aar=brev.aar, virksomhet_id=virksomhet.pk, kontekst=od["tittel"])
             fpath = f"{path}.frister[{j}]"
             if o.start and frist.dato and frist.dato < o.start:
@@ -377,14 +493,21 @@ def _import_budsjett(data: dict, brev: Tildelingsbrev, errors: list[str]) -> Non
         post.save()
         for j, b in enumerate(p["bindinger"]):
             nr = b.get("oppdrag") or ""
-            Budsjettbinding.objects.create(post=post, tekst=b["tekst"], belop_kr=b["belop_kr"], oppdrag_nummer=nr,
-                                           oppdrag=oppdrag.get(nr), kategori=b.get("kategori", "annet"), rekkefolge=j)
-        fordelinger = [Fordeling.objects.create(post=post, tekst=f["tekst"], belop_kr=f["belop_kr"], rekkefolge=j)
-                       for j, f in enumerate(p.get("fordeling", []))]
+            _lagre(Budsjettbinding(post=post, tekst=b["tekst"], belop_kr=b["belop_kr"], oppdrag_nummer=nr,
+                                   oppdrag=oppdrag.get(nr), kategori=b.get("kategori", "annet"), rekkefolge=j),
+                   f"{path}.bindinger[{j}]", errors, ["post", "oppdrag"])
+        fordelinger = []
+        for j, f in enumerate(p.get("fordeling", [])):
+            ford = Fordeling(post=post, tekst=f["tekst"], belop_kr=f["belop_kr"], rekkefolge=j)
+            _lagre(ford, f"{path}.fordeling[{j}]", errors, ["post"])
+            fordelinger.append(ford)
         for j, t in enumerate(p.get("tilskudd", [])):
             idx = t.get("fordeling")
             if idx is not None and not 0 <= idx < len(fordelinger):
                 errors.append(f"{path}.tilskudd[{j}].fordeling: fordeling nr. {idx} finnes ikke på posten.")
                 continue
-            Tilskudd.objects.create(post=post, mottaker=t["mottaker"], belop_kr=t["belop_kr"], rekkefolge=j,
-                                    fordeling=fordelinger[idx] if idx is not None else None)
+            if idx is not None and fordelinger[idx].pk is None:
+                continue  # that fordeling was refused; its error is listed
+            _lagre(Tilskudd(post=post, mottaker=t["mottaker"], belop_kr=t["belop_kr"], rekkefolge=j,
+                            fordeling=fordelinger[idx] if idx is not None else None),
+                   f"{path}.tilskudd[{j}]", errors, ["post", "fordeling"])

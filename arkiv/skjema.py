@@ -3,6 +3,8 @@ unknown keys, wrong types and amounts that are not whole kroner are named with t
 
 from __future__ import annotations
 
+import json
+import math
 import re
 from datetime import date
 from typing import Any
@@ -135,6 +137,10 @@ def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
         return
     nullable = spec.endswith("?")
     kind = spec.rstrip("?")
+    if isinstance(value, str) and "\x00" in value:
+        # PostgreSQL cannot store a NUL character in text; SQLite would, so refuse it everywhere.
+        errors.append(f"{path}: teksten inneholder et NUL-tegn (\\u0000), som ikke kan lagres.")
+        return
     if value is None:
         if not nullable:
             errors.append(f"{path}: kan ikke være tom (null); skal være {_TYPE_NAVN[kind]}.")
@@ -165,11 +171,56 @@ def _parse_date(v: str) -> date | None:
 
 
 def _is_number(v) -> bool:
+    """A finite number: "NaN", "Infinity" and 1e999 are not numbers a letter can state."""
     try:
-        float(str(v))
-        return True
-    except ValueError:
+        return math.isfinite(float(str(v)))
+    except (ValueError, OverflowError):
         return False
+
+
+#: Deepest nesting the format has is about six levels; anything far deeper is not an archive file
+#: (and would exhaust Python's recursion in the checks).
+MAKS_DYBDE = 32
+
+
+def for_dyp(data: Any) -> bool:
+    """Whether data nests deeper than MAKS_DYBDE, checked without recursion."""
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAKS_DYBDE:
+            return True
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    return False
+
+
+def _ingen_konstant(name: str):
+    raise ValueError(name)
+
+
+def les_json(raw: bytes | str) -> Any:
+    """Parse an archive file; anything that is not plain UTF-8 JSON is refused with a Norwegian message."""
+    if isinstance(raw, bytes):
+        try:
+            raw = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ArkivFeil([f"Filen er ikke UTF-8-tekst (ugyldig byte ved posisjon {exc.start}). "
+                             "Lagre den som UTF-8 og prøv igjen."]) from None
+    raw = raw.removeprefix("\ufeff")
+    try:
+        data = json.loads(raw, parse_constant=_ingen_konstant)
+    except json.JSONDecodeError as exc:
+        raise ArkivFeil([f"Filen er ikke gyldig JSON: {exc.msg} (linje {exc.lineno}, kolonne {exc.colno})."]) from None
+    except ValueError as exc:  # NaN, Infinity, -Infinity
+        raise ArkivFeil([f"Filen inneholder «{exc}», som ikke er et tall i JSON. Skriv tallet, eller null."]) from None
+    except RecursionError:
+        raise ArkivFeil([f"Filen er nøstet for dypt (mer enn {MAKS_DYBDE} nivåer) til å være et tildelingsbrev."]) from None
+    if for_dyp(data):
+        raise ArkivFeil([f"Filen er nøstet for dypt (mer enn {MAKS_DYBDE} nivåer) til å være et tildelingsbrev."])
+    return data
 
 
 def _d(v: str | None) -> date | None:

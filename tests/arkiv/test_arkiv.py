@@ -37,7 +37,7 @@ def test_export_import_export_is_identical(aar, tmp_path):
     # An empty database: nothing of the demo left.
     call_command("flush", "--no-input", verbosity=0)
     assert not Tildelingsbrev.objects.exists()
-    call_command("import_tildelingsbrev", str(path), stdout=StringIO())
+    call_command("import_tildelingsbrev", str(path), "--opprett-organisasjon", stdout=StringIO())
     second = _export_cmd(aar)
     assert json.loads(second) == json.loads(first)
     assert second == first
@@ -65,7 +65,7 @@ def test_export_of_unknown_letter_is_a_clear_error():
 
 def _refused(data) -> list[str]:
     with pytest.raises(ArkivFeil) as exc:
-        import_tildelingsbrev(data)
+        import_tildelingsbrev(data, opprett_organisasjoner=True)
     assert not Tildelingsbrev.objects.exists()
     assert not Oppdrag.objects.exists()
     return exc.value.feil
@@ -113,9 +113,9 @@ def test_import_refuses_missing_required_and_wrong_types():
 
 
 def test_import_refuses_a_second_letter_for_the_same_year():
-    import_tildelingsbrev(_fixture(2023))
+    import_tildelingsbrev(_fixture(2023), opprett_organisasjoner=True)
     with pytest.raises(ArkivFeil, match="har allerede et tildelingsbrev for 2023"):
-        import_tildelingsbrev(_fixture(2023))
+        import_tildelingsbrev(_fixture(2023), opprett_organisasjoner=True)
     assert Tildelingsbrev.objects.count() == 1
 
 
@@ -143,7 +143,7 @@ def test_import_command_lists_every_problem(tmp_path):
 
 def test_import_without_user_still_works_and_import_with_user_records_it(django_user_model):
     user = django_user_model.objects.create(username="arkivar")
-    brev = import_tildelingsbrev(copy.deepcopy(_fixture(2023)), user=user)
+    brev = import_tildelingsbrev(copy.deepcopy(_fixture(2023)), user=user, opprett_organisasjoner=True)
     assert brev.history.first().history_user == user
     assert brev.maal.first().history.first().history_user == user
 
@@ -167,7 +167,7 @@ def test_acknowledged_findings_are_exported_and_imported_again():
     assert funn.melding in [k["melding"] for k in data["konsistens"]]
 
     ny.delete()
-    import_tildelingsbrev(data)
+    import_tildelingsbrev(data, opprett_organisasjoner=True)
     assert _export_cmd(2025) == first
     # Still acknowledged after the import: it no longer blocks approval.
     igjen = Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2025)
@@ -178,5 +178,5 @@ def test_acknowledged_findings_are_exported_and_imported_again():
     feil = copy.deepcopy(data)
     feil["kvitteringer"][0]["kvittert"] = "2025-01-01T10:00"
     with pytest.raises(ArkivFeil, match=r"kvitteringer\[0\]\.kvittert"):
-        import_tildelingsbrev(feil)
+        import_tildelingsbrev(feil, opprett_organisasjoner=True)
     assert not Tildelingsbrev.objects.filter(virksomhet__kortnavn="IMDi", aar=2025).exists()

@@ -18,7 +18,7 @@ def test_import_slaar_sammen_linjer_men_beholder_avsnitt_lister_og_adresse():
                                     "Bindinger:\n- 1 mill. kroner til \nidébank\n- 2 mill. kroner")
     data["maal"][0]["tekst"] = "Innvandreres deltakelse i arbeidslivet er et overordnet \nmål."
     data["brevhode"]["mottaker_adresse"] = "Integrerings- og mangfoldsdirektoratet\nPostboks 672\n8508 NARVIK"
-    brev = import_tildelingsbrev(data)
+    brev = import_tildelingsbrev(data, opprett_organisasjoner=True)
     forste = brev.avsnitt.order_by("rekkefolge").first()
     assert forste.tekst == ("Det vises til Prop. 1 S og Innst. 16 S. AID gir rammene.\n\n"
                             "Bindinger:\n- 1 mill. kroner til idébank\n- 2 mill. kroner")

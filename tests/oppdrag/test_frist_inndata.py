@@ -234,6 +234,6 @@ def test_arkivimport_av_en_dato_som_ikke_finnes_krasjer_ikke_og_beholder_teksten
     data = json.loads((FIXTURES / "imdi-2023.json").read_text(encoding="utf-8"))
     o = next(o for o in data["oppdrag"] if o["nummer"] == "2023-04")
     o["frister"] = [{"tekst": "31.02.2024", "dato": None}, {"tekst": "Uke 53 2023", "dato": None}]
-    import_tildelingsbrev(data)
+    import_tildelingsbrev(data, opprett_organisasjoner=True)
     assert [(f.tekst, f.form, f.dato) for f in Frist.objects.filter(oppdrag__nummer="2023-04").order_by("pk")] == [
         ("31.02.2024", "tekst", None), ("Uke 53 2023", "tekst", None)]
