@@ -12,7 +12,9 @@ Rules (see docs/paaminnelser.md):
 - On a run, the reminder due for an occurrence is the one with the smallest lead time already
   reached: after an outage the next run sends that one reminder, never the missed ones too.
 - Fridays look over the weekend: a reminder that falls on Saturday or Sunday goes out on Friday.
-- Løpende and text-only frister have no date and never remind. Delivered, closed or dropped
+- A milepæl falling on the same date as a frist of the same oppdrag is one reminder, not two: it
+  rides on the frist's occurrence (``ogsaa_milepaeler``), whose e-mail names both.
+- Løpende and text-only frister (and milepæler without a frist) have no date and never remind. Delivered, closed or dropped
   oppdrag get no more reminders. Only sent letters remind.
 """
 
@@ -53,6 +55,8 @@ class Forekomst:
     # For a report deadline: whether the report has been sent (None: a kind of report the portal
     # does not hold, so it cannot tell, and sends no overdue notice).
     rapport_levert: bool | None = None
+    # Milepæler of the same oppdrag on the same date, reminded of together with this frist.
+    ogsaa_milepaeler: list = field(default_factory=list)
 
     def __post_init__(self):
         # Titles come from textareas: a line break here would break the e-mail subject (and the
@@ -62,6 +66,17 @@ class Forekomst:
     @property
     def nokkel(self) -> tuple:
         return (self.kilde, self.kilde_id, self.dato)
+
+    @property
+    def ogsaa_nokler(self) -> list[tuple]:
+        """Ledger keys of the milepæler folded into this occurrence (reminders sent for them count)."""
+        return [(Kilde.MILEPAEL, m.pk, self.dato) for m in self.ogsaa_milepaeler]
+
+    def ta_med_milepael(self, m: Forekomst, milepael) -> None:
+        """Fold a milepæl on this frist's date into this reminder: named in it, its people told."""
+        self.ogsaa_milepaeler.append(milepael)
+        self.hva = en_linje(f"{self.hva} og milepæl «{milepael.tittel}»")
+        self.mottakere = _uniq([*self.mottakere, *m.mottakere])
 
 
 @dataclass
@@ -144,6 +159,12 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
         qs = {"frister": frister, "milepaeler": milepaeler, "rapporter": rapporter, "plikter": plikter}
         for kind, name in kinds.items():
             qs[name] = qs[name].filter(pk=kun[1]) if kind == kun[0] else qs[name].none()
+        # A milepæl and the frister of its oppdrag are read together: a milepæl on a frist's date
+        # is part of that frist's reminder (and has none of its own).
+        if kun[0] == Kilde.OPPDRAGSFRIST:
+            qs["milepaeler"] = milepaeler.filter(oppdrag__frister__pk=kun[1])
+        elif kun[0] == Kilde.MILEPAEL:
+            qs["frister"] = frister.filter(oppdrag__milepaeler__pk=kun[1])
         frister, milepaeler, rapporter, plikter = qs["frister"], qs["milepaeler"], qs["rapporter"], qs["plikter"]
     if bruker is not None:
         from oppdrag.models import Oppdrag
@@ -168,13 +189,20 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
             found.append(Forekomst(Kilde.OPPDRAGSFRIST, f.pk, dag, f.tekst, hva, _oppdrag_sti(o), o.virksomhet_id,
                                    _uniq([o.ansvarlig or o.virksomhet.kontaktperson, f.tildelingsbrev.kontaktperson]),
                                    oppdrag=o))
+    # A milepæl on the date of a frist of the same oppdrag rides on that frist's reminder.
+    frist_paa_dag = {(f.oppdrag.pk, f.dato): f for f in reversed(found)}
     for m in milepaeler:
         o = m.oppdrag
         brev_kontakt = o.tildelingsbrev.kontaktperson if o.tildelingsbrev else None
         for dag in occurrences(m, fra=fra, til=til):
-            found.append(Forekomst(Kilde.MILEPAEL, m.pk, dag, m.tekst, f"Milepæl «{m.tittel}» i oppdrag {o.nummer}",
-                                   _oppdrag_sti(o), o.virksomhet_id,
-                                   _uniq([o.ansvarlig or o.virksomhet.kontaktperson, brev_kontakt]), oppdrag=o))
+            mf = Forekomst(Kilde.MILEPAEL, m.pk, dag, m.tekst, f"Milepæl «{m.tittel}» i oppdrag {o.nummer}",
+                           _oppdrag_sti(o), o.virksomhet_id,
+                           _uniq([o.ansvarlig or o.virksomhet.kontaktperson, brev_kontakt]), oppdrag=o)
+            frist = frist_paa_dag.get((o.pk, dag))
+            if frist is not None:
+                frist.ta_med_milepael(mf, m)
+            else:
+                found.append(mf)
     rapporter = list(rapporter)
     levert = _sendte_rapporter(rapporter)
     for r in rapporter:
@@ -192,6 +220,8 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
         for dag in occurrences(p, fra=fra, til=til):
             found.append(Forekomst(Kilde.PLIKT, p.pk, dag, p.tekst, p.beskrivelse, "/", brev.virksomhet_id,
                                    _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])))
+    if kun is not None:
+        found = [f for f in found if (f.kilde, f.kilde_id) == (kun[0], kun[1])]
     found.sort(key=lambda f: (f.dato, f.kilde, f.kilde_id))
     return found
 
@@ -236,11 +266,16 @@ def planlegg(dato: date, *, forekomster_fn=forekomster) -> list[Planlagt]:
     valg = {v.bruker_id: v for v in Varselinnstilling.objects.filter(bruker_id__in=bruker_ids)}
     # The most urgent reminder already in the ledger per (occurrence, recipient); FORFALT counts as done.
     sendt: dict[tuple, int] = {}
-    for kilde, kilde_id, dag, dager, mottaker in Paaminnelse.objects.filter(
+    # Of a milepæl folded into a frist's reminder, only what really went out counts: its own row
+    # planned earlier is dropped at sending (its occurrence is gone), and the frist's takes over.
+    milepael_sendt: dict[tuple, int] = {}
+    for kilde, kilde_id, dag, dager, mottaker, status in Paaminnelse.objects.filter(
             forfallsdato__gte=fra, forfallsdato__lte=til).values_list(
-            "kilde", "kilde_id", "forfallsdato", "dager", "mottaker_id"):
+            "kilde", "kilde_id", "forfallsdato", "dager", "mottaker_id", "status"):
         key = (kilde, kilde_id, dag, mottaker)
         sendt[key] = min(sendt.get(key, dager), dager)
+        if kilde == Kilde.MILEPAEL and status in (Paaminnelse.Status.SENDT, Paaminnelse.Status.SENDER):
+            milepael_sendt[key] = min(milepael_sendt.get(key, dager), dager)
 
     planned: list[Planlagt] = []
     for f in occ:
@@ -253,6 +288,10 @@ def planlegg(dato: date, *, forekomster_fn=forekomster) -> list[Planlagt]:
             valgte = [d for d in (v.dager if v and v.dager else alle_dager) if d in alle_dager]
             igjen = (f.dato - dato).days
             key = (f.kilde, f.kilde_id, f.dato, u.pk)
+            for ogsaa in f.ogsaa_nokler:
+                if (*ogsaa, u.pk) in milepael_sendt:
+                    tidligere = milepael_sendt[(*ogsaa, u.pk)]
+                    sendt[key] = min(sendt.get(key, tidligere), tidligere)
             if igjen >= 0:
                 dager = mest_relevante(dager_igjen=igjen, dager_til_horisont=(f.dato - siste).days, valgte=valgte)
                 if dager is None or (key in sendt and 0 <= sendt[key] <= dager):
