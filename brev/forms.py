@@ -490,7 +490,8 @@ class TilleggForm(Redigeringsskjema):
 
 class TilleggOpprettForm(forms.Form):
     """A new tillegg as the source letter has it: its own number ("Tillegg nr. 3", with no
-    placeholders for 1 and 2) and its own date. Both may be left as suggested."""
+    placeholders for 1 and 2) and its own date. Both may be left as suggested. Whether the number
+    is free is checked by ``services.tillegg_opprett`` under the letter's row lock."""
 
     nummer = forms.IntegerField(label="Nummer", min_value=1, required=False,
                                 error_messages={"invalid": "Skriv tilleggets nummer som et helt tall, f.eks. 3.",
@@ -500,13 +501,3 @@ class TilleggOpprettForm(forms.Form):
     dato = Datofelt(label="Dato", required=False,
                     help_text="Datoen tillegget har i brevet, f.eks. 11. september 2019. Tomt felt: datoen det "
                               "sendes.")
-
-    def __init__(self, *args, brev: Tildelingsbrev, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.brev = brev
-
-    def clean_nummer(self):
-        nummer = self.cleaned_data.get("nummer")
-        if nummer is not None and self.brev.tillegg.filter(nummer=nummer).exists():
-            raise ValidationError(f"Tillegg nr. {nummer} finnes allerede for dette brevet.")
-        return nummer

@@ -234,7 +234,7 @@ def tillegg_opprett(request, pk: int):
     brev = _brev(request, pk)
     if not _er_departementet(request.user, brev):
         raise PermissionDenied("Bare departementet som sendte brevet, kan lage tillegg til det.")
-    form = TilleggOpprettForm(request.POST, brev=brev)
+    form = TilleggOpprettForm(request.POST)
     if not form.is_valid():
         for feil in form.errors.values():
             for melding in feil:
