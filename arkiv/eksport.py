@@ -98,9 +98,12 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
                 "tilskudd": [{"mottaker": t.mottaker, "belop_kr": t.belop_kr, "fordeling": index.get(t.fordeling_id)}
                              for t in p.tilskudd.all()],
                 "typed_sum_kr": p.typed_tilskudd_sum_kr,
+                # Written only when true, so files without an empty Sum row stay as they were.
+                **({"sum_rad_uten_belop": True} if p.tilskudd_sum_rad_uten_belop else {}),
             })
         kapittel_sum.append({"kapittel": kap.nummer, "betegnelse": kap.betegnelse, "enhet_i_brevet": kap.enhet_i_brevet,
                              "tekst": kap.tekst, "typed_sum_kr": kap.typed_sum_kr,
+                             **({"sum_rad_uten_belop": True} if kap.sum_rad_uten_belop else {}),
                              "computed_sum_kr": sum(p.tildelt_kr for p in poster)})
 
     return {

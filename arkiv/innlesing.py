@@ -463,7 +463,8 @@ def _import_budsjett(data: dict, brev: Tildelingsbrev, errors: list[str]) -> Non
         k = meta.get(nr, {})
         kap = Budsjettkapittel(tildelingsbrev=brev, nummer=nr, betegnelse=k.get("betegnelse", ""),
                                enhet_i_brevet=k.get("enhet_i_brevet", "kr"), tekst=k.get("tekst", ""),
-                               typed_sum_kr=k.get("typed_sum_kr"), rekkefolge=i)
+                               typed_sum_kr=k.get("typed_sum_kr"),
+                               sum_rad_uten_belop=k.get("sum_rad_uten_belop", False), rekkefolge=i)
         if _full_clean(kap, f"kapittel_sum[{i}]", errors, exclude=["tildelingsbrev"]):
             kap.save()
             kapitler[nr] = kap
@@ -486,6 +487,7 @@ def _import_budsjett(data: dict, brev: Tildelingsbrev, errors: list[str]) -> Non
             kan_overfores=p.get("kan_overfores", "kan overføres" in betegnelse),
             overslagsbevilgning=p.get("overslagsbevilgning", "overslagsbevilgning" in betegnelse),
             overskrift=p.get("overskrift", ""), tekst=p.get("tekst", ""), typed_tilskudd_sum_kr=p.get("typed_sum_kr"),
+            tilskudd_sum_rad_uten_belop=p.get("sum_rad_uten_belop", False),
             rekkefolge=i,
         )
         if not _full_clean(post, path, errors, exclude=["kapittel"]):

@@ -69,11 +69,11 @@ TILSKUDD = _opt({"mottaker": "str", "belop_kr": "kr", "fordeling": "int?"}, "for
 POST = _opt({"kapittel": "int", "post": "int", "betegnelse": "str", "tildelt_kr": "kr", "bevilget_kr": "kr?",
              "andel_kr": "kr?", "kan_overfores": "bool", "overslagsbevilgning": "bool", "overskrift": "str",
              "tekst": "str", "bindinger": [BINDING], "fordeling": [FORDELING], "tilskudd": [TILSKUDD],
-             "typed_sum_kr": "kr?"},
-            "kan_overfores", "overslagsbevilgning", "overskrift", "tekst", "fordeling", "tilskudd")
+             "typed_sum_kr": "kr?", "sum_rad_uten_belop": "bool"},
+            "kan_overfores", "overslagsbevilgning", "overskrift", "tekst", "fordeling", "tilskudd", "sum_rad_uten_belop")
 KAPITTEL = _opt({"kapittel": "int", "betegnelse": "str", "enhet_i_brevet": "str", "tekst": "str",
-                 "typed_sum_kr": "kr?", "computed_sum_kr": "kr"},
-                "betegnelse", "enhet_i_brevet", "tekst", "computed_sum_kr")
+                 "typed_sum_kr": "kr?", "sum_rad_uten_belop": "bool", "computed_sum_kr": "kr"},
+                "betegnelse", "enhet_i_brevet", "tekst", "computed_sum_kr", "sum_rad_uten_belop")
 RAPPORTERING = _opt({"type": "str", "rapport_type": "str", "rapport_aar": "int", "telletidspunkt": "date",
                      "frist": "date"}, "rapport_type", "rapport_aar")
 ORGANISASJON = {"kortnavn": "str", "navn": "str", "type": "str"}

@@ -59,6 +59,11 @@ def check_budsjett(brev) -> list[Avvik]:
                 f"Kap. {kap.nummer}: summen i brevet er {_kr(kap.typed_sum_kr)}, men postene summerer seg til "
                 f"{_kr(kap.sum_kr)} (differanse {_kr(abs(kap.typed_sum_kr - kap.sum_kr))}).",
                 FEIL, "sum", {"kapittel": kap.nummer}))
+        if kap.sum_rad_uten_belop:
+            found.append(Avvik(
+                f"Kap. {kap.nummer}: brevets tabell har en Sum-rad uten beløp. Postene summerer seg til "
+                f"{_kr(kap.sum_kr)}; skriv summen inn i brevet, eller fjern Sum-raden.",
+                ADVARSEL, "sum", {"kapittel": kap.nummer}))
         for post in kap.poster.all():
             found.extend(_check_post(post, i_brevet, brev))
     return found
@@ -111,6 +116,9 @@ def _check_post(post, i_brevet: dict, brev) -> list[Avvik]:
         if s != post.typed_tilskudd_sum_kr:
             found.append(Avvik(f"{navn}: SUM-raden i tilskuddstabellen er {_kr(post.typed_tilskudd_sum_kr)}, men "
                                f"radene summerer seg til {_kr(s)}.", FEIL, "sum", sted))
+    elif post.tilskudd_sum_rad_uten_belop:
+        found.append(Avvik(f"{navn}: tilskuddstabellen har en SUM-rad uten beløp. Radene summerer seg til "
+                           f"{_kr(sum(t.belop_kr for t in tilskudd))}.", ADVARSEL, "sum", sted))
 
     for b in bindinger:
         found.extend(_check_binding(b, navn, sted, i_brevet, brev))

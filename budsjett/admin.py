@@ -79,7 +79,8 @@ class BudsjettpostAdmin(HistorikkAdmin):
     inlines = [BudsjettbindingInline, FordelingInline, TilskuddInline, ForbrukInline]
     fieldsets = [
         (None, {"fields": ["kapittel", "post", "betegnelse", "kan_overfores", "overslagsbevilgning", "tildelt_kr",
-                           "bevilget_kr", "andel_kr", "typed_tilskudd_sum_kr", "rekkefolge"]}),
+                           "bevilget_kr", "andel_kr", "typed_tilskudd_sum_kr",
+                           "tilskudd_sum_rad_uten_belop", "rekkefolge"]}),
         ("Beregnet", {"fields": ["disponibelt", "bundet", "udisponert", "fordelt", "tilskudd_sum", "avvik"]}),
         ("Tekst i brevet", {"classes": ["collapse"], "fields": ["overskrift", "tekst"]}),
     ]

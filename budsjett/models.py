@@ -18,6 +18,12 @@ def _ikke_negativ(field: str, name: str) -> models.CheckConstraint:
     return models.CheckConstraint(condition=Q(**{f"{field}__isnull": True}) | Q(**{f"{field}__gte": 0}), name=name)
 
 
+def _tom_sum_rad(flag: str, field: str, name: str) -> models.CheckConstraint:
+    """A Sum row typed without an amount has no amount: the flag and a typed sum exclude each other."""
+    return models.CheckConstraint(condition=Q(**{flag: False}) | Q(**{f"{field}__isnull": True}), name=name,
+                                  violation_error_message="En Sum-rad uten beløp kan ikke samtidig ha et beløp.")
+
+
 class Enhet(models.TextChoices):
     KRONER = "kr", "kroner"
     TUSEN = "1000", "i 1000 kroner"
@@ -34,6 +40,10 @@ class Budsjettkapittel(models.Model):
                                       default=Enhet.KRONER)
     typed_sum_kr = models.BigIntegerField("sum slik brevet oppgir den", null=True, blank=True,
                                           help_text="Bare for kontroll mot summen som beregnes av postene.")
+    # "Typed, but empty": the letter's table has a Sum row with no amount in it (a mistake the
+    # consistency check flags). Without this, it would be stored the same as no Sum row at all.
+    sum_rad_uten_belop = models.BooleanField("Sum-rad uten beløp", default=False,
+                                             help_text="Brevets tabell har en Sum-rad, men uten beløp.")
     tekst = models.TextField("tekst", blank=True)
     rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
@@ -46,6 +56,7 @@ class Budsjettkapittel(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["tildelingsbrev", "nummer"], name="kapittel_unikt_per_brev"),
             _ikke_negativ("typed_sum_kr", "kapittel_typed_sum_ikke_negativ"),
+            _tom_sum_rad("sum_rad_uten_belop", "typed_sum_kr", "kapittel_tom_sum_rad_uten_belop"),
         ]
 
     def __str__(self) -> str:
@@ -74,6 +85,7 @@ class Budsjettpost(models.Model):
     overskrift = models.CharField("overskrift i brevet", max_length=300, blank=True)
     tekst = models.TextField("tekst", blank=True)
     typed_tilskudd_sum_kr = models.BigIntegerField("sum i tilskuddstabellen (som i brevet)", null=True, blank=True)
+    tilskudd_sum_rad_uten_belop = models.BooleanField("SUM-rad i tilskuddstabellen uten beløp", default=False)
     rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
     history = historikk()
@@ -88,6 +100,7 @@ class Budsjettpost(models.Model):
             _ikke_negativ("bevilget_kr", "post_bevilget_ikke_negativ"),
             _ikke_negativ("andel_kr", "post_andel_ikke_negativ"),
             _ikke_negativ("typed_tilskudd_sum_kr", "post_tilskuddsum_ikke_negativ"),
+            _tom_sum_rad("tilskudd_sum_rad_uten_belop", "typed_tilskudd_sum_kr", "post_tom_tilskuddsum_uten_belop"),
         ]
 
     def __str__(self) -> str:
