@@ -480,12 +480,33 @@ class TittelvariantForm(Redigeringsskjema):
 
 
 class TilleggForm(Redigeringsskjema):
-    dato = Datofelt(label="Dato", required=False)
+    """A draft tillegg's header. Number and date are the source letter's own."""
+
+    dato = Datofelt(label="Dato", required=False,
+                    help_text="Datoen tillegget har i brevet, f.eks. 11. september 2019. Tomt felt: datoen det "
+                              "sendes.")
 
     class Meta:
         model = Tillegg
-        fields = ["tittel", "dato", "var_ref", "tekst"]
-        widgets = {"tekst": forms.Textarea(attrs={"rows": 10})}
+        fields = ["nummer", "tittel", "dato", "var_ref", "tekst"]
+        widgets = {"tekst": forms.Textarea(attrs={"rows": 10}), "nummer": forms.NumberInput(attrs={"class": "kort-felt"})}
+        help_texts = {"nummer": "Nummeret tillegget har i brevet («Tillegg nr. 3»)."}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nummer"].required = False  # left out or empty: the number stays as it is
+
+    def clean_nummer(self):
+        nummer = self.cleaned_data.get("nummer")
+        if nummer is None:
+            return self.instance.nummer
+        brev_id = self.instance.tildelingsbrev_id
+        if nummer is not None and nummer < 1:
+            raise ValidationError("Tilleggsnummeret må være 1 eller høyere.")
+        if nummer and Tillegg.objects.filter(tildelingsbrev_id=brev_id, nummer=nummer).exclude(
+                pk=self.instance.pk).exists():
+            raise ValidationError(f"Tillegg nr. {nummer} finnes allerede for dette brevet.")
+        return nummer
 
 
 class TilleggOpprettForm(forms.Form):

@@ -11,7 +11,6 @@ from django.urls import reverse
 
 from brev.pdf import tildelingsbrev_html
 from oppdrag.models import Milepael, Oppdrag
-from styring.models import Organisasjon
 from tests.brev.test_redigering import formsett, oppdrag_data
 from tests.factories import MilepaelFactory, OppdragFactory
 from tests.rapportering.skjema import skjemadata
@@ -76,9 +75,7 @@ def test_arkiv_tar_med_milepael_uten_frist_begge_veier():
     o = next(o for o in data["oppdrag"] if o["ny_i_aar"])
     o["milepaeler"] = [{"tittel": "Uten tekst-nøkkel"}, {"tittel": "Med tom tekst", "tekst": ""},
                        {"tittel": "Med frist", "tekst": "1. juni 2023"}]
-    for org in data["organisasjoner"]:  # the portal knows the organisations already
-        Organisasjon.objects.get_or_create(kortnavn=org["kortnavn"], defaults={"navn": org["navn"], "type": org["type"]})
-    brev = import_tildelingsbrev(data)
+    brev = import_tildelingsbrev(data, opprett_organisasjoner=True)
     mp = Milepael.objects.filter(oppdrag__nummer=o["nummer"]).order_by("rekkefolge")
     assert [(m.tittel, m.visning, m.dato) for m in mp] == [
         ("Uten tekst-nøkkel", "uten frist", None), ("Med tom tekst", "uten frist", None),

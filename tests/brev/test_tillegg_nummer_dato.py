@@ -165,3 +165,49 @@ def test_tillegg_listes_etter_nummer_uansett_rekkefolge_de_ble_registrert(client
     side = client.get(reverse("brev:brev", args=[sendt.pk])).content.decode()
     assert [int(n) for n in re.findall(r"\(tillegg nr\. (\d+)\)", side)] == [2, 3, 5]
     assert "Lag tillegg nr. 6" in side
+
+
+def test_redaktoren_retter_nummer_og_dato_i_et_tilleggsutkast(client, sendt):
+    redaktor = departement_bruker(sendt)
+    services.tillegg_opprett(brev=sendt, acting_user=redaktor, nummer=2)
+    t = services.tillegg_opprett(brev=sendt, acting_user=redaktor, nummer=4)
+    client.force_login(redaktor)
+    url = reverse("brev:rediger-tillegg", args=[sendt.pk, 4])
+    side = client.get(url).content.decode()
+    versjon = re.search(r'name="versjon" value="([^"]+)"', side).group(1)
+    data = {"tittel": t.tittel, "var_ref": "19/1234-", "versjon": versjon}
+    for nummer, melding in (("2", "Tillegg nr. 2 finnes allerede for dette brevet."),
+                            ("0", "Tilleggsnummeret må være 1 eller høyere.")):
+        r = client.post(url, {**data, "nummer": nummer, "dato": "28.08. 2019"})
+        assert r.status_code == 200 and melding in r.content.decode()
+    r = client.post(url, {**data, "nummer": "4", "dato": "30.02.2019"})
+    assert "30. februar 2019 finnes ikke." in r.content.decode()
+    t.refresh_from_db()
+    assert (t.nummer, t.dato, t.var_ref) == (4, None, "")
+    r = client.post(url, {**data, "nummer": "3", "dato": "28.08. 2019"})
+    assert r.status_code == 302 and r.url == reverse("brev:rediger-tillegg", args=[sendt.pk, 3])
+    t.refresh_from_db()
+    assert (t.nummer, t.dato, t.var_ref) == (3, date(2019, 8, 28), "19/1234-")
+
+
+def test_alle_datofelt_i_brevredigeringen_leser_brevets_ordlyd():
+    """Every date field of the letter editor's and tillegg's forms is the one Datofelt, so a form
+    added later with a plain DateField (which refuses "11. september 2019") is noticed."""
+    import inspect
+
+    from django import forms as djforms
+
+    from brev import forms as brevskjema
+    from budsjett import forms as budsjettskjema
+    from kjerne.skjema import Datofelt
+
+    datofelt = {}
+    for modul in (brevskjema, budsjettskjema):
+        for navn, klasse in inspect.getmembers(modul, inspect.isclass):
+            if issubclass(klasse, djforms.BaseForm) and hasattr(klasse, "base_fields"):
+                for felt, f in klasse.base_fields.items():
+                    if isinstance(f, djforms.DateField):
+                        datofelt[f"{navn}.{felt}"] = type(f)
+    assert {"BrevHodeForm.dato", "TilleggForm.dato", "TilleggOpprettForm.dato", "OppdragForm.start",
+            "MaaleverdiForm.dato", "FristForm.eksplisitt_dato"} <= set(datofelt)
+    assert {navn: t for navn, t in datofelt.items() if t is not Datofelt} == {}
