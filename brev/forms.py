@@ -501,9 +501,9 @@ class TilleggForm(Redigeringsskjema):
         if nummer is None:
             return self.instance.nummer
         brev_id = self.instance.tildelingsbrev_id
-        if nummer is not None and nummer < 1:
+        if nummer < 1:
             raise ValidationError("Tilleggsnummeret må være 1 eller høyere.")
-        if nummer and Tillegg.objects.filter(tildelingsbrev_id=brev_id, nummer=nummer).exclude(
+        if Tillegg.objects.filter(tildelingsbrev_id=brev_id, nummer=nummer).exclude(
                 pk=self.instance.pk).exists():
             raise ValidationError(f"Tillegg nr. {nummer} finnes allerede for dette brevet.")
         return nummer
