@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib import messages
 from django.shortcuts import redirect
 
@@ -30,10 +32,12 @@ from .felles import (
 @redigering
 def tillegg_rediger(request, pk: int, nr: int):
     brev, tillegg = hent_tillegg(request, pk, nr)
-    form = TilleggForm(request.POST or None, instance=tillegg)
+    # The form gets its own copy: a refused number must not change the headings and links of the
+    # page that shows the error (the tillegg is still saved under its old number).
+    form = TilleggForm(request.POST or None, instance=copy.copy(tillegg))
     if request.method == "POST" and lagre(request, [form], form.save):
         messages.success(request, LAGRET)
-        return redirect("brev:rediger-tillegg", brev.pk, tillegg.nummer)
+        return redirect("brev:rediger-tillegg", brev.pk, form.instance.nummer)
     endringer = list(tillegg.budsjettendringer.select_related("post__kapittel").order_by(
         "post__kapittel__nummer", "post__post", "pk"))
     return _skjemaside(
