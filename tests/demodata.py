@@ -19,7 +19,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 
 #: (model, its rows as unsaved instances) in the order the real load left them.
 _rader: list[tuple[type, list]] | None = None
@@ -39,13 +39,17 @@ def _har_rader() -> bool:
 def _skriv_tilbake(rader: list[tuple[type, list]]) -> None:
     """Insert the kept rows as they were: a raw multi-row INSERT per batch, as loaddata's raw saves
     do (no save(), no signals, auto_now fields keep their values)."""
-    with connection.constraint_checks_disabled():
-        for modell, objekter in rader:
-            felt = list(modell._meta.concrete_fields)
-            batch = max(1, connection.ops.bulk_batch_size(felt, objekter) or len(objekter))
-            for i in range(0, len(objekter), batch):
-                modell._base_manager._insert(objekter[i:i + batch], fields=felt, raw=True, using=connection.alias)
-    connection.check_constraints()
+    # In one transaction: PostgreSQL checks its (deferred) foreign keys at the end, so the order of
+    # the tables does not matter, also in a transactional test that runs in autocommit.
+    with transaction.atomic():
+        with connection.constraint_checks_disabled():
+            for modell, objekter in rader:
+                felt = list(modell._meta.concrete_fields)
+                batch = max(1, connection.ops.bulk_batch_size(felt, objekter) or len(objekter))
+                for i in range(0, len(objekter), batch):
+                    modell._base_manager._insert(objekter[i:i + batch], fields=felt, raw=True,
+                                                 using=connection.alias)
+        connection.check_constraints()
 
 
 def last_demo() -> None:

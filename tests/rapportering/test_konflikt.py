@@ -278,7 +278,9 @@ def treg_lagring(monkeypatch):
 
 SEKSJONER = {
     # section: (model, field in the form, the two typed values, stored field, the two stored values)
-    "deler": (Rapportdel, "avvik", ("Annes tekst.", "Bjørns tekst."), "tekst", ("Annes tekst.", "Bjørns tekst.")),
+    # Report parts are rich text: typed as plain text, stored as a sanitised paragraph.
+    "deler": (Rapportdel, "avvik", ("Annes tekst.", "Bjørns tekst."), "tekst",
+              ("<p>Annes tekst.</p>", "<p>Bjørns tekst.</p>")),
     "parametere": (Parameterresultat, "resultat", ("71", "12,5"), "resultat_tall", (71, 12.5)),
     "oppdrag": (Oppdragsstatus, "kommentar", ("Annes.", "Bjørns."), "kommentar", ("Annes.", "Bjørns.")),
     "poster": (Postrapport, "forbruk", ("1 mill.", "2 mill."), "forbruk_kr", (1_000_000, 2_000_000)),
