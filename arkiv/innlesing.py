@@ -48,14 +48,18 @@ def _rapport_type(tekst: str) -> str:
     return RapportType.ANNET
 
 
-def _full_clean(obj, path: str, errors: list[str], exclude: list[str] | None = None) -> bool:
+def _full_clean(obj, path: str, errors: list[str], exclude: list[str] | None = None, *, bare_felt: bool = False
+                ) -> bool:
     """Django's model checks (max_length as on PostgreSQL, choices, validators) plus every number
     column's range as PostgreSQL holds it (kjerne/tallgrenser.py; SQLite alone would take any value)."""
     ok = True
     try:
         # Constraints are not validated here: Django asks the database once per constraint and row
         # (about half the time of a large import); _lagre lets the database check them on save.
-        obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
+        if bare_felt:  # the fields alone, before the row's relations exist (no model clean())
+            obj.clean_fields(exclude=exclude)
+        else:
+            obj.full_clean(exclude=exclude, validate_unique=False, validate_constraints=False)
     except ValidationError as exc:
         for field, messages in exc.message_dict.items():
             for m in messages:
@@ -173,6 +177,27 @@ def _sjekk_organisasjoner(data: dict, opprett: bool, errors: list[str]) -> None:
         _full_clean(org, path, errors)
 
 
+def _sjekk_oppdrag(data: dict, errors: list[str]) -> None:
+    """Each oppdrag's own fields (lengths, ranges, choices) checked without the database, so that a
+    large letter with a bad row far down is refused in seconds rather than after writing the rest."""
+    unntatt = ["virksomhet", "tildelingsbrev", "maal", "hovedansvar", "departement"]
+    for i, od in enumerate(data["oppdrag"]):
+        path = f"oppdrag[{i}]"
+        o = Oppdrag(nummer=od["nummer"], aar=od.get("gitt_aar") or data["aar"], rekkefolge=i,
+                    tittel=od["tittel"] if od["ny_i_aar"] else od.get("opprinnelig_tittel") or od["tittel"],
+                    fou=od.get("fou_type") if od.get("fou_type") in FoU.values else FoU.NEI,
+                    i_aarsrapport=od.get("i_aarsrapport", False), i_halvaarsrapport=od.get("i_halvaarsrapport", False),
+                    start=_d(od.get("start")),
+                    **{k: od.get(k, "") for k in ("bakgrunn", "beskrivelse", "formaal", "rapportering",
+                                                  "rapporteringskriterier", "start_tekst", "finansiering_tekst",
+                                                  "frist_tekst", "tilleggsinformasjon")})
+        _full_clean(o, path, errors, exclude=unntatt, bare_felt=True)
+        for j, f in enumerate(od.get("finansiering", [])):
+            _full_clean(Finansiering(tekst=f["tekst"], belop_kr=f["belop_kr"], kapittel=f["kapittel"], post=f["post"],
+                                     aar=data["aar"], rekkefolge=j), f"{path}.finansiering[{j}]", errors, ["oppdrag"],
+                        bare_felt=True)
+
+
 def _duplikater(data: dict, errors: list[str]) -> None:
     """Numbers and codes that must be unique within the letter (the database's constraints), named
     before anything is written instead of as a raw constraint failure."""
@@ -225,6 +250,7 @@ def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool 
     if errors:
         raise ArkivFeil(errors)
     _duplikater(data, errors)
+    _sjekk_oppdrag(data, errors)
     _sjekk_organisasjoner(data, opprett_organisasjoner, errors)
     if errors:
         raise ArkivFeil(errors)

@@ -10,7 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.urls import reverse
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from arkiv.eksport import export_tildelingsbrev
@@ -279,12 +279,28 @@ def test_a_mutated_file_is_refused_with_a_message_or_imported_and_renders(data, 
         try:
             brev = import_tildelingsbrev(data, opprett_organisasjoner=True)
         except ArkivFeil as exc:
+            event("avvist")
             assert exc.feil and all(isinstance(f, str) and f for f in exc.feil)
             assert not any("constraint" in f.lower() or "Traceback" in f for f in exc.feil)
             assert _tilstand() == for_
         else:
+            event("godtatt")
             side = client.get(reverse("brev:brev", args=[brev.pk]))
             assert side.status_code == 200
             json.dumps(export_tildelingsbrev(brev), ensure_ascii=False)
             assert brev.virksomhet.navn in tildelingsbrev_html(brev)
         transaction.set_rollback(True)  # the next example starts from the same empty database
+
+
+def test_a_bad_row_far_down_a_large_letter_is_refused_before_anything_is_written():
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    data = _mange_oppdrag(2000)
+    data["oppdrag"][-1]["start_tekst"] = "x" * 201
+    data["oppdrag"][-2]["nummer"] = data["oppdrag"][0]["nummer"]
+    with CaptureQueriesContext(connection) as sporringer:
+        feil = _avvist(data)
+    assert "oppdrag[1999].start_tekst: Sørg for at denne verdien har 200 eller færre tegn (den har nå 201)." in feil
+    assert "oppdrag[1998].nummer: finnes allerede (oppdrag[0])." in feil
+    assert not [q for q in sporringer.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
