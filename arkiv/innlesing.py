@@ -88,8 +88,10 @@ def _lagre(obj, path: str, errors: list[str], exclude: list[str] | None = None) 
     except IntegrityError as exc:
         tekst = str(exc)
         treff = [c for c in obj._meta.constraints if c.name in tekst]
-        if treff:
+        if treff and treff[0].violation_error_message != treff[0].default_violation_error_message:
             errors.append(f"{path}: {treff[0].get_violation_error_message()}")
+        elif treff:  # Django's default would be «Begrensning "navn" er brutt»
+            errors.append(f"{path}: feltene passer ikke sammen (regel {treff[0].name} i portalen).")
         else:
             errors.append(f"{path}: {obj._meta.verbose_name} står to ganger eller finnes allerede.")
         obj.pk = None

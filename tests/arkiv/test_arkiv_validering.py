@@ -304,3 +304,13 @@ def test_a_bad_row_far_down_a_large_letter_is_refused_before_anything_is_written
     assert "oppdrag[1999].start_tekst: Sørg for at denne verdien har 200 eller færre tegn (den har nå 201)." in feil
     assert "oppdrag[1998].nummer: finnes allerede (oppdrag[0])." in feil
     assert not [q for q in sporringer.captured_queries if q["sql"].lstrip().upper().startswith("INSERT")]
+
+
+def test_a_row_the_database_refuses_by_a_rule_is_named_with_its_path():
+    """A running frist («løpende») with a date breaks a database rule: named, not a raw IntegrityError."""
+    data = _brev()
+    frist = data["oppdrag"][1]["frister"][0]
+    data["oppdrag"][1]["frister"][0] = {**frist, "form": "lopende", "dato": "2024-03-01"}
+    feil = _avvist(data)
+    assert feil == ["oppdrag[1].frister[0]: feltene passer ikke sammen (regel oppdrag_frist_lopende_uten_dato i "
+                    "portalen)."]
