@@ -19,6 +19,7 @@ from pathlib import Path
 from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
+from django.core.management.color import no_style
 from django.db import connection, transaction
 
 #: (model, its rows as unsaved instances) in the order the real load left them.
@@ -50,6 +51,11 @@ def _skriv_tilbake(rader: list[tuple[type, list]]) -> None:
                     modell._base_manager._insert(objekter[i:i + batch], fields=felt, raw=True,
                                                  using=connection.alias)
         connection.check_constraints()
+        # Rows came back with their own keys; make sure the next insert gets a new one even if
+        # something reset the sequences since the real load (PostgreSQL; SQLite needs nothing).
+        with connection.cursor() as cursor:
+            for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in rader]):
+                cursor.execute(sql)
 
 
 def last_demo() -> None:
