@@ -49,6 +49,12 @@ class Paaminnelse(models.Model):
         MILEPAEL = "milepael", "Milepæl"
         RAPPORT = "rapport", "Rapporteringsfrist"
         PLIKT = "plikt", "Annen frist i brevet"
+        # The rest of the styringsdialog (meetings, risk, Riksrevisjonen): declared together so that
+        # the apps that add them need no migration of the reminder ledger of their own.
+        DAGSORDEN = "dagsorden", "Frist for saker til dagsorden"
+        OPPFOLGINGSPUNKT = "oppfolging", "Oppfølgingspunkt fra møte"
+        RISIKOTILTAK = "risiko", "Tiltak mot risiko"
+        REVISJONSTILTAK = "revisjon", "Tiltak etter Riksrevisjonens merknad"
 
     class Status(models.TextChoices):
         PLANLAGT = "planlagt", "Planlagt"
