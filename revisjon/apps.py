@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class RevisjonConfig(AppConfig):
+    name = "revisjon"
+    verbose_name = "Riksrevisjonens merknader"
