@@ -58,7 +58,6 @@ INSTALLED_APPS = [
     "risiko",
     "revisjon",
     "rapportering",
-    "moter",
     "varsler",
     "minside",
     "arkiv",

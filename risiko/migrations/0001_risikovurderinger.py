@@ -12,8 +12,8 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('oppdrag', '0003_brevets_egne_begreper'),
-        ('styring', '0002_maal_nummer_som_tekst'),
+        ('oppdrag', '0002_alter_historicalmilepael_tekst_alter_milepael_tekst'),
+        ('styring', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
