@@ -22,6 +22,8 @@ urlpatterns = [
     path("oppdrag/kalender/", include("varsler.urls")),
     path("oppdrag/", include("oppdrag.urls")),
     path("rapporter/", include("rapportering.urls")),
+    path("risiko/", include("risiko.urls")),
+    path("riksrevisjonen/", include("revisjon.urls")),
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
     path("innboks/", include("varsler.urls_innboks")),
     path("dokumenter/", include("dokumenter.urls")),

@@ -20,6 +20,7 @@ from rapportering.models import (
     Rapport,
     Rapportdel,
 )
+from risiko.services import vurdering_for_rapport
 
 
 @dataclass
@@ -58,6 +59,8 @@ class Innhold:
     mangler_poster: int
     ingenting: int
     rapportkommentarer: list[Kommentar]
+    # The risk assessment for the period that the agency has shared with the report's ministry.
+    risikovurdering: object | None = None
 
     @property
     def mangler(self) -> int:
@@ -123,6 +126,11 @@ def rapport_innhold(rapport: Rapport) -> Innhold:
         summer.prognose_kr = None
     summer.avvik_kr = None if mangler_poster else summer.tildelt_kr - summer.forbruk_kr - summer.prognose_kr
 
+    risikovurdering = None
+    if any("risiko" in d.blokker for d in deler):
+        risikovurdering = vurdering_for_rapport(virksomhet_id=rapport.virksomhet_id,
+                                                departement_id=rapport.departement_id, per=rapport.telletidspunkt)
+
     return Innhold(rapport=rapport, deler=deler, maal=list(maal.values()), oppdrag=oppdrag, poster=poster,
                    summer=summer, mangler_parametere=mangler_parametere, mangler_poster=mangler_poster,
-                   ingenting=ingenting, rapportkommentarer=rapportkommentarer)
+                   ingenting=ingenting, rapportkommentarer=rapportkommentarer, risikovurdering=risikovurdering)

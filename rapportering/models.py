@@ -47,7 +47,9 @@ class Deldefinisjon:
     kode: str
     tittel: str
     hjelp: str
-    blokker: tuple[str, ...] = ()  # any of "parametere", "oppdrag", "poster"
+    # Any of "parametere", "oppdrag", "poster", and "risiko": the agency's risk assessment for the
+    # period as shared with the ministry (risiko app), with its matrices.
+    blokker: tuple[str, ...] = ()
 
 
 #: The parts of each report type, in order. The årsrapport has exactly these six parts
@@ -61,7 +63,7 @@ DELER: dict[str, tuple[Deldefinisjon, ...]] = {
                       "Resultater per mål og styringsparameter, effekter av tiltak og årsaker til vesentlige avvik.",
                       ("parametere", "oppdrag")),
         Deldefinisjon("IV", "IV Styring og kontroll i virksomheten",
-                      "Risikostyring, internkontroll og fellesføringer."),
+                      "Risikostyring, internkontroll og fellesføringer.", ("risiko",)),
         Deldefinisjon("V", "V Vurdering av framtidsutsikter",
                       "Forhold som kan påvirke evnen til å løse samfunnsoppdraget på sikt."),
         Deldefinisjon("VI", "VI Årsregnskap", "Ledelseskommentarer og bevilgningsrapportering.", ("poster",)),
@@ -70,7 +72,7 @@ DELER: dict[str, tuple[Deldefinisjon, ...]] = {
         Deldefinisjon("avvik", "Avvik fra mål og styringsparametere",
                       "Vesentlige avvik fra mål og styringsparametere per telletidspunktet.", ("parametere",)),
         Deldefinisjon("risiko", "Risiko for manglende måloppnåelse",
-                      "Risiko for at mål eller oppdrag ikke nås, med status for oppdragene.", ("oppdrag",)),
+                      "Risiko for at mål eller oppdrag ikke nås, med status for oppdragene.", ("risiko", "oppdrag")),
         Deldefinisjon("budsjett", "Budsjettutfordringer",
                       "Utfordringer i budsjettet, med forbruk og prognose per post.", ("poster",)),
         Deldefinisjon("tiltak", "Kortsiktige korrigerende tiltak", "Tiltak som er eller vil bli satt i verk."),

@@ -15,6 +15,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.db.models import Q, Sum
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from brukere.models import Rolle
 from budsjett.models import Budsjettendring, Budsjettpost, Forbruk
@@ -23,6 +25,7 @@ from kjerne.historikk import acting_user
 from oppdrag.models import Status as OppdragStatus
 from oppdrag.models import Statusoppdatering
 from oppdrag.querysets import oppdrag_i_brev
+from revisjon.services import aapne_merknader
 from styring.models import Rapporteringspunkt, Styringsparameter, Tildelingsbrev
 
 from . import rik_tekst
@@ -160,8 +163,10 @@ def _fyll(rapport: Rapport, brev: Tildelingsbrev) -> None:
     halvaar = rapport.type == Type.HALVAARSRAPPORT
     flagg = "i_halvaarsrapport" if halvaar else "i_aarsrapport"
 
+    forhaandstekst = {"IV": revisjonstekst(rapport)} if rapport.type == Type.AARSRAPPORT else {}
     for i, d in enumerate(DELER[rapport.type]):
-        Rapportdel.objects.create(rapport=rapport, kode=d.kode, tittel=d.tittel, rekkefolge=i)
+        Rapportdel.objects.create(rapport=rapport, kode=d.kode, tittel=d.tittel, rekkefolge=i,
+                                  tekst=forhaandstekst.get(d.kode, ""))
 
     sps = list(Styringsparameter.objects.filter(maal__tildelingsbrev=brev).select_related("maal")
                .prefetch_related("resultatkrav").order_by("maal__nummer", "rekkefolge", "kode"))
@@ -189,6 +194,29 @@ def _fyll(rapport: Rapport, brev: Tildelingsbrev) -> None:
         f = forbruk.get(p.pk)
         Postrapport.objects.create(rapport=rapport, post=p, tildelt_kr=tildelt[p.pk], rekkefolge=i,
                                    forbruk_kr=f.forbruk_kr if f else None, prognose_kr=f.prognose_kr if f else None)
+
+
+def revisjonstekst(rapport: Rapport) -> str:
+    """Part IV's opening (rich text): the follow-up plan for Riksrevisjonen's open remarks, as the
+    instruks asks the årsrapport to describe it; empty when there are none. The agency edits it."""
+    if rapport.opprettet_av is None:
+        return ""
+    merknader = aapne_merknader(rapport.virksomhet_id, bruker=rapport.opprettet_av)
+    if not merknader:
+        return ""
+    punkter = []
+    for m in merknader:
+        tiltak = format_html_join("", "<li>{} – {}, {}: {}</li>", (
+            (t.tekst, t.ansvarlig or "ingen ansvarlig", f"frist {t.frist:%d.%m.%Y}" if t.frist else "uten frist",
+             t.get_status_display().lower()) for t in m.tiltak.all()))
+        punkter.append(format_html(
+            "<li><p><strong>{}</strong> ({}, {}; {}). Status: {}.</p>{}</li>", m.tittel,
+            m.get_kilde_display().lower(), f"{m.dato:%d.%m.%Y}", m.get_alvorlighet_display().lower(),
+            m.get_status_display().lower(),
+            format_html("<ul>{}</ul>", tiltak) if tiltak else format_html("<p>Planen har ingen tiltak ennå.</p>")))
+    return str(format_html(
+        "<h3>Oppfølging av Riksrevisjonens merknader</h3><p>Åpne merknader og oppfølgingsplanen per {}:</p>"
+        "<ul>{}</ul>", f"{timezone.localdate():%d.%m.%Y}", mark_safe("".join(punkter))))
 
 
 def _ny_rapport(punkt: Rapporteringspunkt, user) -> Rapport:

@@ -81,6 +81,15 @@ def siste_delte_vurdering(virksomhet, *, bruker, per: date | None = None) -> Ris
     return qs.med_risikoer().order_by("-gjelder_per").first()
 
 
+def vurdering_for_rapport(*, virksomhet_id: int, departement_id: int, per: date) -> Risikovurdering | None:
+    """The assessment a halvårs- or årsrapport shows: the latest the agency has shared with the
+    report's ministry whose period ends on or before the telletidspunkt. Whoever may read the
+    report reads it there (it is part of what the agency reports), so no user filter here."""
+    return (Risikovurdering.objects.delte().filter(virksomhet_id=virksomhet_id, departement_id=departement_id,
+                                                   gjelder_per__lte=per)
+            .med_risikoer().order_by("-gjelder_per").first())
+
+
 def forrige_vurdering(vurdering: Risikovurdering) -> Risikovurdering | None:
     """The agency's assessment for the period before this one (shared or not)."""
     return (Risikovurdering.objects.filter(virksomhet_id=vurdering.virksomhet_id,

@@ -1,0 +1,87 @@
+"""Forms for Riksrevisjonen's remarks and the follow-up plan. They validate; services write."""
+
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+
+from brukere.models import User
+from kjerne.enkeltlinje import ingen_linjeskift
+from kjerne.skjema import Datofelt
+from oppdrag.opplasting import TILLATTE_TEKST, TILLATTE_TYPER, kontroller_fil, maks_tekst
+
+from .models import Alvorlighet, Kilde, Tiltaksstatus
+
+
+class MerknadForm(forms.Form):
+    kilde = forms.ChoiceField(label="Kilde", choices=Kilde.choices,
+                              error_messages={"required": "Velg hvor merknaden kommer fra.",
+                                              "invalid_choice": "Velg en kilde i listen."})
+    dato = Datofelt(label="Dato for merknaden", error_messages={"required": "Skriv datoen på Riksrevisjonens brev."})
+    revidert_aar = forms.IntegerField(label="Gjelder regnskapsåret", required=False, min_value=1990, max_value=2100,
+                                      widget=forms.NumberInput(attrs={"class": "kort-felt"}),
+                                      error_messages={"invalid": "Skriv året med fire sifre, f.eks. 2023.",
+                                                      "min_value": "Skriv et år fra 1990 til 2100.",
+                                                      "max_value": "Skriv et år fra 1990 til 2100."})
+    referanse = forms.CharField(label="Riksrevisjonens referanse", required=False, max_length=100,
+                                validators=[ingen_linjeskift],
+                                error_messages={"max_length": "Referansen kan ha høyst 100 tegn."})
+    tittel = forms.CharField(label="Merknad", max_length=300, validators=[ingen_linjeskift],
+                             help_text="Kort: hva merknaden gjelder. Én linje.",
+                             error_messages={"required": "Skriv hva merknaden gjelder.",
+                                             "max_length": "Merknaden kan ha høyst 300 tegn."})
+    beskrivelse = forms.CharField(label="Hva Riksrevisjonen påpeker", required=False,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    alvorlighet = forms.ChoiceField(label="Alvorlighetsgrad", choices=Alvorlighet.choices,
+                                    error_messages={"required": "Velg alvorlighetsgrad.",
+                                                    "invalid_choice": "Velg en alvorlighetsgrad i listen."})
+
+
+class TiltakForm(forms.Form):
+    tekst = forms.CharField(label="Tiltak", widget=forms.Textarea(attrs={"rows": 2}),
+                            error_messages={"required": "Beskriv tiltaket."})
+    ansvarlig = forms.ModelChoiceField(label="Ansvarlig", queryset=None, required=False, empty_label="Ingen ansvarlig",
+                                       error_messages={"invalid_choice": "Velg en person i virksomheten."})
+    frist = Datofelt(label="Frist", required=False,
+                     help_text="F.eks. 01.10.2024 eller 1. oktober 2024. Den ansvarlige får påminnelse før fristen.")
+    status = forms.ChoiceField(label="Status", choices=Tiltaksstatus.choices, initial=Tiltaksstatus.PLANLAGT,
+                               error_messages={"invalid_choice": "Velg en status i listen."})
+
+    def __init__(self, *args, virksomhet_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ansvarlig"].queryset = User.objects.filter(organisasjon_id=virksomhet_id, is_active=True).order_by(
+            "last_name", "first_name", "username")
+
+    def clean_tekst(self):
+        tekst = self.cleaned_data["tekst"].strip()
+        if not tekst:
+            raise forms.ValidationError("Beskriv tiltaket.")
+        return tekst
+
+
+class SvarbrevForm(forms.Form):
+    tittel = forms.CharField(label="Tittel", max_length=300, validators=[ingen_linjeskift],
+                             error_messages={"required": "Gi svarbrevet en tittel.",
+                                             "max_length": "Tittelen kan ha høyst 300 tegn."})
+    datert = Datofelt(label="Datert", error_messages={"required": "Skriv datoen på svarbrevet."})
+    fil = forms.FileField(label="Fil", error_messages={"required": "Velg en fil å laste opp.",
+                                                       "empty": "Filen er tom.",
+                                                       "invalid": "Ingen fil ble sendt. Velg filen på nytt."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["fil"].help_text = (f"Tillatte typer: {TILLATTE_TEKST}. Største tillatte størrelse er "
+                                        f"{maks_tekst(settings.LEVERANSE_MAKS_BYTE)}.")
+        self.fields["fil"].widget.attrs["accept"] = ",".join(TILLATTE_TYPER)
+
+    def clean_fil(self):
+        fil = self.cleaned_data["fil"]
+        kontroller_fil(fil)  # the same checks as an oppdrag's deliveries (type, size, content, ZIP limits)
+        return fil
+
+
+class LukkForm(forms.Form):
+    lukket = Datofelt(label="Lukket dato", error_messages={"required": "Skriv datoen merknaden ble lukket."})
+    lukket_begrunnelse = forms.CharField(label="Grunnlag for lukking", widget=forms.Textarea(attrs={"rows": 3}),
+                                         help_text="F.eks. Riksrevisjonens brev om at saken er avsluttet.",
+                                         error_messages={"required": "Skriv grunnlaget for å lukke merknaden."})
