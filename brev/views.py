@@ -22,6 +22,7 @@ from brev.brevvisning import DELNAVN, brev_queryset, brev_visning
 from brev.forms import TilleggOpprettForm
 from brukere import tilgang
 from brukere.models import Rolle
+from oppdrag.querysets import oppdrag_i_brev_gjenbrukt
 from styring.models import Status, Tildelingsbrev, Tillegg
 
 
@@ -60,6 +61,11 @@ def brev_liste(request):
 
 @login_required
 def brev_detalj(request, pk: int):
+    with oppdrag_i_brev_gjenbrukt():  # the letter, the oppdrag check and the budget check read the same list
+        return _brev_detalj(request, pk)
+
+
+def _brev_detalj(request, pk: int):
     brev = _brev(request, pk, brev_queryset)
     opprinnelig = request.GET.get("visning") == "opprinnelig"
     user = request.user

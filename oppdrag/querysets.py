@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -149,6 +151,24 @@ def frister_per_brev(frister, aar: int, *, brev=None) -> list:
     return [f for f in stated if f.tildelingsbrev.aar == latest]
 
 
+_gjenbruk: ContextVar[dict | None] = ContextVar("oppdrag_i_brev_gjenbruk", default=None)
+
+
+@contextmanager
+def oppdrag_i_brev_gjenbrukt():
+    """Inside this block ``oppdrag_i_brev`` is worked out once per letter and then reused.
+
+    For a page that only reads: the letter page asks three times (the letter itself, the oppdrag
+    check and the budget check), which was half its time. Each caller gets lists of its own (the
+    letter view appends oppdrag given in a tillegg to them); the entries are shared, and read only.
+    """
+    token = _gjenbruk.set({})
+    try:
+        yield
+    finally:
+        _gjenbruk.reset(token)
+
+
 def oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     """Every oppdrag a letter lists, per mål: the new ones it gives, then the earlier ones.
 
@@ -156,6 +176,15 @@ def oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     frister as of this letter fall in the letter's year or later (``open_in``), or when this letter
     itself states frister for it (the ministry restated or changed them).
     """
+    gjenbruk = _gjenbruk.get()
+    if gjenbruk is None:
+        return _oppdrag_i_brev(brev)
+    if brev.pk not in gjenbruk:
+        gjenbruk[brev.pk] = _oppdrag_i_brev(brev)
+    return [MaalOppdrag(maal=g.maal, nye=list(g.nye), tidligere=list(g.tidligere)) for g in gjenbruk[brev.pk]]
+
+
+def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     from .models import Frist, Oppdrag
 
     maal_list = list(brev.maal.all().order_by("nummer"))
