@@ -1,14 +1,17 @@
-"""A letter as it stands, in the archive format (version 1): only what is in force beside the
-letter's own parts (styring/querysets.py). Export → import into an empty database → export gives
-identical JSON."""
+"""A letter as it stands, in the archive format (version 2): only what is in force beside the
+letter's own parts (styring/querysets.py), and its sent tillegg with what each gives and changes.
+Export → import into an empty database → export gives identical JSON."""
 
 from __future__ import annotations
 
+from django.db.models import Prefetch
+
 from oppdrag.models import FoU
-from oppdrag.querysets import oppdrag_i_brev
+from oppdrag.querysets import _frister_qs, frister_per_brev, oppdrag_i_brev
 from styring.konsistens import check_tildelingsbrev
 from styring.models import (
     Organisasjon,
+    Status,
     Tildelingsbrev,
 )
 
@@ -30,8 +33,88 @@ def _dec(v) -> str | None:
     return format(v.normalize(), "f") if hasattr(v, "normalize") else str(v)
 
 
+def _oppdrag_dict(o, *, tittel: str, maal, ny_i_aar: bool, frister: list, orgs: dict) -> dict:
+    """One oppdrag as the letter (or a tillegg) lists it; the organisations it names go into ``orgs``."""
+    for org in [o.hovedansvar, o.departement, *o.delt_med.all()]:
+        if org is not None:
+            orgs[org.kortnavn] = org
+    return {
+        "nummer": o.nummer, "tittel": tittel,
+        "maal": maal,
+        "ny_i_aar": ny_i_aar, "gitt_aar": o.aar, "fou": o.fou != FoU.NEI, "fou_type": o.fou,
+        "frister": [_frist_dict(f) for f in frister],
+        "finansiering": [{"tekst": f.tekst, "belop_kr": f.belop_kr, "kapittel": f.kapittel, "post": f.post}
+                         for f in o.finansiering.all()] if ny_i_aar else [],
+        "start": _iso(o.start), "start_tekst": o.start_tekst,
+        "bakgrunn": o.bakgrunn, "beskrivelse": o.beskrivelse, "formaal": o.formaal,
+        "rapportering": o.rapportering, "i_aarsrapport": o.i_aarsrapport,
+        "i_halvaarsrapport": o.i_halvaarsrapport, "rapporteringskriterier": o.rapporteringskriterier,
+        "finansiering_tekst": o.finansiering_tekst, "frist_tekst": o.frist_tekst,
+        "tilleggsinformasjon": o.tilleggsinformasjon,
+        "milepaeler": [{"tittel": m.tittel, **_frist_dict(m)} for m in o.milepaeler.all()],
+        "hovedansvar": o.hovedansvar.kortnavn if o.hovedansvar else None,
+        "delt_med": sorted(x.kortnavn for x in o.delt_med.all()),
+        "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
+        "opprinnelig_tittel": o.tittel,
+        "gitt_av": o.departement.kortnavn if o.departement else None,
+    }
+
+
+def _egen_tillegg(f, brev) -> bool:
+    """A frist one of this letter's tillegg states: written with that tillegg, not with the letter."""
+    return f.tillegg_id is not None and f.tildelingsbrev_id == brev.pk
+
+
+def _frister_i_brevet(o, brev) -> list:
+    """The oppdrag's frister as of the letter itself, without what its own tillegg changed (those are
+    written under the tillegg, so an import gives each frist back to the letter or tillegg that set it)."""
+    return frister_per_brev([f for f in o.frister.all() if not _egen_tillegg(f, brev)], brev.aar, brev=brev)
+
+
+def _plassering(o, brev) -> tuple:
+    """The order of the earlier oppdrag under a mål: those the letter itself restates, by its frister's
+    order; then the others, newest first; then those with no frist as of the letter. This is the
+    order an import of the file gives back (its frister are numbered in file order), and a tillegg's
+    frist does not move an oppdrag in the letter."""
+    egne = [f.rekkefolge for f in o.frister.all() if f.tildelingsbrev_id == brev.pk and f.tillegg_id is None]
+    if egne:
+        return (0, min(egne), o.nummer)
+    return (1 if _frister_i_brevet(o, brev) else 2, -o.aar, o.nummer)
+
+
+def _tillegg(brev: Tildelingsbrev, orgs: dict) -> list[dict]:
+    """The letter's sent tillegg (drafts never leave the portal), each with what it gives and changes:
+    its own chapters, the oppdrag it gives, the frister it states for oppdrag given before it, and
+    its budget changes."""
+    from budsjett.models import Budsjettendring
+    from oppdrag.models import Frist, Oppdrag
+
+    ut = []
+    for t in brev.tillegg.filter(status=Status.SENDT).order_by("nummer"):
+        gitt = (Oppdrag.objects.filter(tillegg=t).select_related("maal", "hovedansvar", "departement")
+                .prefetch_related(Prefetch("frister", queryset=_frister_qs().filter(tillegg=t)))
+                .order_by("rekkefolge", "nummer"))
+        frister = (Frist.objects.filter(tillegg=t).exclude(oppdrag__tillegg=t).select_related("oppdrag")
+                   .order_by("oppdrag__nummer", "rekkefolge", "id"))
+        endringer = (Budsjettendring.objects.filter(tillegg=t).select_related("post__kapittel")
+                     .order_by("post__kapittel__nummer", "post__post", "id"))
+        ut.append({
+            "nummer": t.nummer, "dato": _iso(t.dato), "var_ref": t.var_ref or None, "tittel": t.tittel,
+            "tekst": t.tekst,
+            "kapitler": [{"nummer": a.nummer, "tittel": a.tittel, "tekst": a.tekst}
+                         for a in t.avsnitt.order_by("rekkefolge", "id")],
+            "oppdrag": [_oppdrag_dict(o, tittel=o.tittel, ny_i_aar=True, frister=list(o.frister.all()), orgs=orgs,
+                                      maal=o.maal.nummer if o.maal_id and o.maal.tildelingsbrev_id == brev.pk else None)
+                        for o in gitt],
+            "frister": [{"oppdrag": f.oppdrag.nummer, **_frist_dict(f)} for f in frister],
+            "budsjettendringer": [{"kapittel": e.post.kapittel.nummer, "post": e.post.post, "endring_kr": e.endring_kr,
+                                   "tekst": e.tekst} for e in endringer],
+        })
+    return ut
+
+
 def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
-    """The letter as a JSON-ready dict in the archive format (version 1)."""
+    """The letter as a JSON-ready dict in the archive format (version 2)."""
     brev = Tildelingsbrev.objects.select_related("virksomhet", "departement").get(pk=brev.pk)
     orgs: dict[str, Organisasjon] = {brev.virksomhet.kortnavn: brev.virksomhet, brev.departement.kortnavn: brev.departement}
     for o in brev.kopi_til.all():
@@ -56,31 +139,12 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
 
     oppdrag = []
     for gruppe in oppdrag_i_brev(brev):
-        for e in gruppe.nye + gruppe.tidligere:
-            o = e.oppdrag
-            for org in [o.hovedansvar, o.departement, *o.delt_med.all()]:
-                if org is not None:
-                    orgs[org.kortnavn] = org
-            oppdrag.append({
-                "nummer": o.nummer, "tittel": e.tittel,
-                "maal": gruppe.maal.nummer if gruppe.maal else None,
-                "ny_i_aar": e.ny_i_aar, "gitt_aar": o.aar, "fou": o.fou != FoU.NEI, "fou_type": o.fou,
-                "frister": [_frist_dict(f) for f in e.frister],
-                "finansiering": [{"tekst": f.tekst, "belop_kr": f.belop_kr, "kapittel": f.kapittel, "post": f.post}
-                                 for f in o.finansiering.all()] if e.ny_i_aar else [],
-                "start": _iso(o.start), "start_tekst": o.start_tekst,
-                "bakgrunn": o.bakgrunn, "beskrivelse": o.beskrivelse, "formaal": o.formaal,
-                "rapportering": o.rapportering, "i_aarsrapport": o.i_aarsrapport,
-                "i_halvaarsrapport": o.i_halvaarsrapport, "rapporteringskriterier": o.rapporteringskriterier,
-                "finansiering_tekst": o.finansiering_tekst, "frist_tekst": o.frist_tekst,
-                "tilleggsinformasjon": o.tilleggsinformasjon,
-                "milepaeler": [{"tittel": m.tittel, **_frist_dict(m)} for m in o.milepaeler.all()],
-                "hovedansvar": o.hovedansvar.kortnavn if o.hovedansvar else None,
-                "delt_med": sorted(x.kortnavn for x in o.delt_med.all()),
-                "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
-                "opprinnelig_tittel": o.tittel,
-                "gitt_av": o.departement.kortnavn if o.departement else None,
-            })
+        for e in gruppe.nye + sorted(gruppe.tidligere, key=lambda e: _plassering(e.oppdrag, brev)):
+            if e.oppdrag.tillegg_id is not None and e.oppdrag.tildelingsbrev_id == brev.pk:
+                continue  # given in a tillegg: written with it, under "tillegg"
+            oppdrag.append(_oppdrag_dict(e.oppdrag, tittel=e.tittel, maal=gruppe.maal.nummer if gruppe.maal else None,
+                                         ny_i_aar=e.ny_i_aar, frister=_frister_i_brevet(e.oppdrag, brev), orgs=orgs))
+    tillegg = _tillegg(brev, orgs)
 
     budsjett, kapittel_sum = [], []
     for kap in brev.kapitler.prefetch_related("poster__bindinger", "poster__fordelinger", "poster__tilskudd"):
@@ -121,6 +185,7 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
                                "frekvens": r.frekvens, "frekvens_tekst": r.frekvens_tekst}
                               for r in brev.rapporteringskrav.select_related("maal")],
         "oppdrag": oppdrag,
+        "tillegg": tillegg,
         "budsjett": budsjett,
         "kapittel_sum": kapittel_sum,
         "rapportering": [{"type": r.betegnelse, "rapport_type": r.type, "rapport_aar": r.rapport_aar,

@@ -11,7 +11,15 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from budsjett.models import Budsjettbinding, Budsjettkapittel, Budsjettpost, Finansiering, Fordeling, Tilskudd
+from budsjett.models import (
+    Budsjettbinding,
+    Budsjettendring,
+    Budsjettkapittel,
+    Budsjettpost,
+    Finansiering,
+    Fordeling,
+    Tilskudd,
+)
 from kjerne.historikk import acting_user
 from kjerne.tallgrenser import kolonnegrense
 from kjerne.tekst import avsnitt_i
@@ -32,10 +40,11 @@ from styring.models import (
     Signatur,
     Styringsparameter,
     Tildelingsbrev,
+    Tillegg,
     Vedlegg,
 )
 
-from .skjema import FORMAT, MAKS_DYBDE, ROOT, VERSJON, ArkivFeil, _d, _validate, for_dyp
+from .skjema import FORMAT, MAKS_DYBDE, ROOT, ArkivFeil, _d, _validate, for_dyp, sjekk_versjon
 
 _RAPPORT_ORD = (("halvår", RapportType.HALVAARSRAPPORT), ("årsrapport", RapportType.AARSRAPPORT))
 
@@ -145,17 +154,25 @@ def _org(kortnavn: str, known: dict, type_: str | None = None) -> Organisasjon:
     return org
 
 
+def _alle_oppdrag(data: dict) -> list[tuple[str, dict]]:
+    """Every oppdrag in the file with its JSON path: the letter's own, then those its tillegg give."""
+    alle = [(f"oppdrag[{i}]", od) for i, od in enumerate(data["oppdrag"])]
+    for i, t in enumerate(data.get("tillegg", [])):
+        alle += [(f"tillegg[{i}].oppdrag[{j}]", od) for j, od in enumerate(t.get("oppdrag", []))]
+    return alle
+
+
 def _org_referanser(data: dict) -> list[tuple[str, str, str]]:
     """Every organisation short name the file refers to: (path, kortnavn, default type)."""
     v, d = Organisasjon.Type.VIRKSOMHET, Organisasjon.Type.DEPARTEMENT
     refs = [("virksomhet", data["virksomhet"], v), ("departement", data["departement"], d)]
     refs += [(f"kopi_til[{i}]", k, Organisasjon.Type.OBSERVATOR) for i, k in enumerate(data.get("kopi_til", []))]
-    for i, od in enumerate(data["oppdrag"]):
+    for path, od in _alle_oppdrag(data):
         if od.get("hovedansvar"):
-            refs.append((f"oppdrag[{i}].hovedansvar", od["hovedansvar"], v))
-        refs += [(f"oppdrag[{i}].delt_med[{j}]", k, v) for j, k in enumerate(od.get("delt_med", []))]
+            refs.append((f"{path}.hovedansvar", od["hovedansvar"], v))
+        refs += [(f"{path}.delt_med[{j}]", k, v) for j, k in enumerate(od.get("delt_med", []))]
         if od.get("gitt_av"):
-            refs.append((f"oppdrag[{i}].gitt_av", od["gitt_av"], d))
+            refs.append((f"{path}.gitt_av", od["gitt_av"], d))
     return refs
 
 
@@ -183,8 +200,7 @@ def _sjekk_oppdrag(data: dict, errors: list[str]) -> None:
     """Each oppdrag's own fields (lengths, ranges, choices) checked without the database, so that a
     large letter with a bad row far down is refused in seconds rather than after writing the rest."""
     unntatt = ["virksomhet", "tildelingsbrev", "maal", "hovedansvar", "departement"]
-    for i, od in enumerate(data["oppdrag"]):
-        path = f"oppdrag[{i}]"
+    for i, (path, od) in enumerate(_alle_oppdrag(data)):
         o = Oppdrag(nummer=od["nummer"], aar=od.get("gitt_aar") or data["aar"], rekkefolge=i,
                     tittel=od["tittel"] if od["ny_i_aar"] else od.get("opprinnelig_tittel") or od["tittel"],
                     fou=od.get("fou_type") if od.get("fou_type") in FoU.values else FoU.NEI,
@@ -220,18 +236,73 @@ def _duplikater(data: dict, errors: list[str]) -> None:
                      r.get("rapport_aar") or (_d(r["telletidspunkt"]).year)), "type")
     for i, m in enumerate(data["maal"]):
         unike(m["styringsparametere"], f"maal[{i}].styringsparametere", lambda sp: sp["kode"], "kode")
-    antall = sum(len(od["frister"]) for od in data["oppdrag"])
+    antall = (sum(len(od["frister"]) for _, od in _alle_oppdrag(data))
+              + sum(len(t.get("frister", [])) for t in data.get("tillegg", [])))
     grense = kolonnegrense(Frist._meta.get_field("rekkefolge")).hoyst
     if antall > grense:
         errors.append(f"oppdrag: brevet har {antall} frister; ett brev kan ha høyst {grense} frister.")
     maal = {m["nummer"] for m in data["maal"]}
-    unike(data["oppdrag"], "oppdrag", lambda o: o["nummer"], "nummer")
-    for i, o in enumerate(data["oppdrag"]):
+    # One number, one oppdrag: across the letter and its tillegg.
+    nummer: dict[str, str] = {}
+    for path, o in _alle_oppdrag(data):
+        if o["nummer"] in nummer:
+            errors.append(f"{path}.nummer: finnes allerede ({nummer[o['nummer']]}).")
+        else:
+            nummer[o["nummer"]] = path
         if o["maal"] is not None and o["maal"] not in maal:
-            errors.append(f"oppdrag[{i}].maal: brevet har ikke mål {o['maal']}.")
+            errors.append(f"{path}.maal: brevet har ikke mål {o['maal']}.")
     for i, r in enumerate(data.get("rapporteringskrav", [])):
         if r.get("maal") is not None and r["maal"] not in maal:
             errors.append(f"rapporteringskrav[{i}].maal: brevet har ikke mål {r['maal']}.")
+
+
+def _sjekk_tillegg(data: dict, errors: list[str]) -> None:
+    """The tillegg, checked before anything is written: only to a sent letter; numbers 1 or higher
+    and unique; the oppdrag a tillegg gives are new; a frist it changes belongs to an oppdrag the
+    file gives before it (in the letter or an earlier tillegg); a budget change is on a post of the
+    letter and not 0 kroner."""
+    alle = data.get("tillegg", [])
+    if alle and data.get("status", "sendt") != "sendt":
+        errors.append("tillegg: bare et sendt tildelingsbrev kan ha tillegg; dette brevet har status "
+                      f"«{data.get('status')}».")
+    gitt_i: dict[str, int | None] = {o["nummer"]: None for o in data["oppdrag"]}  # None: the letter itself
+    for i, t in enumerate(alle):
+        for od in t.get("oppdrag", []):
+            gitt_i.setdefault(od["nummer"], i)
+    poster = {(p["kapittel"], p["post"]) for p in data["budsjett"]}
+    sett: dict[int, int] = {}
+    for i, t in enumerate(alle):
+        path = f"tillegg[{i}]"
+        if t["nummer"] < 1:
+            errors.append(f"{path}.nummer: tilleggsnummeret må være 1 eller høyere.")
+        elif t["nummer"] in sett:
+            errors.append(f"{path}.nummer: finnes allerede (tillegg[{sett[t['nummer']]}]).")
+        else:
+            sett[t["nummer"]] = i
+        _full_clean(Tillegg(nummer=max(t["nummer"], 1), var_ref=t.get("var_ref") or "", tittel=t.get("tittel", ""),
+                            tekst=t.get("tekst", "")), path, errors, ["tildelingsbrev"], bare_felt=True)
+        for j, od in enumerate(t.get("oppdrag", [])):
+            if not od["ny_i_aar"]:
+                errors.append(f"{path}.oppdrag[{j}].ny_i_aar: et tillegg gir bare nye oppdrag; en ny frist for et "
+                              f"oppdrag gitt tidligere står i {path}.frister.")
+        for j, f in enumerate(t.get("frister", [])):
+            fpath, nr = f"{path}.frister[{j}].oppdrag", f["oppdrag"]
+            if nr not in gitt_i:
+                errors.append(f"{fpath}: oppdrag {nr} står ikke i brevet eller i et tillegg i filen.")
+            elif gitt_i[nr] == i:
+                errors.append(f"{fpath}: oppdrag {nr} er gitt i dette tillegget; fristene står under oppdraget "
+                              f"({path}.oppdrag[].frister).")
+            elif gitt_i[nr] is not None and alle[gitt_i[nr]]["nummer"] > t["nummer"]:
+                errors.append(f"{fpath}: oppdrag {nr} er gitt i tillegg nr. {alle[gitt_i[nr]]['nummer']}, "
+                              f"som kommer etter dette tillegget (nr. {t['nummer']}).")
+        for j, e in enumerate(t.get("budsjettendringer", [])):
+            epath = f"{path}.budsjettendringer[{j}]"
+            if (e["kapittel"], e["post"]) not in poster:
+                errors.append(f"{epath}.post: brevets budsjett har ikke kap. {e['kapittel']} post {e['post']:02d}.")
+            if e["endring_kr"] == 0:
+                errors.append(f"{epath}.endring_kr: endringen kan ikke være 0 kroner.")
+            _full_clean(Budsjettendring(endring_kr=e["endring_kr"], tekst=e["tekst"]), epath, errors,
+                        ["tillegg", "post"], bare_felt=True)
 
 
 def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool = False) -> Tildelingsbrev:
@@ -247,11 +318,11 @@ def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool 
     _validate(data, ROOT, "", errors)
     if data.get("format", FORMAT) != FORMAT:
         errors.append(f"format: «{data.get('format')}» er ikke {FORMAT}.")
-    if isinstance(data.get("versjon", VERSJON), int) and data.get("versjon", VERSJON) > VERSJON:
-        errors.append(f"versjon: filen har versjon {data['versjon']}, men denne portalen leser til og med {VERSJON}.")
+    sjekk_versjon(data, errors)
     if errors:
         raise ArkivFeil(errors)
     _duplikater(data, errors)
+    _sjekk_tillegg(data, errors)
     _sjekk_oppdrag(data, errors)
     _sjekk_organisasjoner(data, opprett_organisasjoner, errors)
     if errors:
@@ -385,20 +456,25 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
         _fill_frist(plikt, p, aar=aar, virksomhet_id=virksomhet.pk)
         _lagre(plikt, f"plikter[{i}]", errors, exclude=["tildelingsbrev"])
 
-    _import_oppdrag(data, brev, maal_by_nr, known, errors)
+    # Frister are numbered over the letter and its tillegg; jf. links once every oppdrag is there.
+    frist_nr, links = itertools.count(), []
+    _import_oppdrag(data["oppdrag"], "oppdrag", brev, maal_by_nr, known, errors, frist_nr=frist_nr, links=links)
     _import_budsjett(data, brev, errors)
+    for i, t in sorted(enumerate(data.get("tillegg", [])), key=lambda it: it[1]["nummer"]):
+        _import_tillegg(t, f"tillegg[{i}]", brev, maal_by_nr, known, errors, frist_nr=frist_nr, links=links)
+    _koble_jf(brev, links, errors)
     return brev
 
 
-def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: dict, errors: list[str]) -> None:
+def _import_oppdrag(liste: list[dict], prefix: str, brev: Tildelingsbrev, maal_by_nr: dict, known: dict,
+                    errors: list[str], *, frist_nr, links: list, tillegg: Tillegg | None = None) -> None:
+    """The oppdrag the letter lists (new and earlier), or those a tillegg gives, with their frister."""
     virksomhet = brev.virksomhet
     seen: set[str] = set()
-    links: list[tuple[Oppdrag, list[str], str]] = []
-    frist_nr = itertools.count()
     # One query for the agency's oppdrag instead of one per oppdrag in the file.
     eksisterende = {o.nummer: o for o in Oppdrag.objects.filter(virksomhet=virksomhet).select_related("departement")}
-    for i, od in enumerate(data["oppdrag"]):
-        path = f"oppdrag[{i}]"
+    for i, od in enumerate(liste):
+        path = f"{prefix}[{i}]"
         nr = od["nummer"]
         if nr in seen:
             errors.append(f"{path}.nummer: oppdrag {nr} står to ganger i brevet.")
@@ -416,8 +492,8 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
                 errors.append(f"{path}.nummer: oppdrag {nr} finnes allerede for {virksomhet} "
                               f"(gitt {existing.aar}).")
                 continue
-            o = Oppdrag(virksomhet=virksomhet, nummer=nr, aar=brev.aar, tildelingsbrev=brev, maal=maal,
-                        departement=brev.departement)
+            o = Oppdrag(virksomhet=virksomhet, nummer=nr, aar=brev.aar, tildelingsbrev=brev, tillegg=tillegg,
+                        maal=maal, departement=brev.departement)
         else:
             o = existing or Oppdrag(virksomhet=virksomhet, nummer=nr, aar=gitt_aar, maal=maal, tittel=original)
             if existing is None:
@@ -448,7 +524,7 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
             o.start = _d(od.get("start"))
             if od.get("hovedansvar"):
                 o.hovedansvar = _org(od["hovedansvar"], known)
-            if not _lagre(o, path, errors, exclude=["virksomhet", "tildelingsbrev", "maal", "hovedansvar"]):
+            if not _lagre(o, path, errors, exclude=["virksomhet", "tildelingsbrev", "tillegg", "maal", "hovedansvar"]):
                 continue
             if od.get("delt_med"):
                 o.delt_med.set([_org(k, known) for k in od["delt_med"]])
@@ -464,17 +540,59 @@ def _import_oppdrag(data: dict, brev: Tildelingsbrev, maal_by_nr: dict, known: d
         if not od["ny_i_aar"] and od["tittel"] != o.tittel:
             Tittelvariant.objects.create(oppdrag=o, tildelingsbrev=brev, tittel=od["tittel"])
         for j, f in enumerate(od["frister"]):
-            # A running number over the letter: an earlier oppdrag is placed by its first frist in
-            # this letter (oppdrag/querysets.py), so the order must hold across oppdrag. It was
-            # i * 100 + j, which overflowed the smallint column from the 328th oppdrag on.
-            frist = Frist(oppdrag=o, tildelingsbrev=brev, rekkefolge=next(frist_nr))
-            _fill_frist(frist, f, aar=brev.aar, virksomhet_id=virksomhet.pk, kontekst=od["tittel"])
-            fpath = f"{path}.frister[{j}]"
-            if o.start and frist.dato and frist.dato < o.start:
-                errors.append(f"{fpath}.dato: fristen «{frist.tekst}» ({frist.dato:%d.%m.%Y}) er før oppstart "
-                              f"{o.start:%d.%m.%Y} for oppdrag {nr}.")
-                continue
-            _lagre(frist, fpath, errors, exclude=["oppdrag", "tildelingsbrev"])
+            _lagre_frist(o, f, f"{path}.frister[{j}]", brev, tillegg, errors, frist_nr=frist_nr, kontekst=od["tittel"])
+
+
+def _lagre_frist(o: Oppdrag, f: dict, fpath: str, brev: Tildelingsbrev, tillegg: Tillegg | None, errors: list[str],
+                 *, frist_nr, kontekst: str) -> None:
+    # A running number over the letter: an earlier oppdrag is placed by its first frist in
+    # this letter (oppdrag/querysets.py), so the order must hold across oppdrag. It was
+    # i * 100 + j, which overflowed the smallint column from the 328th oppdrag on.
+    frist = Frist(oppdrag=o, tildelingsbrev=brev, tillegg=tillegg, rekkefolge=next(frist_nr))
+    _fill_frist(frist, f, aar=brev.aar, virksomhet_id=brev.virksomhet_id, kontekst=kontekst)
+    if o.start and frist.dato and frist.dato < o.start:
+        errors.append(f"{fpath}.dato: fristen «{frist.tekst}» ({frist.dato:%d.%m.%Y}) er før oppstart "
+                      f"{o.start:%d.%m.%Y} for oppdrag {o.nummer}.")
+        return
+    _lagre(frist, fpath, errors, exclude=["oppdrag", "tildelingsbrev", "tillegg"])
+
+
+def _import_tillegg(t: dict, path: str, brev: Tildelingsbrev, maal_by_nr: dict, known: dict, errors: list[str], *,
+                    frist_nr, links: list) -> None:
+    """A sent tillegg as the source has it (its own number and date, registered as sent now, like
+    the letter), with its chapters, the oppdrag it gives, the frister it states for oppdrag given
+    before it, and its budget changes."""
+    from django.utils import timezone
+
+    tillegg = Tillegg(tildelingsbrev=brev, nummer=t["nummer"], dato=_d(t.get("dato")), var_ref=t.get("var_ref") or "",
+                      tittel=t.get("tittel", ""), tekst=t.get("tekst", ""), status="sendt", sendt=timezone.now())
+    if not _lagre(tillegg, path, errors, exclude=["tildelingsbrev"]):
+        return
+    for i, k in enumerate(t.get("kapitler", [])):
+        _lagre(Brevavsnitt(tildelingsbrev=brev, tillegg=tillegg, nummer=k["nummer"], tittel=k["tittel"],
+                           tekst=k["tekst"], rekkefolge=i), f"{path}.kapitler[{i}]", errors, ["tildelingsbrev", "tillegg"])
+    _import_oppdrag(t.get("oppdrag", []), f"{path}.oppdrag", brev, maal_by_nr, known, errors, frist_nr=frist_nr,
+                    links=links, tillegg=tillegg)
+    oppdrag = {o.nummer: o for o in Oppdrag.objects.filter(
+        virksomhet_id=brev.virksomhet_id, nummer__in={f["oppdrag"] for f in t.get("frister", [])})}
+    for j, f in enumerate(t.get("frister", [])):
+        o = oppdrag.get(f["oppdrag"])
+        if o is None:  # refused above, with its own message
+            continue
+        _lagre_frist(o, f, f"{path}.frister[{j}]", brev, tillegg, errors, frist_nr=frist_nr, kontekst=o.tittel)
+    poster = {(p.kapittel.nummer, p.post): p for p in Budsjettpost.objects.filter(
+        kapittel__tildelingsbrev=brev).select_related("kapittel")}
+    for j, e in enumerate(t.get("budsjettendringer", [])):
+        post = poster.get((e["kapittel"], e["post"]))
+        if post is None:  # the post was refused; its error is listed
+            continue
+        _lagre(Budsjettendring(tillegg=tillegg, post=post, endring_kr=e["endring_kr"], tekst=e["tekst"]),
+               f"{path}.budsjettendringer[{j}]", errors, ["tillegg", "post"])
+
+
+def _koble_jf(brev: Tildelingsbrev, links: list, errors: list[str]) -> None:
+    """The earlier oppdrag each new one refers to ("jf. oppdrag 2023-04"), once all are written."""
+    virksomhet = brev.virksomhet
     for o, refs, path in links:
         targets = []
         for k, ref in enumerate(refs):

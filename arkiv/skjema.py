@@ -10,7 +10,12 @@ from datetime import date
 from typing import Any
 
 FORMAT = "styringsportalen.tildelingsbrev"
-VERSJON = 1
+#: The version the export writes. 2: the letter's sent tillegg under "tillegg" (each with the oppdrag
+#: it gives, the frister it changes and its budget changes), and no longer among the letter's own.
+VERSJON = 2
+#: Versions the import reads. A version-1 file has no "tillegg": what a tillegg gave is read as the
+#: letter's own (that is how the version-1 export wrote it).
+KJENTE_VERSJONER = (1, 2)
 
 
 class ArkivFeil(Exception):
@@ -77,14 +82,24 @@ KAPITTEL = _opt({"kapittel": "int", "betegnelse": "str", "enhet_i_brevet": "str"
 RAPPORTERING = _opt({"type": "str", "rapport_type": "str", "rapport_aar": "int", "telletidspunkt": "date",
                      "frist": "date"}, "rapport_type", "rapport_aar")
 ORGANISASJON = {"kortnavn": "str", "navn": "str", "type": "str"}
+AVSNITT = {"nummer": "str", "tittel": "str", "tekst": "str"}
+# A frist a tillegg states for an oppdrag given before it (in the letter or an earlier tillegg).
+TILLEGG_FRIST = _opt({"oppdrag": "str", **{k: v for k, v in FRIST.items() if k != _OPT}}, *FRIST[_OPT])
+BUDSJETTENDRING = {"kapittel": "int", "post": "int", "endring_kr": "int", "tekst": "str"}
+# A sent tillegg (version 2): drafts never leave the portal, so every tillegg in a file is sent.
+TILLEGG = _opt({"nummer": "int", "dato": "date?", "var_ref": "str?", "tittel": "str", "tekst": "str",
+                "kapitler": [AVSNITT], "oppdrag": [OPPDRAG], "frister": [TILLEGG_FRIST],
+                "budsjettendringer": [BUDSJETTENDRING]},
+               "dato", "var_ref", "tittel", "tekst", "kapitler", "oppdrag", "frister", "budsjettendringer")
 ROOT = _opt({
     "format": "str", "versjon": "int", "virksomhet": "str", "departement": "str", "aar": "int", "dato": "date?",
     "var_ref": "str?", "tittel": "str", "status": "str", "organisasjoner": [ORGANISASJON],
     "brevhode": {"avdeling": "str", "saksbehandler": "str", "mottaker_adresse": "str"},
-    "kapitler": [{"nummer": "str", "tittel": "str", "tekst": "str"}],
+    "kapitler": [AVSNITT],
     "maal": [MAAL],
     "rapporteringskrav": [{"kode": "str", "tekst": "str", "maal": "int?", "frekvens": "str", "frekvens_tekst": "str"}],
     "oppdrag": [OPPDRAG],
+    "tillegg": [TILLEGG],
     "budsjett": [POST],
     "kapittel_sum": [KAPITTEL],
     "rapportering": [RAPPORTERING],
@@ -99,7 +114,8 @@ ROOT = _opt({
     "kvitteringer": [{"nokkel": "str", "melding": "str", "grunn": "str", "kvittert_av": "str?", "kvittert": "str"}],
 }, "format", "versjon", "dato", "var_ref", "tittel", "status", "organisasjoner", "brevhode", "kapitler",
     "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
-    "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens", "kvitteringer")
+    "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens", "kvitteringer",
+    "tillegg")
 
 _TYPE_NAVN = {"str": "tekst", "int": "et heltall", "kr": "et helt kronebeløp (heltall ≥ 0)", "bool": "true eller false",
               "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall"}
@@ -159,6 +175,20 @@ def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
             errors.append(f"{path}: beløpet kan ikke være negativt ({value}).")
         else:
             errors.append(f"{path}: «{shown}» er ikke {_TYPE_NAVN[kind]}.")
+
+
+def sjekk_versjon(data: dict, errors: list[str]) -> None:
+    """A version the portal does not know is refused; version 1 has no tillegg."""
+    versjon = data.get("versjon", VERSJON)
+    if not isinstance(versjon, int) or isinstance(versjon, bool):
+        return  # named by the type check
+    if versjon not in KJENTE_VERSJONER:
+        kjente = " og ".join(str(v) for v in KJENTE_VERSJONER)
+        errors.append(f"versjon: filen har versjon {versjon} av arkivformatet, som denne portalen ikke kjenner; "
+                      f"den leser versjon {kjente}.")
+    elif versjon == 1 and "tillegg" in data:
+        errors.append("tillegg: finnes ikke i versjon 1 av arkivformatet (tillegg kom med versjon 2). "
+                      "Sett «versjon» til 2.")
 
 
 def _parse_date(v: str) -> date | None:
