@@ -62,10 +62,15 @@ class Oversikt:
 
 def oversikt(user, idag: date) -> Oversikt:
     synlige = Oppdrag.objects.for_user(user)
-    virksomhet_ids = sorted(set(synlige.values_list("virksomhet_id", flat=True)))
-    kommende = forekomster(idag, idag + timedelta(days=DAGER_FREM), bruker=user)
+    virksomhet_ids = sorted(set(synlige.order_by().values_list("virksomhet_id", flat=True).distinct()))
+    # The agencies whose frister and report deadlines the person may see, passed as a list: without it
+    # the database first finds every open frist in the window nationwide (18,750 for the year behind
+    # at 200 agencies: 5 s on PostgreSQL) and only then keeps the person's.
+    omfang = sorted(set(virksomhet_ids) | set(Tildelingsbrev.objects.for_user(user).order_by()
+                                              .values_list("virksomhet_id", flat=True).distinct()))
+    kommende = forekomster(idag, idag + timedelta(days=DAGER_FREM), bruker=user, virksomhet_ids=omfang)
     forfalte = [f for f in forekomster(idag - timedelta(days=DAGER_FORFALT), idag - timedelta(days=1),
-                                       bruker=user)
+                                       bruker=user, virksomhet_ids=omfang)
                 if f.oppdrag is not None]
     forfalte.reverse()  # most recent first
     aapne = synlige.exclude(status__in=FERDIGE_STATUSER)
