@@ -7,12 +7,13 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test bench lint check lock worker migrate demo clean help
+.PHONY: run test bench load lint check lock worker migrate demo clean help
 
 help:
 	@echo "make run    – installer, migrer, last demo og start portalen på http://$(HOST):$(PORT)"
 	@echo "make test   – hele testsuiten (bruker DATABASE_URL og REDIS_URL når de er satt)"
 	@echo "make bench  – ytelsesmålinger (bench/)"
+	@echo "make load   – samtidige brukere: gunicorn på PostgreSQL og Locust (BENCH_DATABASE_URL=postgres://…)"
 	@echo "make lint   – ruff"
 	@echo "make lock   – lås avhengighetene på nytt fra pyproject.toml"
 
@@ -55,6 +56,11 @@ test: $(STAMP)
 
 bench: migrate
 	$(PY) bench/run.py
+
+# Concurrent users (bench/last.py): gunicorn with the production settings on PostgreSQL, Locust headless
+# with 50 users for 60 s over the national data (generated once, then reused). Not part of `make test`.
+load: $(STAMP)
+	$(PY) bench/last.py
 
 lint: $(STAMP)
 	$(PY) -m ruff check .
