@@ -15,7 +15,7 @@ def check_oppdrag(brev) -> list[Avvik]:
     from .models import Oppdrag
 
     found: list[Avvik] = []
-    aapne = set(Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id).open_in(brev.aar, brev=brev)
+    aapne = set(Oppdrag.objects.open_in(brev.aar, brev=brev, virksomhet_id=brev.virksomhet_id)
                 .values_list("pk", flat=True))
     start = date(brev.aar, 1, 1)
     for gruppe in oppdrag_i_brev(brev):

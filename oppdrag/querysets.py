@@ -86,17 +86,25 @@ class OppdragQuerySet(TilgangQuerySet):
 
         return self.exclude(status__in=FERDIGE_STATUSER)
 
-    def open_in(self, aar: int, *, brev=None):
+    def open_in(self, aar: int, *, brev=None, virksomhet_id: int | None = None):
         """Oppdrag in force given before ``aar`` whose frister, as last stated in a letter up to ``aar``,
         fall in ``aar`` or later: the letter's "oppdrag gitt tidligere med leveringsfrist i år eller
         senere". Only frister in force count, and those ``brev`` itself states (its own ministry
-        drafting it sees its proposals; nobody else sees a draft)."""
+        drafting it sees its proposals; nobody else sees a draft).
+
+        ``virksomhet_id``: the oppdrag are one agency's. Said here, it bounds the frister looked at
+        too: PostgreSQL turns the EXISTS below into a hash join over every open frist in the country
+        (36,200 rows at 200 agencies, half a second) unless they are limited to the agency's."""
         from .models import Frist
 
         telles = Q(i_kraft_q())
         if brev is not None:
             telles |= Q(tildelingsbrev=brev, tillegg__isnull=True)
         frister = Frist.objects.filter(telles)
+        qs = self
+        if virksomhet_id is not None:
+            qs = self.filter(virksomhet_id=virksomhet_id)
+            frister = frister.filter(oppdrag__virksomhet_id=virksomhet_id)
         latest_aar = (
             frister.filter(oppdrag=OuterRef("pk"), tildelingsbrev__aar__lte=aar)
             .order_by("-tildelingsbrev__aar")
@@ -106,7 +114,7 @@ class OppdragQuerySet(TilgangQuerySet):
             _open_frist_q(aar)
         )
         return (
-            self.i_kraft()
+            qs.i_kraft()
             .filter(aar__lt=aar)
             .aapne()
             .annotate(_frist_aar=Subquery(latest_aar))
@@ -192,7 +200,7 @@ def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     # What this letter states: its own parts, and those of its tillegg once sent.
     i_brevet = Q(tildelingsbrev=brev) & (Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))
     restated = (Oppdrag.objects.i_kraft().filter(frister__in=Frist.objects.filter(i_brevet)).values("pk"))
-    derived = Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id).open_in(brev.aar, brev=brev).values("pk")
+    derived = Oppdrag.objects.open_in(brev.aar, brev=brev, virksomhet_id=brev.virksomhet_id).values("pk")
     qs = (
         Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id)
         .filter(i_brevet | Q(pk__in=restated) | Q(pk__in=derived))
