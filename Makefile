@@ -49,10 +49,11 @@ run: demo
 worker: $(STAMP)
 	$(PY) -m celery -A config worker -B --pool=solo --loglevel=INFO --schedule var/celerybeat-schedule
 
-# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process.
+# One pytest worker per core (pytest-xdist); TEST_WORKERS=0 runs in one process. Work stealing:
+# the long tests start first (tests/conftest.py) and an idle worker takes the other's waiting tests.
 TEST_WORKERS ?= auto
 test: $(STAMP)
-	$(PY) -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: migrate
 	$(PY) bench/run.py

@@ -119,8 +119,8 @@ def trend(risiko: Risiko) -> Trend:
 def valgbare_maal(vurdering: Risikovurdering, user):
     """The mål of the agency's letters for the period that ``user`` may read (sent letters)."""
     brev = Tildelingsbrev.objects.for_user(user).filter(virksomhet_id=vurdering.virksomhet_id, aar=vurdering.aar)
-    return Maal.objects.filter(tildelingsbrev__in=brev.values("pk")).select_related("tildelingsbrev").order_by(
-        "tildelingsbrev__aar", "sorteringsnokkel", "nummer")
+    # In the model's own order (the letter, then the mål as the letter numbers them).
+    return Maal.objects.filter(tildelingsbrev__in=brev.values("pk")).select_related("tildelingsbrev")
 
 
 def valgbare_oppdrag(vurdering: Risikovurdering, user):

@@ -112,7 +112,21 @@ def pytest_configure(config):
         pytest.exit("Tjenester mangler i CI:\n  " + "\n  ".join(problems), returncode=3)
 
 
+#: Tests that take many seconds each (a browser journey, every migration applied from empty, the
+#: access matrix and the marker crawl over every URL): started first, so that pytest-xdist's work
+#: stealing (``--dist worksteal`` in the Makefile) fills the other worker with the many short tests
+#: instead of leaving one long test running alone at the end of the run.
+LANGE_TESTER = ("tests/browser/", "tests/test_migreringer.py", "tests/test_tilgangsmatrise.py",
+                "tests/test_markorer.py")
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    # Long tests first. Runs after pytest-django's own ordering (which puts transactional tests, the
+    # browser tests among them, last): a transactional test flushes the database when it ends, and
+    # the database-bound tests that follow it start from an empty database either way.
+    items.sort(key=lambda item: next((i for i, start in enumerate(LANGE_TESTER) if item.nodeid.startswith(start)),
+                                     len(LANGE_TESTER)))
     if IN_CI:
         return
     redis_url = os.environ.get("REDIS_URL", "")

@@ -265,6 +265,105 @@ SPEK: dict[str, Spek] = {
 }
 
 
+# --- risk assessments (risiko): a draft is the agency's alone; the ministry it is shared with reads
+# it then, and nobody changes it. Riksrevisjonen (revisjon): the agency keeps the plan, its steering
+# ministry reads it and the reply letters; observers and other ministries see neither.
+LES_DELT_RISIKO = DEP | VIRK | {"admin"}
+EGEN_VIRK = VIRK | {"annen_virk"}  # every agency creates its own
+
+
+def _vurdering(attr, **ekstra):
+    return lambda w: {"pk": getattr(w, attr).pk, **{k: getattr(w, v).pk for k, v in ekstra.items()}}
+
+
+def _svarbrev_data() -> dict:
+    return {"svarbrev-tittel": "Svar til Riksrevisjonen", "svarbrev-datert": "14.06.2024",
+            "svarbrev-fil": _leveranse_data()["leveranse-fil"]}
+
+
+_RISIKO = {"tittel": "Ny risiko", "sannsynlighet": "3", "konsekvens": "3", "rest_sannsynlighet": "2",
+           "rest_konsekvens": "2", "akseptabel": "on"}
+_TILTAK = {"tekst": "Nytt tiltak", "frist": "01.10.2025", "status": "planlagt"}
+
+SPEK.update({
+    "risiko:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "risiko:ny": Spek([_t("", lambda w: {}, EGEN_VIRK, metode="post", data=lambda w: {"periodetype": "aar", "aar": "2026"},
+                          virkning=lambda w, r: w.users[r].organisasjon_id is not None
+                          and w.users[r].organisasjon.risikovurderinger.filter(aar=2026).exists())],
+                      endrer=True),
+    "risiko:detalj": Spek([
+        _t("utkast", _vurdering("vurdering_utkast"), VIRK | {"admin"}),
+        _t("delt", _vurdering("vurdering_delt"), LES_DELT_RISIKO),
+    ]),
+    "risiko:sammendrag": Spek([_t("utkast", _vurdering("vurdering_utkast"), VIRK, metode="post",
+                                  data=lambda w: {"sammendrag-sammendrag": "Samlet vurdering."},
+                                  virkning=lambda w, r: type(w.vurdering_utkast).objects.get(
+                                      pk=w.vurdering_utkast.pk).sammendrag == "Samlet vurdering."),
+                               _t("delt", _vurdering("vurdering_delt"), set(), metode="post",
+                                  data=lambda w: {"sammendrag-sammendrag": "Samlet vurdering."})], endrer=True),
+    "risiko:del": Spek([_t("utkast", _vurdering("vurdering_utkast"), VIRK, metode="post",
+                           virkning=lambda w, r: type(w.vurdering_utkast).objects.get(
+                               pk=w.vurdering_utkast.pk).status == "delt")], endrer=True),
+    "risiko:risiko-ny": Spek([
+        _t("utkast", _vurdering("vurdering_utkast"), VIRK),
+        _t("utkast, lagre", _vurdering("vurdering_utkast"), VIRK, metode="post", data=lambda w: _RISIKO,
+           virkning=lambda w, r: w.vurdering_utkast.risikoer.filter(tittel="Ny risiko").exists()),
+        _t("delt", _vurdering("vurdering_delt"), set()),
+    ], endrer=True),
+    "risiko:risiko": Spek([
+        _t("utkast", _vurdering("vurdering_utkast", rpk="risiko_utkast"), VIRK),
+        _t("delt", _vurdering("vurdering_delt", rpk="risiko_delt"), set()),
+        # A risk asked for through another assessment's URL is not found.
+        _t("feil vurdering", _vurdering("vurdering_utkast", rpk="risiko_delt"), set()),
+    ]),
+    "risiko:risiko-slett": Spek([_t("utkast", _vurdering("vurdering_utkast", rpk="risiko_utkast"), VIRK, metode="post",
+                                    virkning=lambda w, r: not w.vurdering_utkast.risikoer.exists())], endrer=True),
+    "risiko:tiltak-ny": Spek([_t("utkast", _vurdering("vurdering_utkast", rpk="risiko_utkast"), VIRK, metode="post",
+                                 data=lambda w: {f"tiltak-{k}": v for k, v in _TILTAK.items()},
+                                 virkning=lambda w, r: w.risiko_utkast.tiltak.filter(tekst="Nytt tiltak").exists())],
+                             endrer=True),
+    "risiko:tiltak": Spek([_t("utkast", _vurdering("vurdering_utkast", rpk="risiko_utkast", tpk="tiltak_utkast"), VIRK,
+                              metode="post",
+                              data=lambda w: {f"tiltak-{w.tiltak_utkast.pk}-{k}": v for k, v in _TILTAK.items()},
+                              virkning=lambda w, r: w.risiko_utkast.tiltak.filter(tekst="Nytt tiltak").exists())],
+                          endrer=True),
+    "revisjon:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "revisjon:ny": Spek([_t("", lambda w: {}, EGEN_VIRK, metode="post",
+                            data=lambda w: {"kilde": "beretning", "dato": "30.04.2024", "tittel": "Ny merknad",
+                                            "alvorlighet": "merknad"},
+                            virkning=lambda w, r: w.users[r].organisasjon_id is not None
+                            and w.users[r].organisasjon.riksrevisjonsmerknader.filter(tittel="Ny merknad").exists())], endrer=True),
+    "revisjon:detalj": Spek([
+        _t("egen", _vurdering("merknad"), LES_DELT_RISIKO),
+        _t("annen virksomhet", _vurdering("merknad_annen"), {"annet_dep", "annen_virk", "admin"}),
+    ]),
+    "revisjon:rediger": Spek([_t("", _vurdering("merknad"), VIRK, metode="post",
+                                 data=lambda w: {"merknad-kilde": "aarlig", "merknad-dato": "01.05.2024",
+                                                 "merknad-tittel": "Endret merknad", "merknad-alvorlighet": "alvorlig"},
+                                 virkning=lambda w, r: type(w.merknad).objects.get(pk=w.merknad.pk).tittel
+                                 == "Endret merknad")], endrer=True),
+    "revisjon:tiltak-ny": Spek([_t("", _vurdering("merknad"), VIRK, metode="post",
+                                   data=lambda w: {f"tiltak-{k}": v for k, v in _TILTAK.items()},
+                                   virkning=lambda w, r: w.merknad.tiltak.filter(tekst="Nytt tiltak").exists())],
+                               endrer=True),
+    "revisjon:tiltak": Spek([_t("", _vurdering("merknad", tpk="revisjonstiltak"), VIRK, metode="post",
+                                data=lambda w: {f"tiltak-{w.revisjonstiltak.pk}-{k}": v for k, v in _TILTAK.items()},
+                                virkning=lambda w, r: w.merknad.tiltak.filter(tekst="Nytt tiltak").exists())],
+                            endrer=True),
+    "revisjon:lukk": Spek([_t("", _vurdering("merknad"), VIRK, metode="post",
+                              data=lambda w: {"lukk-lukket": "01.12.2024", "lukk-lukket_begrunnelse": "Avsluttet."},
+                              virkning=lambda w, r: type(w.merknad).objects.get(pk=w.merknad.pk).status == "lukket")],
+                          endrer=True),
+    "revisjon:svarbrev-ny": Spek([_t("", _vurdering("merknad"), VIRK, metode="post", data=lambda w: _svarbrev_data(),
+                                     virkning=lambda w, r: w.merknad.svarbrev.filter(
+                                         lastet_opp_av=w.users[r]).exists())], endrer=True),
+    "revisjon:svarbrev": Spek([
+        _t("egen", _vurdering("merknad", spk="svarbrev"), LES_DELT_RISIKO),
+        _t("feil merknad", _vurdering("merknad_annen", spk="svarbrev"), set()),
+    ]),
+})
+
+
 def _redigering(navn: str, pattern: str) -> Spek:
     """Editing views: the sending ministry's editors and approvers, on a draft letter or a draft
     tillegg; nobody edits a sent letter directly."""
@@ -388,6 +487,9 @@ class Verden:
         self._rapporter()
         self._pdfer()
         self._oppfolging()
+        from tests.risiko.verden import matriseverden as risiko_og_revisjon
+
+        risiko_og_revisjon(self)
 
     def _oppfolging(self):
         from django.core.files.base import ContentFile
