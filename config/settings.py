@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "risiko",
     "revisjon",
     "rapportering",
+    "moter",
     "varsler",
     "minside",
     "arkiv",

@@ -24,6 +24,7 @@ urlpatterns = [
     path("rapporter/", include("rapportering.urls")),
     path("risiko/", include("risiko.urls")),
     path("riksrevisjonen/", include("revisjon.urls")),
+    path("moter/", include("moter.urls")),
     path("innstillinger/varsler/", varselinnstillinger, name="varselinnstillinger"),
     path("innboks/", include("varsler.urls_innboks")),
     path("dokumenter/", include("dokumenter.urls")),

@@ -9,6 +9,7 @@ from datetime import date, timedelta
 
 from django.db.models import Count, Q
 
+from moter.oversikt import aapne_punkter, kommende_moter
 from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko, Statusoppdatering
 from styring.models import Tildelingsbrev
 from varsler.models import Varsel
@@ -41,6 +42,8 @@ class Oversikt:
     virksomheter: list[Virksomhetsstatus] = field(default_factory=list)
     brev_til_behandling: list = field(default_factory=list)
     nytt: list = field(default_factory=list)  # unread hand-off notices ("nytt siden sist")
+    moter: list = field(default_factory=list)  # meetings in the next 60 days (moter)
+    punkter: list = field(default_factory=list)  # open oppfølgingspunkter from approved minutes
 
     @property
     def forfalte_per_oppdrag(self) -> list[dict]:
@@ -82,7 +85,8 @@ def oversikt(user, idag: date) -> Oversikt:
                  .select_related("oppdrag__virksomhet", "opprettet_av")
                  .order_by("-opprettet", "-pk")[:SISTE_ENDRINGER])
     nytt = list(Varsel.objects.filter(mottaker=user, i_innboks=True, lest__isnull=True)[:NYTT_SIDEN_SIST])
-    result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste, nytt=nytt)
+    result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste, nytt=nytt,
+                      moter=kommende_moter(user, idag), punkter=aapne_punkter(user)[:MAKS_RADER])
     if user.er_departement or user.is_superuser:
         per = {row["virksomhet_id"]: row for row in aapne.values("virksomhet_id").annotate(
             aapne=Count("pk"), rode=Count("pk", filter=Q(risiko=Risiko.ROD)),

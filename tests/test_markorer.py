@@ -218,6 +218,13 @@ def _bygg() -> Verden:
     from tests.risiko.verden import markorverden as risiko_og_revisjon
 
     risiko_og_revisjon(w, virk_a=virk_a, a24=a24, c24=c24, virk_a_roller=VIRK_A, dep_a_roller=DEP_A)
+    from tests.moter.verden import markorverden
+
+    markorverden(w, a24=a24, a25=a25, b26=b26, c24=c24, dep_a=DEP_A, virk_a=VIRK_A, obs=obs,
+                 dep_b_publikum={"dep_b"} | VIRK_A, virk_b_publikum=virk_b_publikum)
+    from tests.risiko.verden import markorverden as risiko_og_revisjon
+
+    risiko_og_revisjon(w, virk_a=virk_a, a24=a24, c24=c24, virk_a_roller=VIRK_A, dep_a_roller=DEP_A)
     w.brev = {"a24": a24, "a25": a25, "b26": b26, "c24": c24}
     w.statusoppdatering = Statusoppdatering.objects.get(oppdrag=oc)
     return w

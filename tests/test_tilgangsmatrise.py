@@ -363,6 +363,125 @@ SPEK.update({
     ]),
 })
 
+# --- meetings (moter): planned by the ministry, agenda items from both sides, minutes in draft the
+# ministry's alone, then out for comments and approval; observers read approved minutes.
+LES_MOTE = DEP | VIRK | {"admin"}
+LES_GODKJENT = LES_MOTE | {"observator"}
+PARTER = DEP | VIRK
+
+
+def _mote(attr):
+    return lambda w: {"pk": getattr(w, attr).pk}
+
+
+def _mote_post(navn, attr, tillatt, data=None, virkning=None, **kw):
+    return _t(navn, kw.pop("kwargs", None) or _mote(attr), tillatt, metode="post", data=data, virkning=virkning, **kw)
+
+
+def _vedlegg_data() -> dict:
+    data = _leveranse_data()
+    return {"vedlegg-tittel": "Notat til møtet", "vedlegg-fil": data["leveranse-fil"]}
+
+
+SPEK.update({
+    "moter:liste": Spek([_t("", lambda w: {}, ALLE_INNLOGGET)]),
+    "moter:ny": Spek([
+        _t("sendt brev", lambda w: {"brev_pk": w.brev_sendt.pk}, DEP),
+        _t("opprett", lambda w: {"brev_pk": w.brev_sendt.pk}, DEP, metode="post",
+           data=lambda w: {"mote-type": "saermote", "mote-tittel": "Særmøte om bosetting", "mote-dato": "01.03.2027"},
+           virkning=lambda w, r: w.brev_sendt.styringsmoter.filter(tittel="Særmøte om bosetting").exists()),
+        _t("annet departements brev", lambda w: {"brev_pk": w.brev_annen.pk}, {"annet_dep"}),
+    ], endrer=True),
+    "moter:detalj": Spek([
+        _t("planlagt", _mote("mote"), LES_MOTE),
+        _t("referat godkjent", _mote("mote_godkjent"), LES_GODKJENT),
+        _t("møte i utkast til brev", _mote("mote_brevutkast"), LES_UTKAST),
+        _t("annet departements møte", _mote("mote_annen"), {"annet_dep", "annen_virk", "admin"}),
+    ]),
+    "moter:historikk": Spek([
+        _t("planlagt", _mote("mote"), LES_MOTE),
+        _t("referat godkjent", _mote("mote_godkjent"), LES_GODKJENT),
+        _t("møte i utkast til brev", _mote("mote_brevutkast"), LES_UTKAST),
+    ]),
+    "moter:rediger": Spek([
+        _t("planlagt", _mote("mote"), DEP),
+        _t("referat godkjent", _mote("mote_godkjent"), set()),
+    ]),
+    "moter:deltaker-ny": Spek([_mote_post(
+        "planlagt", "mote", DEP, data=lambda w: {"deltaker-side": "departement", "deltaker-navn": "Statsråden"},
+        virkning=lambda w, r: w.mote.deltakere.filter(navn="Statsråden").exists())], endrer=True),
+    "moter:deltaker-fjern": Spek([_mote_post(
+        "planlagt", "mote", DEP, kwargs=lambda w: {"pk": w.mote.pk, "deltaker_pk": w.deltaker.pk},
+        virkning=lambda w, r: not w.mote.deltakere.filter(pk=w.deltaker.pk).exists())], endrer=True),
+    "moter:sak-ny": Spek([
+        _mote_post("planlagt", "mote", PARTER, data=lambda w: {"sak-tittel": "Ny sak"},
+                   virkning=lambda w, r: w.mote.saker.filter(tittel="Ny sak", foreslatt_av=w.users[r]).exists()),
+        _mote_post("referatet er påbegynt", "mote_godkjent", set(), data=lambda w: {"sak-tittel": "For sent"}),
+    ], endrer=True),
+    # A proposal is withdrawn by the one who made it, or by the ministry.
+    "moter:sak-trekk": Spek([_mote_post(
+        "foreslått av virksomheten", "mote", DEP | {"virk_kontakt"},
+        kwargs=lambda w: {"pk": w.mote.pk, "sak_pk": w.sak.pk},
+        virkning=lambda w, r: not w.mote.saker.filter(pk=w.sak.pk).exists())], endrer=True),
+    "moter:vedlegg-ny": Spek([_mote_post(
+        "planlagt", "mote", PARTER, data=lambda w: _vedlegg_data(),
+        virkning=lambda w, r: w.mote.vedlegg.filter(lastet_opp_av=w.users[r]).exists())], endrer=True),
+    "moter:vedlegg": Spek([
+        _t("planlagt", lambda w: {"pk": w.mote.pk, "vedlegg_pk": w.vedlegg.pk}, LES_MOTE),
+        _t("feil møte", lambda w: {"pk": w.mote_godkjent.pk, "vedlegg_pk": w.vedlegg.pk}, set()),
+    ]),
+    "moter:referat-start": Spek([_mote_post(
+        "planlagt", "mote", DEP, virkning=lambda w, r: type(w.mote).objects.get(pk=w.mote.pk).har_referat)],
+        endrer=True),
+    "moter:referat": Spek([
+        _t("utkast", _mote("mote_utkast_referat"), DEP | {"admin"}),
+        _t("til kommentar", _mote("mote_til_kommentar"), LES_MOTE),
+        _t("godkjent", _mote("mote_godkjent"), LES_GODKJENT),
+        _t("møte uten referat", _mote("mote"), set()),
+        _mote_post("skriv i utkast", "mote_utkast_referat", DEP,
+                   data=lambda w: {"referat-tekst": "Ny tekst.",
+                                   "referat-versjon": _versjon(w.mote_utkast_referat.referat, ["tekst"])},
+                   virkning=lambda w, r: type(w.mote).objects.get(pk=w.mote_utkast_referat.pk).referat.tekst
+                   == "Ny tekst."),
+        _mote_post("skriv i godkjent", "mote_godkjent", set(),
+                   data=lambda w: {"referat-tekst": "Ny tekst.",
+                                   "referat-versjon": _versjon(w.mote_godkjent.referat, ["tekst"])}),
+    ], endrer=True),
+    "moter:referat-send": Spek([_mote_post(
+        "utkast", "mote_utkast_referat", DEP,
+        virkning=lambda w, r: type(w.mote).objects.get(pk=w.mote_utkast_referat.pk).referat.status
+        == "til_kommentar")], endrer=True),
+    "moter:referat-merknad": Spek([
+        _mote_post("til kommentar", "mote_til_kommentar", PARTER, data=lambda w: {"merknad-tekst": "Presiser sak 2."},
+                   virkning=lambda w, r: w.mote_til_kommentar.referat.merknader.filter(
+                       skrevet_av=w.users[r]).exists()),
+        _mote_post("utkast", "mote_utkast_referat", set(), data=lambda w: {"merknad-tekst": "For tidlig."}),
+    ], endrer=True),
+    "moter:referat-godkjenn": Spek([_mote_post("til kommentar", "mote_til_kommentar", PARTER)], endrer=True),
+    "moter:vedtak-ny": Spek([
+        _t("utkast", _mote("mote_utkast_referat"), DEP),
+        _t("godkjent", _mote("mote_godkjent"), set()),
+    ]),
+    "moter:vedtak-rediger": Spek([
+        _t("utkast", lambda w: {"pk": w.mote_utkast_referat.pk, "vedtak_pk": w.vedtak_utkast.pk}, DEP),
+        _t("vedtak i annet møte", lambda w: {"pk": w.mote_utkast_referat.pk, "vedtak_pk": w.punkt.pk}, set()),
+    ]),
+    "moter:vedtak-slett": Spek([_mote_post(
+        "utkast", "mote_utkast_referat", DEP,
+        kwargs=lambda w: {"pk": w.mote_utkast_referat.pk, "vedtak_pk": w.vedtak_utkast.pk},
+        virkning=lambda w, r: not type(w.vedtak_utkast).objects.filter(pk=w.vedtak_utkast.pk).exists())],
+        endrer=True),
+    "moter:vedtak-oppdrag": Spek([_mote_post(
+        "godkjent", "mote_godkjent", DEP,
+        kwargs=lambda w: {"pk": w.mote_godkjent.pk, "vedtak_pk": w.vedtak_oppdrag.pk},
+        virkning=lambda w, r: type(w.vedtak_oppdrag).objects.get(pk=w.vedtak_oppdrag.pk).oppdrag_id is not None)],
+        endrer=True),
+    "moter:punkt-oppdater": Spek([_mote_post(
+        "godkjent", "mote_godkjent", PARTER, kwargs=lambda w: {"pk": w.mote_godkjent.pk, "vedtak_pk": w.punkt.pk},
+        data=lambda w: {"punkt-status": "paagaar", "punkt-tekst": "Arbeidet er i gang."},
+        virkning=lambda w, r: w.punkt.oppdateringer.filter(skrevet_av=w.users[r]).exists())], endrer=True),
+})
+
 
 def _redigering(navn: str, pattern: str) -> Spek:
     """Editing views: the sending ministry's editors and approvers, on a draft letter or a draft
@@ -487,6 +606,9 @@ class Verden:
         self._rapporter()
         self._pdfer()
         self._oppfolging()
+        from tests.moter.verden import matriseverden
+
+        matriseverden(self)
         from tests.risiko.verden import matriseverden as risiko_og_revisjon
 
         risiko_og_revisjon(self)

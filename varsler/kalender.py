@@ -61,7 +61,37 @@ def kalender_ics(bruker, *, fra: date, til: date) -> bytes:
         ev.add("url", url)
         ev.add("transp", "TRANSPARENT")
         cal.add_component(ev)
+    _moter(cal, bruker, fra=fra, til=til, site=site, vert=vert, naa=naa)
     return cal.to_ical()
+
+
+def _moter(cal, bruker, *, fra: date, til: date, site: str, vert: str, naa) -> None:
+    """The person's meetings (moter.Mote) as events: with the clock when it is set, else all day."""
+    from datetime import datetime
+
+    from django.utils.timezone import make_aware
+
+    from moter.oversikt import synlige_moter
+
+    for m in synlige_moter(bruker).filter(dato__gte=fra, dato__lte=til):
+        brev = m.tildelingsbrev
+        url = f"{site}/moter/{m.pk}/"
+        ev = Event()
+        ev.add("uid", f"mote-{m.pk}@{vert}")
+        ev.add("dtstamp", naa)
+        if m.klokkeslett:
+            start = make_aware(datetime.combine(m.dato, m.klokkeslett))
+            ev.add("dtstart", start)
+            ev.add("dtend", start + timedelta(hours=2))
+        else:
+            ev.add("dtstart", m.dato)
+            ev.add("dtend", m.dato + timedelta(days=1))
+        ev.add("summary", f"Møte: {m.tittel} ({brev.departement.kortnavn}–{brev.virksomhet.kortnavn})"[:200])
+        if m.sted:
+            ev.add("location", m.sted)
+        ev.add("description", f"{m.get_type_display()} etter tildelingsbrevet for {brev.aar}.\n{url}")
+        ev.add("url", url)
+        cal.add_component(ev)
 
 
 # --- the secret address -------------------------------------------------------------------------

@@ -220,8 +220,10 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
         for dag in occurrences(p, fra=fra, til=til):
             found.append(Forekomst(Kilde.PLIKT, p.pk, dag, p.tekst, p.beskrivelse, "/", brev.virksomhet_id,
                                    _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])))
+    from .motefrister import moteforekomster  # agenda deadlines and oppfølgingspunkter (moter)
     from .tiltaksfrister import tiltaksforekomster  # risk and Riksrevisjonen measures
 
+    found += moteforekomster(fra, til, kun=kun, bruker=bruker, virksomhet_ids=virksomhet_ids)
     found += tiltaksforekomster(fra, til, kun=kun, bruker=bruker, virksomhet_ids=virksomhet_ids)
     if kun is not None:
         found = [f for f in found if (f.kilde, f.kilde_id) == (kun[0], kun[1])]
@@ -301,8 +303,8 @@ def planlegg(dato: date, *, forekomster_fn=forekomster) -> list[Planlagt]:
                     continue
             else:
                 ferdig = f.oppdrag is not None and f.oppdrag.status in FERDIGE_STATUSER
-                kan_forfalle = (f.kilde in (Kilde.OPPDRAGSFRIST, Kilde.MILEPAEL, Kilde.RISIKOTILTAK,
-                                            Kilde.REVISJONSTILTAK)
+                kan_forfalle = (f.kilde in (Kilde.OPPDRAGSFRIST, Kilde.MILEPAEL, Kilde.OPPFOLGINGSPUNKT,
+                                            Kilde.RISIKOTILTAK, Kilde.REVISJONSTILTAK)
                                 or f.rapport_levert is False)
                 if (not kan_forfalle or ferdig or (v is not None and not v.forfalt)
                         or -igjen > forfalt_vindu or key in sendt and sendt[key] == Paaminnelse.FORFALT):

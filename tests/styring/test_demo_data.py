@@ -52,7 +52,9 @@ def test_load_demo_is_idempotent(demo):
     (2024, {1: (3, 4), 2: (3, 3), 3: (6, 7), 4: (1, 1), 5: (1, 1), 6: (2, 1)}),
 ])
 def test_oppdrag_per_maal_match_the_letter(demo, aar, per_maal):
-    got = {g.maal.nummer: (len(g.nye), len(g.tidligere)) for g in oppdrag_i_brev(demo[aar])}
+    # The letter as written: an oppdrag a later tillegg gives (the demo's meeting decision) is not in it.
+    got = {g.maal.nummer: (len([e for e in g.nye if e.oppdrag.tillegg_id is None]), len(g.tidligere))
+           for g in oppdrag_i_brev(demo[aar])}
     assert got == per_maal
 
 
