@@ -215,9 +215,6 @@ def _bygg() -> Verden:
     w.adresser += [f"/rapporter/{r.pk}/" for r in (rapport_a, rapport_b, sendt_b)]
     w.adresser += [f"/rapporter/{r.pk}/historikk/" for r in (rapport_a, rapport_b, sendt_b)]
     w.adresser += ["/oppdrag/eksport.xlsx", "/oppdrag/?aar=2024", "/oppdrag/?aar=2025", "/oppdrag/?aar=2026"]
-    from tests.risiko.verden import markorverden as risiko_og_revisjon
-
-    risiko_og_revisjon(w, virk_a=virk_a, a24=a24, c24=c24, virk_a_roller=VIRK_A, dep_a_roller=DEP_A)
     from tests.moter.verden import markorverden
 
     markorverden(w, a24=a24, a25=a25, b26=b26, c24=c24, dep_a=DEP_A, virk_a=VIRK_A, obs=obs,
