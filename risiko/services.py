@@ -90,10 +90,11 @@ def vurdering_for_rapport(*, virksomhet_id: int, departement_id: int, per: date)
             .med_risikoer().order_by("-gjelder_per").first())
 
 
-def forrige_vurdering(vurdering: Risikovurdering) -> Risikovurdering | None:
-    """The agency's assessment for the period before this one (shared or not)."""
-    return (Risikovurdering.objects.filter(virksomhet_id=vurdering.virksomhet_id,
-                                           gjelder_per__lt=vurdering.gjelder_per)
+def forrige_vurdering(vurdering: Risikovurdering, *, bruker=None) -> Risikovurdering | None:
+    """The agency's assessment for the period before this one; with ``bruker``, the latest earlier
+    one that person may see (the ministry: the last one shared)."""
+    qs = Risikovurdering.objects.for_user(bruker) if bruker is not None else Risikovurdering.objects.all()
+    return (qs.filter(virksomhet_id=vurdering.virksomhet_id, gjelder_per__lt=vurdering.gjelder_per)
             .order_by("-gjelder_per").first())
 
 

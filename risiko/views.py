@@ -105,7 +105,7 @@ def _vis(request, vurdering: Risikovurdering, *, skjema: dict | None = None, sta
         "vurdering": vurdering,
         "kan_skrive": kan_skrive,
         "kan_dele": services.kan_dele(user, vurdering),
-        "forrige": services.forrige_vurdering(vurdering) if kan_skrive or vurdering.er_laast else None,
+        "forrige": services.forrige_vurdering(vurdering, bruker=user),
         "aapne_tiltak": services.aapne_tiltak(vurdering),
         **_historikk(request, vurdering),
     }

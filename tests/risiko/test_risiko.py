@@ -12,6 +12,7 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.template import Context, Template
+from django.test import Client
 
 from brukere.models import Rolle
 from risiko import services
@@ -232,3 +233,20 @@ def test_tiltak_minner_en_gang_ogsaa_naar_det_er_videreført(v, settings):
     mail.outbox.clear()
     call_command("send_reminders", "--date", "2024-09-18", stdout=StringIO())
     assert not [m for m in mail.outbox if "Avtale med SSB" in m.subject]
+
+
+def test_departementet_ser_bare_forrige_delte_vurdering(v):
+    TildelingsbrevFactory(virksomhet=v.virk, departement=v.dep, aar=2023, sendt_brev=True)
+    delt = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2023, periodetype="aar", acting_user=v.leder)
+    _risiko(delt, v.leder, s=1, k=1)
+    services.vurdering_del(vurdering=delt, acting_user=v.leder)
+    utkast = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2024, periodetype="halvaar", acting_user=v.leder)
+    aar = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2024, periodetype="aar", acting_user=v.leder)
+    _risiko(aar, v.leder, s=1, k=2)
+    services.vurdering_del(vurdering=aar, acting_user=v.leder)
+    assert services.forrige_vurdering(aar, bruker=v.leder) == utkast
+    assert services.forrige_vurdering(aar, bruker=v.redaktor) == delt
+    c = Client()
+    c.force_login(v.redaktor)
+    side = c.get(f"/risiko/{aar.pk}/").content.decode()
+    assert "Halvår 2024" not in side and f"/risiko/{delt.pk}/" in side
