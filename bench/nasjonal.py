@@ -28,7 +28,7 @@ from django.db import connection, connections, transaction
 from django.test.utils import override_settings
 
 #: Bump when the generated rows change.
-GENERATOR_VERSION = "2"
+GENERATOR_VERSION = "3"
 MINISTRIES, AGENCIES = 16, 200
 SMALL_AGENCIES = 10  # the smaller world; also how many agencies ministry 0 steers in both worlds
 FIRST_YEAR, YEARS = 2017, 10
@@ -228,6 +228,7 @@ def generate(n_agencies: int) -> dict[str, int]:
 
     from brukere.models import Rolle, User
     from budsjett.models import Budsjettkapittel, Budsjettpost
+    from kjerne.sortering import naturlig_nokkel
     from oppdrag.models import Frist, Oppdrag, Risiko, Status, Statusoppdatering
     from rapportering.models import DELER, Rapport, Rapportdel, RapportStatus
     from styring.models import Maal, Organisasjon, Rapporteringspunkt, Styringsparameter, Tildelingsbrev
@@ -267,7 +268,9 @@ def generate(n_agencies: int) -> dict[str, int]:
                  "sendt": _at(date(year - 1, 12, 20)), "dato": date(year - 1, 12, 20), "var_ref": f"{year - 1}/{a:04d}",
                  "kontaktperson_id": by_name[f"dep{ministry_of(a):02d}.redaktor"], "_a": a}
                 for a, org in enumerate(orgs)])
-            maal = bulk(Maal, [{"tildelingsbrev_id": b["id"], "nummer": n, "tittel": f"Mål {n} for V{b['_a']:03d} {year}",
+            # What Maal.save() would add: the natural sort key of the number (ignored where no such field).
+            maal = bulk(Maal, [{"tildelingsbrev_id": b["id"], "nummer": str(n), "sorteringsnokkel": naturlig_nokkel(str(n)),
+                                "tittel": f"Mål {n} for V{b['_a']:03d} {year}",
                                 "tekst": "Virksomheten skal bidra til at målet nås. " * 3, "_brev": b}
                                for b in letters for n in range(1, 6)])
             bulk(Styringsparameter, [{"maal_id": m["id"], "kode": f"SP {m['nummer']}.{k}", "rekkefolge": k,
@@ -293,7 +296,7 @@ def generate(n_agencies: int) -> dict[str, int]:
                     oppdrag.append({
                         "virksomhet_id": b["virksomhet_id"], "tildelingsbrev_id": b["id"],
                         "departement_id": b["departement_id"], "aar": year, "nummer": f"{year}-{i + 1:02d}",
-                        "maal_id": maal_of[(b["id"], 1 + i % 5)], "rekkefolge": i,
+                        "maal_id": maal_of[(b["id"], str(1 + i % 5))], "rekkefolge": i,
                         "tittel": f"Oppdrag {i + 1} til V{a:03d} i {year}: utrede, gjennomføre og rapportere på "
                                   "tiltaket",
                         "status": statuses[(i + a + year) % 4], "risiko": risks[(i + 2 * a + year) % 4],

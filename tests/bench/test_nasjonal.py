@@ -12,7 +12,7 @@ from bench import nasjonal, skala
 from brukere.models import User
 from oppdrag.models import Frist, Oppdrag
 from rapportering.models import Rapport
-from styring.models import Organisasjon, Tildelingsbrev
+from styring.models import Maal, Organisasjon, Tildelingsbrev
 
 pytestmark = pytest.mark.django_db
 
@@ -38,6 +38,8 @@ def test_generator_writes_the_national_shape(liten_verden):
     assert Frist.objects.count() == 5 * 2 * (6 * 2 + 6 // 2)  # 2 or 3 parts each
     assert Rapport.objects.filter(status="utkast").count() == 5  # each agency's last årsrapport
     assert liten_verden["oppdrag"] == Oppdrag.objects.count()
+    # What save() would compute is written too: the mål sort as in the portal.
+    assert not Maal.objects.filter(sorteringsnokkel="").exists()
     # The ids were set by the generator: the next row the portal writes gets a free one.
     o = Oppdrag.objects.first()
     ny = Oppdrag.objects.create(virksomhet_id=o.virksomhet_id, departement_id=o.departement_id, aar=o.aar,
