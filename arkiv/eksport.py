@@ -12,7 +12,6 @@ from styring.konsistens import check_tildelingsbrev
 from styring.models import (
     Organisasjon,
     Status,
-    Styringsparameter,
     Tildelingsbrev,
 )
 
@@ -122,9 +121,7 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
         orgs[o.kortnavn] = o
 
     maal = []
-    grupper = list(brev.maalgrupper.select_related("overordnet", "under_maal"))
-    for m in brev.maal.select_related("gruppe").prefetch_related("styringsparametere__maaleverdier",
-                                                                  "styringsparametere__resultatkrav"):
+    for m in brev.maal.prefetch_related("styringsparametere__maaleverdier", "styringsparametere__resultatkrav"):
         maal.append({
             "nummer": m.nummer, "tittel": m.tittel, "tekst": m.tekst,
             "overskrift_nye_oppdrag": m.overskrift_nye_oppdrag,
@@ -135,8 +132,6 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
                 "maaleutgangspunkt": sp.maaleutgangspunkt, "nokkeltall": sp.nokkeltall,
                 "maaleverdier": [{"periode": v.periode, "dato": _iso(v.dato), "verdi": _dec(v.verdi),
                                   "enhet": v.enhet, "tekst": v.tekst} for v in sp.maaleverdier.all()],
-            # Older letters only: written when set, so a letter without målområder is as before.
-            **({"omraade": m.gruppe.nummer} if m.gruppe_id else {}),
                 "resultatkrav": [{"verdi": _dec(r.verdi), "enhet": r.enhet, "tekst": r.tekst}
                                  for r in sp.resultatkrav.all()],
             } for sp in m.styringsparametere.all()],
@@ -187,11 +182,8 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
                      for a in brev.avsnitt.filter(tillegg__isnull=True)],
         "maal": maal,
         "rapporteringskrav": [{"kode": r.kode, "tekst": r.tekst, "maal": r.maal.nummer if r.maal else None,
-                               "frekvens": r.frekvens, "frekvens_tekst": r.frekvens_tekst,
-                               "styringsparametere": [sp.kode for sp in r.styringsparametere.all()]}
-                              for r in brev.rapporteringskrav.select_related("maal").prefetch_related(
-                                  Prefetch("styringsparametere", queryset=Styringsparameter.objects.order_by(
-                                      "maal__sorteringsnokkel", "rekkefolge", "kode")))],
+                               "frekvens": r.frekvens, "frekvens_tekst": r.frekvens_tekst}
+                              for r in brev.rapporteringskrav.select_related("maal")],
         "oppdrag": oppdrag,
         "tillegg": tillegg,
         "budsjett": budsjett,
@@ -200,10 +192,6 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
                           "telletidspunkt": _iso(r.telletidspunkt), "frist": _iso(r.frist)}
                          for r in brev.rapporteringspunkter.all()],
         "kalender": [{"type": m.type, "tittel": m.tittel, "dato": _iso(m.dato), "tidspunkt_tekst": m.tidspunkt_tekst,
-        **({"maalomraader": [{"nummer": g.nummer, "tittel": g.tittel, "tekst": g.tekst,
-                              "overordnet": g.overordnet.nummer if g.overordnet_id else None,
-                              "maal": g.under_maal.nummer if g.under_maal_id else None} for g in grupper]}
-           if grupper else {}),
                       "beskrivelse": m.beskrivelse} for m in brev.moter.all()],
         "fellesforinger": [{"tittel": f.tittel, "tekst": f.tekst, "rapportering": f.rapportering}
                            for f in brev.fellesforinger.all()],

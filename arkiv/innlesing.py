@@ -31,7 +31,6 @@ from styring.models import (
     Maal,
     Maaleverdi,
     Moete,
-    Maalgruppe,
     Organisasjon,
     Plikt,
     Rapporteringskrav,
@@ -44,7 +43,6 @@ from styring.models import (
     Tillegg,
     Vedlegg,
 )
-    maal_navn,
 
 from .skjema import FORMAT, MAKS_DYBDE, ROOT, ArkivFeil, _d, _validate, for_dyp, sjekk_versjon
 
@@ -326,92 +324,6 @@ def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool 
     _duplikater(data, errors)
     _sjekk_tillegg(data, errors)
     _sjekk_oppdrag(data, errors)
-def _maalnummer_som_tekst(data: dict) -> None:
-    """A mål number is text ("3.1"); a version-1 file wrote it as an integer (1), read as "1"."""
-    def tekst(v):
-        return " ".join(v.split()) if isinstance(v, str) else (str(v) if v is not None else None)
-
-    for m in data["maal"]:
-        m["nummer"] = tekst(m["nummer"])
-    for _, o in _alle_oppdrag(data):
-        o["maal"] = tekst(o["maal"])
-    for r in data.get("rapporteringskrav", []):
-        if "maal" in r:
-            r["maal"] = tekst(r["maal"])
-    for g in data.get("maalomraader", []):
-        if "maal" in g:
-            g["maal"] = tekst(g["maal"])
-
-
-def _sjekk_omraader(data: dict, errors: list[str]) -> None:
-    """Mål numbers once each; målområder and delområder referring to what the file holds, no cycles."""
-    sett: dict = {}
-    for i, m in enumerate(data["maal"]):
-        if m["nummer"] in sett:
-            errors.append(f"maal[{i}].nummer: finnes allerede (maal[{sett[m['nummer']]}]).")
-        sett.setdefault(m["nummer"], i)
-    grupper: dict = {}
-    for i, g in enumerate(data.get("maalomraader", [])):
-        nr = g["nummer"].strip()
-        if nr in grupper:
-            errors.append(f"maalomraader[{i}].nummer: finnes allerede (maalomraader[{grupper[nr]}]).")
-        grupper.setdefault(nr, i)
-    for i, g in enumerate(data.get("maalomraader", [])):
-        if g.get("maal") is not None and g["maal"] not in sett:
-            errors.append(f"maalomraader[{i}].maal: brevet har ikke {maal_navn(g['maal']).lower()}.")
-        if g.get("overordnet") is not None:
-            if g["overordnet"] not in grupper:
-                errors.append(f"maalomraader[{i}].overordnet: brevet har ikke målområdet {g['overordnet']}.")
-                continue
-            seen, x = {g["nummer"]}, g["overordnet"]
-            while x is not None and x in grupper:
-                if x in seen:
-                    errors.append(f"maalomraader[{i}].overordnet: overskriftene står under hverandre i ring.")
-                    break
-                seen.add(x)
-                x = data["maalomraader"][grupper[x]].get("overordnet")
-    for i, m in enumerate(data["maal"]):
-        if m.get("omraade") and m["omraade"] not in grupper:
-            errors.append(f"maal[{i}].omraade: brevet har ikke målområdet {m['omraade']}.")
-    for i, r in enumerate(data.get("rapporteringskrav", [])):
-        for j, kode in enumerate(r.get("styringsparametere", [])):
-            if isinstance(_krav_sp(data, r, kode), str):
-                errors.append(f"rapporteringskrav[{i}].styringsparametere[{j}]: {_krav_sp(data, r, kode)}")
-
-
-def _krav_sp(data: dict, krav: dict, kode: str):
-    """(mål number, SP code) a requirement names: the SP under its own mål, else the one SP with that
-    code in the letter; a Norwegian message when there is none, or several to choose from."""
-    if krav.get("maal") is not None:
-        for m in data["maal"]:
-            if m["nummer"] == krav["maal"] and any(sp["kode"] == kode for sp in m["styringsparametere"]):
-                return (m["nummer"], kode)
-    treff = [m["nummer"] for m in data["maal"] if any(sp["kode"] == kode for sp in m["styringsparametere"])]
-    if len(treff) == 1:
-        return (treff[0], kode)
-    if not treff:
-        return f"brevet har ingen styringsparameter {kode}."
-    return (f"{kode} står under flere mål ({', '.join(treff)}); "
-            "oppgi kravets mål i «maal» så det er klart hvilken som menes.")
-
-
-def _import_omraader(data: dict, brev: Tildelingsbrev, errors: list[str]) -> dict:
-    """Målområder and delområder, each after the one it stands under; a delområde's mål is set later."""
-    laget: dict = {}
-    igjen = list(enumerate(data.get("maalomraader", [])))
-    while igjen:
-        klare = [(i, g) for i, g in igjen if g.get("overordnet") is None or g["overordnet"] in laget]
-        if not klare:
-            break  # refused by _sjekk_omraader already
-        for i, g in klare:
-            gruppe = Maalgruppe(tildelingsbrev=brev, nummer=g["nummer"], tittel=g["tittel"], tekst=g.get("tekst", ""),
-                                overordnet=laget.get(g.get("overordnet")))
-            if _lagre(gruppe, f"maalomraader[{i}]", errors, ["tildelingsbrev", "overordnet", "under_maal"]):
-                laget[gruppe.nummer] = gruppe
-        igjen = [(i, g) for i, g in igjen if (i, g) not in klare]
-    return laget
-
-
     _sjekk_organisasjoner(data, opprett_organisasjoner, errors)
     if errors:
         raise ArkivFeil(errors)
@@ -428,9 +340,7 @@ def _import_omraader(data: dict, brev: Tildelingsbrev, errors: list[str]) -> dic
         # Never the database's own wording ("UNIQUE constraint failed: …"): it names tables, not the file.
         raise ArkivFeil(["Databasen avviste innholdet, trolig fordi et nummer eller en kode står to ganger "
                          "eller allerede finnes i portalen. Ingenting er lagret."]) from exc
-    _maalnummer_som_tekst(data)
 
-    _sjekk_omraader(data, errors)
 
 def _import_kvitteringer(data: dict, brev: Tildelingsbrev, errors: list[str]) -> None:
     """Findings the ministry acknowledged, with who (matched by username, if known here) and when."""
@@ -508,8 +418,7 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
     for i, f in enumerate(data.get("fellesforinger", [])):
         _lagre(Fellesforing(tildelingsbrev=brev, rekkefolge=i, **f), f"fellesforinger[{i}]", errors, ex)
 
-    grupper = _import_omraader(data, brev, errors)
-    maal_by_nr: dict[str, Maal] = {}
+    maal_by_nr: dict[int, Maal] = {}
     for i, m in enumerate(data["maal"]):
         maal = Maal(tildelingsbrev=brev, nummer=m["nummer"], tittel=m["tittel"], tekst=m.get("tekst", ""),
                     overskrift_nye_oppdrag=m.get("overskrift_nye_oppdrag", ""),
@@ -535,16 +444,13 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
                        f"{sp_path}.maaleverdier[{k}]", errors, ["styringsparameter"])
             for k, r in enumerate(sp_data.get("resultatkrav", [])):
                 _lagre(Resultatkrav(styringsparameter=sp, verdi=_tall(r.get("verdi")), enhet=r.get("enhet", ""),
-                    gruppe=grupper.get(m.get("omraade")),
                                     tekst=r.get("tekst", ""), rekkefolge=k),
                        f"{sp_path}.resultatkrav[{k}]", errors, ["styringsparameter"])
     for i, r in enumerate(data.get("rapporteringskrav", [])):
-        krav = Rapporteringskrav(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"], rekkefolge=i,
+        _lagre(Rapporteringskrav(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"],
                                  maal=maal_by_nr.get(r["maal"]) if r.get("maal") is not None else None,
-                                 frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"])
-        if _lagre(krav, f"rapporteringskrav[{i}]", errors, ["tildelingsbrev", "maal"]) and r.get("styringsparametere"):
-            krav.styringsparametere.set([sp_by_nr[_krav_sp(data, r, kode)] for kode in r["styringsparametere"]
-                                         if _krav_sp(data, r, kode) in sp_by_nr])
+                                 frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"]),
+               f"rapporteringskrav[{i}]", errors, ["tildelingsbrev", "maal"])
     for i, p in enumerate(data.get("plikter", [])):
         plikt = Plikt(tildelingsbrev=brev, beskrivelse=p["beskrivelse"], kilde=p["kilde"])
         _fill_frist(plikt, p, aar=aar, virksomhet_id=virksomhet.pk)
@@ -563,11 +469,6 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
 def _import_oppdrag(liste: list[dict], prefix: str, brev: Tildelingsbrev, maal_by_nr: dict, known: dict,
                     errors: list[str], *, frist_nr, links: list, tillegg: Tillegg | None = None) -> None:
     """The oppdrag the letter lists (new and earlier), or those a tillegg gives, with their frister."""
-    for g in data.get("maalomraader", []):
-        if g.get("maal") is not None and g["nummer"] in grupper and g["maal"] in maal_by_nr:
-            grupper[g["nummer"]].under_maal = maal_by_nr[g["maal"]]
-            grupper[g["nummer"]].save(update_fields=["under_maal"])
-    sp_by_nr = {(m.nummer, sp.kode): sp for m in maal_by_nr.values() for sp in m.styringsparametere.all()}
     virksomhet = brev.virksomhet
     seen: set[str] = set()
     # One query for the agency's oppdrag instead of one per oppdrag in the file.

@@ -49,7 +49,7 @@ FRIST = _opt(_FRIST_FIELDS, *_FRIST_DERIVED)
 MILEPAEL = _opt({"tittel": "str", **_FRIST_FIELDS}, "tekst", *_FRIST_DERIVED)
 FINANSIERING = {"tekst": "str", "belop_kr": "kr?", "kapittel": "int?", "post": "int?"}
 OPPDRAG = _opt({
-    "nummer": "str", "tittel": "str", "maal": "nr?", "ny_i_aar": "bool", "gitt_aar": "int", "fou": "bool",
+    "nummer": "str", "tittel": "str", "maal": "int?", "ny_i_aar": "bool", "gitt_aar": "int", "fou": "bool",
     "fou_type": "str", "frister": [FRIST], "finansiering": [FINANSIERING], "start": "date?", "start_tekst": "str",
     "bakgrunn": "str", "beskrivelse": "str", "formaal": "str", "rapportering": "str", "i_aarsrapport": "bool",
     "i_halvaarsrapport": "bool", "rapporteringskriterier": "str", "finansiering_tekst": "str", "frist_tekst": "str",
@@ -65,16 +65,10 @@ SP = _opt({"kode": "str", "tekst": "str", "i_aarsrapport": "bool", "i_halvaarsra
            "resultatkrav": [RESULTATKRAV]},
           "i_aarsrapport", "i_halvaarsrapport", "formaal", "maaleutgangspunkt", "nokkeltall", "maaleverdier",
           "resultatkrav")
-# A mål's number is text as the letter writes it ("1", "3.1", "Hovedmål 2"); version 1 wrote an integer,
-# which is still read ("nr": text or integer, read as text).
-MAAL = _opt({"nummer": "nr", "tittel": "str", "tekst": "str", "overskrift_nye_oppdrag": "str",
-             "overskrift_tidligere_oppdrag": "str", "styringsparametere": [SP], "omraade": "str"},
-            "tekst", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag", "omraade")
-# (Older letters) a målområde ("3 Integrering"), or with "maal" a delområde inside that mål ("3.2.1").
-MAALOMRAADE = _opt({"nummer": "str", "tittel": "str", "tekst": "str", "overordnet": "str?", "maal": "nr?"},
-                   "tekst", "overordnet", "maal")
-BINDING = _opt({"tekst": "str", "belop_kr": "kr?", "belop_til_kr": "kr?", "oppdrag": "str?", "kategori": "str"},
-               "kategori", "belop_til_kr")
+MAAL = _opt({"nummer": "int", "tittel": "str", "tekst": "str", "overskrift_nye_oppdrag": "str",
+             "overskrift_tidligere_oppdrag": "str", "styringsparametere": [SP]},
+            "tekst", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag")
+BINDING = _opt({"tekst": "str", "belop_kr": "kr", "oppdrag": "str?", "kategori": "str"}, "kategori")
 FORDELING = {"tekst": "str", "belop_kr": "kr"}
 TILSKUDD = _opt({"mottaker": "str", "belop_kr": "kr", "fordeling": "int?"}, "fordeling")
 POST = _opt({"kapittel": "int", "post": "int", "betegnelse": "str", "tildelt_kr": "kr", "bevilget_kr": "kr?",
@@ -103,10 +97,7 @@ ROOT = _opt({
     "brevhode": {"avdeling": "str", "saksbehandler": "str", "mottaker_adresse": "str"},
     "kapitler": [AVSNITT],
     "maal": [MAAL],
-    "maalomraader": [MAALOMRAADE],
-    # In the letter's order; "styringsparametere" (optional): the codes of the SP the requirement names.
-    "rapporteringskrav": [_opt({"kode": "str", "tekst": "str", "maal": "nr?", "frekvens": "str", "frekvens_tekst": "str",
-                                "styringsparametere": ["str"]}, "styringsparametere")],
+    "rapporteringskrav": [{"kode": "str", "tekst": "str", "maal": "int?", "frekvens": "str", "frekvens_tekst": "str"}],
     "oppdrag": [OPPDRAG],
     "tillegg": [TILLEGG],
     "budsjett": [POST],
@@ -122,13 +113,12 @@ ROOT = _opt({
     "konsistens": [dict],
     "kvitteringer": [{"nokkel": "str", "melding": "str", "grunn": "str", "kvittert_av": "str?", "kvittert": "str"}],
 }, "format", "versjon", "dato", "var_ref", "tittel", "status", "organisasjoner", "brevhode", "kapitler",
-    "maalomraader", "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
+    "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
     "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens", "kvitteringer",
     "tillegg")
 
 _TYPE_NAVN = {"str": "tekst", "int": "et heltall", "kr": "et helt kronebeløp (heltall ≥ 0)", "bool": "true eller false",
-              "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall",
-              "nr": "et nummer (tekst som «3.1», eller et heltall)"}
+              "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall"}
 
 
 def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
@@ -178,7 +168,6 @@ def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
         "bool": lambda v: isinstance(v, bool),
         "date": lambda v: isinstance(v, str) and _parse_date(v) is not None,
         "dec": lambda v: isinstance(v, (int, float, str)) and not isinstance(v, bool) and _is_number(v),
-        "nr": lambda v: (isinstance(v, str) and bool(v.strip())) or (isinstance(v, int) and not isinstance(v, bool)),
     }[kind](value)
     if not ok:
         shown = value if isinstance(value, str) else repr(value)

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
-from styring.maalomraader import plasser_krav, plasser_omraader
 from styring.models import Brevavsnitt, Status, Tildelingsbrev, Tillegg
 
 #: Where the structured parts of a letter belong among its chapters, found by the chapter titles
@@ -157,8 +156,7 @@ def brev_queryset(qs):
     from budsjett.models import Budsjettendring, Budsjettkapittel, Budsjettpost
 
     return qs.select_related("virksomhet", "departement", "instruks", "godkjent_av", "kontaktperson").prefetch_related(
-        "maal__styringsparametere__resultatkrav", "maal__styringsparametere__maaleverdier", "maalgrupper",
-        "rapporteringskrav",
+        "maal__styringsparametere__resultatkrav", "maal__styringsparametere__maaleverdier",
         "rapporteringspunkter", "kopi_til", "moter", "fellesforinger", "plikter", "signaturer", "vedlegg",
         Prefetch("tillegg", queryset=Tillegg.objects.order_by("nummer")),
         Prefetch("avsnitt", queryset=Brevavsnitt.objects.order_by("rekkefolge", "id")),
@@ -225,8 +223,6 @@ def _frister(oppdrag, brev, synlige: set[int], tillegg_by_id: dict) -> tuple[lis
     endret_i = []
     for f in kept:
         if f.tillegg_id and tillegg_by_id[f.tillegg_id] not in endret_i:
-    omraader_etter: list = field(default_factory=list)  # målområder after the last mål (styring/maalomraader.py)
-    krav_uten_maal: list = field(default_factory=list)  # rapporteringskrav that name no mål (nor an SP of one)
             endret_i.append(tillegg_by_id[f.tillegg_id])
     return kept, endret_i
 
@@ -281,9 +277,7 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
 
     avsnitt = [Avsnittvisning(avsnitt=a, niva=_niva(a.nummer), tillegg=tillegg_by_id.get(a.tillegg_id))
                for a in brev.avsnitt.all() if a.tillegg_id is None or a.tillegg_id in synlige]
-    maal_list = sorted(brev.maal.all(), key=lambda m: (m.sorteringsnokkel, m.nummer))
-    omraader_etter = plasser_omraader(maal_list, list(brev.maalgrupper.all()))
-    krav_uten_maal = plasser_krav(maal_list, list(brev.rapporteringskrav.all()))
+    maal_list = sorted(brev.maal.all(), key=lambda m: m.nummer)
     maal = _oppdrag(brev, maal_list, synlige, tillegg_by_id)
 
     forrige: dict = {}
@@ -304,12 +298,12 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
                                       videreført=forrige.get((kap.nummer, p.post)) == p.tildelt_kr))
         budsjett.append(Kapittelvisning(kapittel=kap, poster=poster))
 
-    deler = ["maal"] if maal or omraader_etter else []
+    deler = ["maal"] if maal else []
     if brev.fellesforinger.all():
         deler.append("fellesforinger")
     if brev.moter.all():
         deler.append("moter")
-    if krav_uten_maal or brev.rapporteringspunkter.all() or brev.plikter.all():
+    if brev.rapporteringspunkter.all() or brev.plikter.all():
         deler.append("rapportering")
     if budsjett:
         deler.append("budsjett")
@@ -319,4 +313,3 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
         maal=maal, budsjett=budsjett, uplasserte=uplasserte, har_budsjettendringer=har_endringer,
         videreført_fra=brev.aar - 1 if any(p.videreført for k in budsjett for p in k.poster) else None,
     )
-        omraader_etter=omraader_etter, krav_uten_maal=krav_uten_maal,

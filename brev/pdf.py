@@ -15,7 +15,6 @@ from dokumenter.registry import Bygget
 from kjerne.belop import format_tall
 from oppdrag.models import Oppdrag
 from oppdrag.querysets import oppdrag_i_brev
-from styring.maalomraader import plasser_krav, plasser_omraader
 from styring.models import Brevavsnitt, Maal, Styringsparameter, Tildelingsbrev
 
 #: The annex fields in the order the real annex shows them, with their labels.
@@ -79,12 +78,11 @@ def _brev_med_data(brev: Tildelingsbrev) -> Tildelingsbrev:
         Tildelingsbrev.objects.select_related("virksomhet", "departement")
         .prefetch_related(
             Prefetch("avsnitt", queryset=Brevavsnitt.objects.filter(tillegg__isnull=True).order_by("rekkefolge", "id")),
-            Prefetch("maal", queryset=Maal.objects.order_by("sorteringsnokkel", "nummer").prefetch_related(
+            Prefetch("maal", queryset=Maal.objects.order_by("nummer").prefetch_related(
                 Prefetch("styringsparametere", queryset=sp))),
             Prefetch("kapitler", queryset=Budsjettkapittel.objects.order_by("rekkefolge", "nummer").prefetch_related(
                 Prefetch("poster", queryset=Budsjettpost.objects.order_by("rekkefolge", "post").prefetch_related(
                     "tilskudd", "bindinger", "fordelinger")))),
-            "maalgrupper", "rapporteringskrav",
             "signaturer", "vedlegg", "kopi_til",
         )
         .get(pk=brev.pk)
@@ -172,8 +170,8 @@ def _vedlegg_oppdrag(brev: Tildelingsbrev, listing) -> list[Vedleggsoppdrag]:
         o = by_pk[pk]
         felter = [(label, getattr(o, name)) for name, label in VEDLEGG_FELTER if (getattr(o, name) or "").strip()]
         result.append(Vedleggsoppdrag(oppdrag=o, tittel=entry.tittel, felter=felter, frister=entry.frister))
-    result.sort(key=lambda v: ((0, v.oppdrag.maal.sorteringsnokkel) if v.oppdrag.maal_id else (1, ""),
-                               v.oppdrag.rekkefolge, v.oppdrag.nummer))
+    result.sort(key=lambda v: ((v.oppdrag.maal.nummer if v.oppdrag.maal_id else 999), v.oppdrag.rekkefolge,
+                               v.oppdrag.nummer))
     return result
 
 
@@ -202,8 +200,6 @@ def tildelingsbrev_html(brev: Tildelingsbrev) -> str:
         "signaturer": list(brev.signaturer.all()),
         "vedlegg": list(brev.vedlegg.all()),
         "kopi_til": list(brev.kopi_til.all()),
-    omraader_etter = plasser_omraader([m for m, _ in maal], list(brev.maalgrupper.all()))
-    krav_uten_maal = plasser_krav([m for m, _ in maal], list(brev.rapporteringskrav.all()))
     }
     return render_to_string("dokumenter/tildelingsbrev_pdf.html", context)
 
@@ -213,7 +209,5 @@ def tittel(brev: Tildelingsbrev) -> str:
 
 
 def bygg_tildelingsbrev(brev: Tildelingsbrev) -> Bygget:
-        "omraader_etter": omraader_etter,
-        "krav_uten_maal": krav_uten_maal,
     return Bygget(html=tildelingsbrev_html(brev), tittel=tittel(brev),
                   filnavn=f"tildelingsbrev-{brev.virksomhet.kortnavn}-{brev.aar}.pdf")

@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from brukere.models import Rolle
-from styring.models import Brevavsnitt, Maalgruppe, Rapporteringskrav, Tillegg
+from styring.models import Brevavsnitt, Tillegg
 from tests.factories import (
     BudsjettkapittelFactory,
     BudsjettpostFactory,
@@ -493,8 +493,7 @@ def _redigering(navn: str, pattern: str) -> Spek:
                    "avsnitt_pk": (w.avsnitt_tillegg if tillegg else w.avsnitt_utkast).pk,
                    "maal_pk": w.maal_utkast.pk, "sp_pk": w.sp_utkast.pk,
                    "oppdrag_pk": (w.o_tillegg if tillegg else w.o_utkast).pk,
-                   "kapittel_pk": w.kap_utkast.pk, "post_pk": w.post_utkast.pk, "gruppe_pk": w.omraade_utkast.pk,
-                   "krav_pk": w.krav_utkast.pk}
+                   "kapittel_pk": w.kap_utkast.pk, "post_pk": w.post_utkast.pk}
         if navn.endswith("tidligere"):
             verdier["oppdrag_pk"] = w.o_tidligere.pk
         return {k: v for k, v in verdier.items() if f"<int:{k}>" in pattern}
@@ -558,12 +557,6 @@ class Verden:
         self.o_tidligere = OppdragFactory(tildelingsbrev=self.brev_godkjenning, aar=2023, nummer="2023-01",
                                           virksomhet=self.virk)
         FristFactory(oppdrag=self.o_tidligere, tildelingsbrev=self.brev_godkjenning, tekst="1. juni 2026",
-        self.omraade_utkast = Maalgruppe.objects.create(tildelingsbrev=self.brev_utkast, nummer="1.1",
-                                                        tittel="Delområde", under_maal=self.maal_utkast)
-        # Two rapporteringskrav, so that moving the first down changes the order.
-        self.krav_utkast = Rapporteringskrav.objects.create(tildelingsbrev=self.brev_utkast, kode="R 1", tekst="Krav",
-                                                            maal=self.maal_utkast, rekkefolge=0)
-        Rapporteringskrav.objects.create(tildelingsbrev=self.brev_utkast, kode="R 2", tekst="Krav", rekkefolge=1)
                      form="dato", dato=date(2026, 6, 1))
         for o, brev in ((self.o_sendt, self.brev_sendt), (self.o_utkast, self.brev_utkast), (self.o_annen, self.brev_annen)):
             FristFactory(oppdrag=o, tildelingsbrev=brev)
