@@ -7,7 +7,22 @@ it were not; every header made from user text goes through ``en_linje`` first.
 
 from __future__ import annotations
 
+import base64
+import copy
+import string
 import unicodedata
+from email.utils import formatdate, make_msgid
+from functools import cache, lru_cache
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import (
+    RFC5322_EMAIL_LINE_LENGTH_LIMIT,
+    SafeMIMEMultipart,
+    SafeMIMEText,
+    forbid_multi_line_headers,
+)
+from django.core.mail.utils import DNS_NAME
 
 # Control characters and the Unicode line and paragraph separators (\n, \r, \v, \f, \x85,
 # \u2028, \u2029, …): each becomes a space before runs of whitespace are folded into one.
@@ -19,3 +34,123 @@ def en_linje(tekst: str) -> str:
     whitespace become one space, and the ends are trimmed."""
     renset = "".join(" " if unicodedata.category(c) in _BRYT else c for c in str(tekst))
     return " ".join(renset.split())
+
+
+# --- Fast MIME building for reminder runs ---------------------------------------------------
+#
+# A reminder run builds thousands of text + HTML e-mails that differ only in their subject,
+# recipient and bodies. Django's EmailMessage.message() re-encodes every header through the
+# standard library each time; RFC 2047 encoding of a non-ASCII subject (email.header) alone is
+# quadratic in its length and was the largest cost of a run. ``FastEmail.message()`` builds the
+# same MIME tree, header for header and byte for byte (tests/varsler/test_paaminnelser_rask.py),
+# from parts made once: copies of a prepared multipart and text parts, the subject encoded by
+# ``subject_header`` (the standard library's algorithm in linear time), address headers cached.
+
+_Q_SAFE = set(b"-!*+/" + string.ascii_letters.encode() + string.digits.encode())
+_Q_MAP = ["_" if b == 32 else chr(b) if b in _Q_SAFE else f"={b:02X}" for b in range(256)]
+_Q_LEN = [len(q) for q in _Q_MAP]
+# email.header.Header(...).encode() with its defaults: 78 characters for the first line, 77 after
+# the continuation space; each encoded word carries 12 characters of "=?utf-8?q?…?=".
+_FIRST_LINE, _NEXT_LINE, _CHROME = 78, 77, 12
+
+
+@lru_cache(maxsize=1024)  # a run sends the same subject to each recipient of a frist, one after the other
+def subject_header(subject: str) -> str:
+    """The Subject header value Django would set for ``subject`` (utf-8): what
+    ``forbid_multi_line_headers("Subject", subject, "utf-8")`` returns, in linear time. Like the
+    standard library, the whole subject is Q- or B-encoded, whichever is shorter, and split into
+    encoded words between characters so that each line fits."""
+    if "\n" in subject or "\r" in subject or subject.isascii():
+        return _django_header("Subject", subject)  # refuses line breaks; ASCII is folded, not encoded
+    costs = [_char_cost(ch) for ch in subject]  # (utf-8 bytes, Q-encoded length) per character
+    use_b64 = (sum(c[0] for c in costs) + 2) // 3 * 4 < sum(c[1] for c in costs)
+    words, current, n_bytes, q_len = [], [], 0, 0
+    room = _FIRST_LINE - _CHROME
+    for ch, (cb, cq) in zip(subject, costs, strict=True):
+        length = (n_bytes + cb + 2) // 3 * 4 if use_b64 else q_len + cq
+        if length > room and current:
+            words.append("".join(current))
+            current, n_bytes, q_len, room = [ch], cb, cq, _NEXT_LINE - _CHROME
+        else:
+            current.append(ch)
+            n_bytes, q_len = n_bytes + cb, q_len + cq
+    words.append("".join(current))
+    if use_b64:
+        encoded = ["=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words]
+    else:
+        encoded = ["=?utf-8?q?" + "".join(_Q_MAP[b] for b in w.encode("utf-8")) + "?=" for w in words]
+    return "\n ".join(encoded)
+
+
+@cache
+def _char_cost(ch: str) -> tuple[int, int]:
+    cb = ch.encode("utf-8")
+    return len(cb), sum(_Q_LEN[b] for b in cb)
+
+
+@lru_cache(maxsize=4096)
+def _django_header(name: str, value: str) -> str:
+    return forbid_multi_line_headers(name, value, "utf-8")[1]
+
+
+@cache
+def _templates() -> tuple:
+    root = SafeMIMEMultipart(_subtype="alternative", encoding="utf-8")
+    parts = {(subtype, ascii_): SafeMIMEText("a" if ascii_ else "æ", subtype, "utf-8")
+             for subtype in ("plain", "html") for ascii_ in (True, False)}
+    return root, parts
+
+
+def _copy(template, payload):
+    msg = copy.copy(template)
+    msg._headers = list(template._headers)
+    msg._payload = payload
+    msg.defects = []
+    return msg
+
+
+def _text_part(text: str, subtype: str):
+    """SafeMIMEText(text, subtype, "utf-8"), from a prepared part: 7bit or 8bit by content, the
+    payload stored as Message.set_payload stores it."""
+    if any(len(line.encode("utf-8", "surrogateescape")) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+           for line in text.splitlines()):
+        return SafeMIMEText(text, subtype, "utf-8")  # long lines: quoted-printable, as Django does
+    return _copy(_templates()[1][(subtype, text.isascii())],
+                 text.encode("utf-8").decode("ascii", "surrogateescape"))
+
+
+class FastEmail(EmailMultiAlternatives):
+    """A text + HTML e-mail whose ``message()`` is Django's, built from prepared parts. Anything
+    outside that shape (attachments, Cc, other alternatives, a non-utf-8 charset, headers that
+    override From/To/Date/Message-ID) goes through Django's own ``message()``."""
+
+    def _plain(self) -> bool:
+        overrides = {k.lower() for k in self.extra_headers} & {"from", "to", "cc", "reply-to", "date", "message-id",
+                                                               "subject"}
+        return not (self.attachments or self.cc or self.reply_to or not self.body or overrides
+                    or (self.encoding or settings.DEFAULT_CHARSET).lower() != "utf-8"
+                    or [a[1] for a in self.alternatives] != ["text/html"])
+
+    def message(self):
+        if not self._plain():
+            return super().message()
+        msg = _copy(_templates()[0], [_text_part(self.body, "plain"), _text_part(self.alternatives[0][0], "html")])
+        headers = msg._headers  # compat32 stores (name, value) as given: Message.__setitem__ without the checks done here
+        headers.append(("Subject", subject_header(str(self.subject))))
+        headers.append(("From", _django_header("From", str(self.from_email))))
+        if self.to:
+            headers.append(("To", _django_header("To", ", ".join(str(v) for v in self.to))))
+        headers.append(("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
+        headers.append(("Message-ID", make_msgid(domain=DNS_NAME)))
+        for name, value in self.extra_headers.items():
+            headers.append(forbid_multi_line_headers(name, value, "utf-8"))
+        return msg
+
+    def __deepcopy__(self, memo):
+        # The locmem backend keeps a deep copy of each message; every field here is a string or a
+        # list of strings and tuples, so copying the lists is a deep copy. The connection is shared.
+        new = copy.copy(self)
+        for attr in ("to", "cc", "bcc", "reply_to", "attachments", "alternatives"):
+            setattr(new, attr, list(getattr(self, attr)))
+        new.extra_headers = dict(self.extra_headers)
+        return new

@@ -20,17 +20,22 @@ Call the sending functions outside a transaction: the guarantees rest on each st
 from __future__ import annotations
 
 import logging
+import re
 import uuid
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
+from functools import cache
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import connection as db_connection
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import conditional_escape
 
-from .epost import en_linje
+from .epost import FastEmail, en_linje
 from .models import Paaminnelse, Ukesoppsummering, Varsel
 from .paaminnelser import Forekomst, Planlagt, forekomst_for, forekomster, planlegg
 
@@ -119,40 +124,243 @@ def paaminnelser_gi_opp(*, foreldet: timedelta | None = None) -> int:
     return antall
 
 
-def _claim(pk: int, *, foreldet: timedelta | None = None, modell=Paaminnelse) -> str | None:
+@cache
+def _sql(modell) -> dict[str, str]:
+    """The claim and the record of a send as plain SQL, for a ledger with the sending fields
+    (Paaminnelse, Varsel). A run does two per e-mail, so they skip the ORM's query building; the
+    claim's condition is ``_klar``'s (tests in tests/varsler exercise both through every path)."""
+    qn = db_connection.ops.quote_name
+    meta = modell._meta
+    t = qn(meta.db_table)
+    pk, status, krav, sist, forsok, neste, sendt, feil = (
+        qn(meta.get_field(f).column) for f in ("id", "status", "krav", "sist_forsok", "forsok", "neste_forsok",
+                                               "sendt", "feil"))
+    return {
+        "claim": (f"UPDATE {t} SET {status} = %s, {krav} = %s, {sist} = %s, {forsok} = {forsok} + 1, {neste} = NULL "
+                  f"WHERE {pk} = %s AND ({status} = %s"
+                  f" OR ({status} = %s AND {forsok} < %s AND ({neste} IS NULL OR {neste} <= %s))"
+                  f" OR ({status} = %s AND {forsok} < %s AND {sist} < %s))"),
+        "sendt": f"UPDATE {t} SET {status} = %s, {sendt} = %s, {feil} = '', {neste} = NULL WHERE {pk} = %s AND {krav} = %s",
+    }
+
+
+def _dt(verdi: datetime):
+    return db_connection.ops.adapt_datetimefield_value(verdi)
+
+
+def _claim(pk: int, *, foreldet: timedelta | None = None, modell=Paaminnelse, sendt: tuple | None = None) -> str | None:
     """Take one row for sending in one committed UPDATE; returns the claim's token, or None when
     another run has it (a fresh claim), it is done, or its next attempt is not due. ``modell`` is
-    a ledger with the same sending fields (Paaminnelse, Varsel)."""
+    a ledger with the same sending fields (Paaminnelse, Varsel).
+
+    ``sendt`` = (pk, token) of the row this process sent last: recorded as sent in the same
+    transaction, so that a run commits once per e-mail and still never has more than one row in
+    flight (the one it claims here, until its own record)."""
     token = uuid.uuid4().hex
     naa = timezone.now()
-    tatt = modell.objects.filter(_klar(naa=naa, foreldet=foreldet_etter(foreldet)), pk=pk).update(
-        status=Status.SENDER, krav=token, sist_forsok=naa, forsok=F("forsok") + 1, neste_forsok=None)
+    sql = _sql(modell)
+    grense = maks_forsok()
+    with transaction.atomic(), db_connection.cursor() as cursor:
+        if sendt is not None:
+            cursor.execute(sql["sendt"], [Status.SENDT.value, _dt(naa), *sendt])
+        cursor.execute(sql["claim"], [Status.SENDER.value, token, _dt(naa), pk, Status.PLANLAGT.value,
+                                      Status.FEILET.value, grense, _dt(naa), Status.SENDER.value, grense,
+                                      _dt(naa - foreldet_etter(foreldet))])
+        tatt = cursor.rowcount
     return token if tatt else None
+
+
+def _record_sent(pk: int, token: str, *, modell=Paaminnelse) -> None:
+    with db_connection.cursor() as cursor:
+        cursor.execute(_sql(modell)["sendt"], [Status.SENDT.value, _dt(timezone.now()), pk, token])
+
+
+@contextmanager
+def _ledger_commits_without_flush():
+    """For the length of a run's sending: the ledger's commits are not flushed to disk one by one
+    (PostgreSQL: ``synchronous_commit = off``; SQLite in WAL mode: ``synchronous = NORMAL``). A run
+    commits once per e-mail; a flush each time was most of its time. Every commit is in the
+    database the moment it returns, so a process that dies (kill -9, OOM) loses nothing of the
+    ledger. Only a crash of the database server or the machine can undo the last commits (a few
+    hundred milliseconds' worth): those rows go back to ``planlagt``/``sender`` and are sent again,
+    so that crash can duplicate them, never lose them. Inside a transaction nothing is changed."""
+    if db_connection.in_atomic_block:
+        yield
+        return
+    with db_connection.cursor() as cursor:
+        if db_connection.vendor == "postgresql":
+            cursor.execute("SET synchronous_commit TO OFF")
+            try:
+                yield
+            finally:
+                cursor.execute("RESET synchronous_commit")
+            return
+        if db_connection.vendor == "sqlite":
+            cursor.execute("PRAGMA journal_mode")
+            if cursor.fetchone()[0].lower() == "wal":
+                cursor.execute("PRAGMA synchronous")
+                for_ = cursor.fetchone()[0]
+                cursor.execute("PRAGMA synchronous = NORMAL")
+                try:
+                    yield
+                finally:
+                    cursor.execute(f"PRAGMA synchronous = {int(for_)}")
+                return
+    yield
 
 
 def _lenke(sti: str) -> str:
     return settings.SITE_URL.rstrip("/") + sti
 
 
+def _kontekst(*, mottaker, forekomst, oppdrag, igjen: int, forfalt: bool, lenke: str) -> dict:
+    """The reminder templates' context: the one place that says what they are given."""
+    return {"mottaker": mottaker, "f": forekomst, "oppdrag": oppdrag, "dager_igjen": igjen, "forfalt": forfalt,
+            "dager_siden": -igjen, "lenke": lenke, "innstillinger": _lenke("/innstillinger/varsler/")}
+
+
+def _emne(*, forekomst: Forekomst, mottaker, dager: int, dato: date) -> str:
+    # The subject is built from titles (user text): one line, whatever the title holds.
+    return en_linje(Planlagt(forekomst, mottaker, dager, dato).emne)
+
+
 def paaminnelse_melding(*, paaminnelse: Paaminnelse, forekomst: Forekomst,
                         dato: date | None = None) -> EmailMultiAlternatives:
-    """The e-mail for one ledger row, as of ``dato`` (the day it is sent; default the planned day)."""
+    """The e-mail for one ledger row, as of ``dato`` (the day it is sent; default the planned day),
+    rendered in full. A run renders through ``Paaminnelsesmaler``, which must give the same."""
     mottaker = paaminnelse.mottaker
     dato = dato or paaminnelse.planlagt_dato
-    igjen = (forekomst.dato - dato).days
-    context = {
-        "mottaker": mottaker, "f": forekomst, "oppdrag": forekomst.oppdrag, "dager_igjen": igjen,
-        "forfalt": paaminnelse.dager == Paaminnelse.FORFALT, "dager_siden": -igjen,
-        "lenke": _lenke(forekomst.sti), "innstillinger": _lenke("/innstillinger/varsler/"),
-    }
-    # The subject is built from titles (user text): one line, whatever the title holds.
-    emne = en_linje(Planlagt(forekomst, mottaker, paaminnelse.dager, dato).emne)
+    context = _kontekst(mottaker=mottaker, forekomst=forekomst, oppdrag=forekomst.oppdrag,
+                        igjen=(forekomst.dato - dato).days, forfalt=paaminnelse.dager == Paaminnelse.FORFALT,
+                        lenke=_lenke(forekomst.sti))
     msg = EmailMultiAlternatives(
-        subject=emne, body=render_to_string("varsler/epost/paaminnelse.txt", context),
+        subject=_emne(forekomst=forekomst, mottaker=mottaker, dager=paaminnelse.dager, dato=dato),
+        body=render_to_string("varsler/epost/paaminnelse.txt", context),
         to=[mottaker.email], headers={"X-Styringsportalen-Paaminnelse": str(paaminnelse.pk)},
     )
     msg.attach_alternative(render_to_string("varsler/epost/paaminnelse.html", context), "text/html")
     return msg
+
+
+# --- Rendering a run's reminders: each kind of message once --------------------------------
+#
+# The reminders of a run differ in a few strings (the recipient's name, what the frist is about,
+# the frist as written, milepæl titles, the link) and in a few values that pick the template's
+# branches and words (overdue or not, days left, the date, the oppdrag's status and risk, how many
+# milepæler ride along). Per combination of the latter (a "kind"), the two templates are rendered
+# once with a marker in place of each string; every message of that kind is the rendered text with
+# its own strings put in (HTML-escaped in the HTML part, as the template would). Stand-ins carry
+# only those strings and values, and one that is asked for anything else stops the kind's
+# rendering, so a template that starts to use another field cannot put one message's data into
+# another's: its messages are then rendered in full. The first message of each kind is also
+# rendered in full and compared; a difference is logged and the kind rendered in full from then on.
+
+_MERKE = "\ue000{}\ue001"  # private-use characters: no template text or filter produces them
+_MERKE_RE = re.compile("\ue000(\\d+)\ue001")
+
+
+class _UkjentFelt(Exception):
+    """A reminder template asked a stand-in for a field the kind's rendering does not provide."""
+
+
+class _Plass:
+    """Stands in for an object in a kind's rendering: the given attributes, nothing else."""
+
+    def __init__(self, **felt):
+        self.__dict__.update(felt)
+
+    def __getattr__(self, navn):
+        if navn.startswith("__"):
+            raise AttributeError(navn)
+        raise _UkjentFelt(navn)
+
+
+def _fyll(deler: list, verdier: list) -> str:
+    return "".join(del_ if i is None else verdier[i] for del_, i in deler)
+
+
+def _deler(tekst: str) -> list:
+    """Rendered text with markers as [(literal, None) | ("", slot index)]."""
+    ut = []
+    for n, biter in enumerate(_MERKE_RE.split(tekst)):
+        ut.append((biter, None) if n % 2 == 0 else ("", int(biter)))
+    return ut
+
+
+class Paaminnelsesmaler:
+    """Renders a run's reminder e-mails, each kind once (see above). One per run."""
+
+    MALER = ("varsler/epost/paaminnelse.txt", "varsler/epost/paaminnelse.html")
+
+    def __init__(self):
+        from django.template.loader import get_template
+
+        self._maler = [get_template(navn) for navn in self.MALER]
+        self._slag: dict[tuple, tuple | None] = {}  # kind → (text parts, html parts), None: render in full
+        self._emner: dict[tuple, str] = {}
+
+    @staticmethod
+    def _slag_for(*, forekomst: Forekomst, forfalt: bool, igjen: int) -> tuple:
+        o = forekomst.oppdrag
+        oppdrag = None if o is None else (o.get_status_display(), o.risiko, o.get_risiko_display() if o.risiko else "")
+        return (forfalt, igjen, forekomst.dato, len(forekomst.ogsaa_milepaeler), oppdrag)
+
+    @staticmethod
+    def _verdier(*, mottaker, forekomst: Forekomst) -> list[str]:
+        verdier = [mottaker.get_full_name() or mottaker.username, forekomst.hva, forekomst.tekst,
+                   _lenke(forekomst.sti), _lenke("/innstillinger/varsler/")]
+        for m in forekomst.ogsaa_milepaeler:
+            verdier += [m.tittel, m.tekst]
+        return [str(v) for v in verdier]
+
+    def _lag_slag(self, slag: tuple, *, forekomst: Forekomst, forfalt: bool, igjen: int) -> tuple:
+        merke = _MERKE.format
+        o = forekomst.oppdrag
+        oppdrag = None if o is None else _Plass(get_status_display=lambda: slag[4][0], risiko=slag[4][1],
+                                                 get_risiko_display=lambda: slag[4][2])
+        milepaeler = [_Plass(tittel=merke(5 + 2 * i), tekst=merke(6 + 2 * i)) for i in range(slag[3])]
+        f = _Plass(hva=merke(1), tekst=merke(2), dato=forekomst.dato, ogsaa_milepaeler=milepaeler)
+        mottaker = _Plass(get_full_name=lambda: merke(0), username=merke(0))
+        context = _kontekst(mottaker=mottaker, forekomst=f, oppdrag=oppdrag, igjen=igjen, forfalt=forfalt,
+                            lenke=merke(3))
+        context["innstillinger"] = merke(4)
+        return tuple(_deler(mal.render(context)) for mal in self._maler)
+
+    def melding(self, *, paaminnelse: Paaminnelse, forekomst: Forekomst, dato: date) -> EmailMultiAlternatives:
+        """The same e-mail as ``paaminnelse_melding``, from the kind's rendering."""
+        mottaker = paaminnelse.mottaker
+        forfalt = paaminnelse.dager == Paaminnelse.FORFALT
+        igjen = (forekomst.dato - dato).days
+        slag = self._slag_for(forekomst=forekomst, forfalt=forfalt, igjen=igjen)
+        forste = slag not in self._slag
+        if forste:
+            try:
+                self._slag[slag] = self._lag_slag(slag, forekomst=forekomst, forfalt=forfalt, igjen=igjen)
+            except _UkjentFelt as exc:
+                log.warning("Påminnelsesmalen bruker feltet %r; denne typen påminnelser gjengis i sin helhet.", str(exc))
+                self._slag[slag] = None
+        deler = self._slag[slag]
+        if deler is None:
+            return paaminnelse_melding(paaminnelse=paaminnelse, forekomst=forekomst, dato=dato)
+        verdier = self._verdier(mottaker=mottaker, forekomst=forekomst)
+        tekst = _fyll(deler[0], verdier)
+        html = _fyll(deler[1], [conditional_escape(v) for v in verdier])
+        if forste:
+            fasit = paaminnelse_melding(paaminnelse=paaminnelse, forekomst=forekomst, dato=dato)
+            if (tekst, html) != (fasit.body, fasit.alternatives[0][0]):
+                log.error("Påminnelse %s: hurtiggjengivelsen avviker fra malen; denne typen gjengis i sin helhet.",
+                          paaminnelse.pk)
+                self._slag[slag] = None
+                return fasit
+        nokkel = (forekomst.nokkel, forekomst.hva, paaminnelse.dager, dato)
+        emne = self._emner.get(nokkel)
+        if emne is None:
+            emne = self._emner[nokkel] = _emne(forekomst=forekomst, mottaker=mottaker, dager=paaminnelse.dager,
+                                               dato=dato)
+        msg = FastEmail(subject=emne, body=tekst, to=[mottaker.email],
+                        headers={"X-Styringsportalen-Paaminnelse": str(paaminnelse.pk)})
+        msg.attach_alternative(html, "text/html")
+        return msg
 
 
 def _bortfalt(*, rad: Paaminnelse, forekomst: Forekomst | None, dato: date) -> str:
@@ -174,15 +382,23 @@ def _bortfalt(*, rad: Paaminnelse, forekomst: Forekomst | None, dato: date) -> s
     return ""
 
 
-def _send_tatt(*, rad: Paaminnelse, token: str, forekomst: Forekomst | None, dato: date, connection=None) -> str:
-    """Send a row this process has claimed (``token``) and record the outcome. Returns the status."""
-    mine = Paaminnelse.objects.filter(pk=rad.pk, krav=token)
+def _send_tatt(*, rad: Paaminnelse, token: str, forekomst: Forekomst | None, dato: date, connection=None,
+               maler: Paaminnelsesmaler | None = None, record_sent: bool = True) -> str:
+    """Send a row this process has claimed (``token``) and record the outcome. Returns the status.
+    With ``record_sent=False`` a successful send is left for the caller to record (with its next
+    claim, ``_claim(sendt=...)``); a failure or a dropped row is recorded here."""
+    def mine():
+        return Paaminnelse.objects.filter(pk=rad.pk, krav=token)
+
     grunn = _bortfalt(rad=rad, forekomst=forekomst, dato=dato)
     if grunn:
-        mine.update(status=Status.BORTFALT, feil=grunn)
+        mine().update(status=Status.BORTFALT, feil=grunn)
         return Status.BORTFALT
     try:
-        msg = paaminnelse_melding(paaminnelse=rad, forekomst=forekomst, dato=dato)
+        if maler is not None:
+            msg = maler.melding(paaminnelse=rad, forekomst=forekomst, dato=dato)
+        else:
+            msg = paaminnelse_melding(paaminnelse=rad, forekomst=forekomst, dato=dato)
         if connection is not None:
             connection.open()  # no-op when open; reopens after a failure closed it
         msg.connection = connection or get_connection(timeout=smtp_timeout())
@@ -192,12 +408,13 @@ def _send_tatt(*, rad: Paaminnelse, token: str, forekomst: Forekomst | None, dat
             connection.close()  # never reuse a connection in an unknown state
         forsok = Paaminnelse.objects.filter(pk=rad.pk).values_list("forsok", flat=True).first() or 1
         siste = forsok >= maks_forsok()
-        mine.update(status=Status.FEILET, feil=f"{type(exc).__name__}: {exc}"[:2000],
-                    neste_forsok=None if siste else timezone.now() + ventetid(forsok))
+        mine().update(status=Status.FEILET, feil=f"{type(exc).__name__}: {exc}"[:2000],
+                      neste_forsok=None if siste else timezone.now() + ventetid(forsok))
         (log.error if siste else log.warning)("Påminnelse %s feilet (forsøk %s av %s): %s",
                                               rad.pk, forsok, maks_forsok(), exc)
         return Status.FEILET
-    mine.update(status=Status.SENDT, sendt=timezone.now(), feil="", neste_forsok=None)
+    if record_sent:
+        _record_sent(rad.pk, token)
     return Status.SENDT
 
 
@@ -254,23 +471,35 @@ def paaminnelser_send_klare(*, dato: date, kjente: dict[tuple, Forekomst] | None
     else:
         kjente.update(_forekomster_for([r for r in rader if not vindu[0] <= r.forfallsdato <= vindu[1]]))
     connection = get_connection(timeout=smtp_timeout())
+    maler = Paaminnelsesmaler()
     feil_paa_rad = 0
+    sendt = None  # (pk, token) of the row sent last, recorded with the next claim
     try:
-        for rad in rader:
-            token = _claim(rad.pk, foreldet=foreldet)
-            if token is None:
-                continue  # another run has it, or has finished it
-            if rad.status == Status.SENDER:
-                resultat["tatt_over"] += 1
-            elif rad.status == Status.FEILET:
-                resultat["nytt_forsok"] += 1
-            status = _send_tatt(rad=rad, token=token, forekomst=kjente.get((rad.kilde, rad.kilde_id, rad.forfallsdato)),
-                                dato=max(rad.planlagt_dato, dato), connection=connection)
-            resultat[status] += 1
-            feil_paa_rad = feil_paa_rad + 1 if status == Status.FEILET else 0
-            if feil_paa_rad >= STOPP_ETTER_FEIL_PAA_RAD:
-                log.error("Påminnelser: %s sendinger på rad feilet; resten venter til neste kjøring.", feil_paa_rad)
-                break
+        with _ledger_commits_without_flush():
+            try:
+                for rad in rader:
+                    token = _claim(rad.pk, foreldet=foreldet, sendt=sendt)
+                    sendt = None
+                    if token is None:
+                        continue  # another run has it, or has finished it
+                    if rad.status == Status.SENDER:
+                        resultat["tatt_over"] += 1
+                    elif rad.status == Status.FEILET:
+                        resultat["nytt_forsok"] += 1
+                    status = _send_tatt(rad=rad, token=token, dato=max(rad.planlagt_dato, dato),
+                                        forekomst=kjente.get((rad.kilde, rad.kilde_id, rad.forfallsdato)),
+                                        connection=connection, maler=maler, record_sent=False)
+                    if status == Status.SENDT:
+                        sendt = (rad.pk, token)
+                    resultat[status] += 1
+                    feil_paa_rad = feil_paa_rad + 1 if status == Status.FEILET else 0
+                    if feil_paa_rad >= STOPP_ETTER_FEIL_PAA_RAD:
+                        log.error("Påminnelser: %s sendinger på rad feilet; resten venter til neste kjøring.",
+                                  feil_paa_rad)
+                        break
+            finally:
+                if sendt is not None:  # the last one (or the one before an error in the next claim)
+                    _record_sent(*sendt)
     finally:
         connection.close()
     return resultat
