@@ -114,9 +114,8 @@ def _tall(v):
 
 
 def _frist_kwargs(data: dict) -> dict:
-    """Explicit structured frist fields from a full-format entry (absent in the short form)."""
-    if "form" not in data:
-        return {}
+    """The structured frist fields the entry gives: all of them in the full format; in the short
+    form {tekst, dato} only those it adds (a changed frist's ``opprinnelig_dato``, say)."""
     mapping = {"del": "del_betegnelse"}
     out = {}
     for key in ("form", "fra_dato", "opprinnelig_dato", "del", "etikett", "rolle", "intervall_mnd", "gjentas_til",
@@ -131,14 +130,15 @@ def _frist_kwargs(data: dict) -> dict:
 
 def _fill_frist(obj, data: dict, *, aar: int, virksomhet_id: int, kontekst: str = "") -> None:
     obj.tekst = data["tekst"]
-    explicit = _frist_kwargs(data)
-    if explicit:
-        for key, value in explicit.items():
-            setattr(obj, key, value if value is not None or key not in ("del_betegnelse", "etikett", "rolle",
-                                                                          "rapport_type", "form") else "")
-        obj.dato = _d(data.get("dato"))
-    else:
+    if "form" not in data:
+        # The short form: the rest is derived from the wording; a field the file gives too wins,
+        # so that nothing the file states is lost.
         apply_frist_text(obj, aar=aar, virksomhet_id=virksomhet_id, kontekst=kontekst, dato=_d(data.get("dato")))
+    for key, value in _frist_kwargs(data).items():
+        setattr(obj, key, value if value is not None or key not in ("del_betegnelse", "etikett", "rolle",
+                                                                      "rapport_type", "form") else "")
+    if "form" in data:
+        obj.dato = _d(data.get("dato"))
 
 
 def _org(kortnavn: str, known: dict, type_: str | None = None) -> Organisasjon:

@@ -134,7 +134,9 @@ def test_round_trip_with_tillegg_gives_identical_json_and_the_same_letter(tmp_pa
     path.write_text(first, encoding="utf-8")
     call_command("flush", "--no-input", verbosity=0, reset_sequences=False)
     assert not Tillegg.objects.exists()
-    call_command("import_tildelingsbrev", str(path), "--opprett-organisasjon", stdout=StringIO())
+    out = StringIO()
+    call_command("import_tildelingsbrev", str(path), "--opprett-organisasjon", stdout=out)
+    assert "tillegg nr. 2 med 1 nytt oppdrag." in out.getvalue()
     assert _export(2024) == first
 
     brev = _imdi_2024()
@@ -283,3 +285,15 @@ def test_a_version_1_file_from_the_first_export_still_imports_with_nothing_lost(
     assert tapte_fakta(_maal_som_tekst(fil), _maal_som_tekst(eksport), utenom=frozenset({"versjon", "konsistens"})) == []
     assert not brev.tillegg.exists()
     assert Oppdrag.objects.filter(tildelingsbrev=brev).count() == sum(o["ny_i_aar"] for o in fil["oppdrag"])
+
+
+def test_a_frist_in_the_short_form_keeps_the_fields_the_file_gives_beside_it():
+    """{tekst, dato} lets the portal derive the rest; a field given beside them (the old date of a
+    changed frist) is kept, not overwritten by the derivation."""
+    fil = json.loads((DATA / "imdi-2024-v1.json").read_text(encoding="utf-8"))
+    o = fil["oppdrag"][1]
+    o["frister"] = [{"tekst": "31.12.2024", "dato": "2024-12-31", "opprinnelig_dato": "2024-06-30"}]
+    import_tildelingsbrev(fil, opprett_organisasjoner=True)
+    frist = Frist.objects.get(oppdrag__nummer=o["nummer"])
+    assert (frist.tekst, frist.dato, frist.form, frist.opprinnelig_dato) == (
+        "31.12.2024", date(2024, 12, 31), "dato", date(2024, 6, 30))

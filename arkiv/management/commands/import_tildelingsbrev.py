@@ -36,4 +36,11 @@ class Command(BaseCommand):
             brev = import_tildelingsbrev(data, user=user, opprett_organisasjoner=opprett_organisasjon)
         except ArkivFeil as exc:
             raise CommandError("Filen ble avvist, og ingenting er lagret:\n  " + "\n  ".join(exc.feil)) from exc
-        self.stdout.write(f"Importerte {brev}: {brev.maal.count()} mål, {brev.nye_oppdrag.count()} nye oppdrag.")
+        def oppdrag(n: int) -> str:
+            return f"{n} {'nytt' if n == 1 else 'nye'} oppdrag"
+
+        melding = (f"Importerte {brev}: {brev.maal.count()} mål, "
+                   f"{oppdrag(brev.nye_oppdrag.filter(tillegg__isnull=True).count())}")
+        for t in brev.tillegg.order_by("nummer"):
+            melding += f", tillegg nr. {t.nummer} med {oppdrag(t.oppdrag.count())}"
+        self.stdout.write(melding + ".")
