@@ -24,6 +24,9 @@ def _frist_dict(f) -> dict:
         "opprinnelig_dato": _iso(f.opprinnelig_dato), "del": f.del_betegnelse, "etikett": f.etikett,
         "rolle": f.rolle, "intervall_mnd": f.intervall_mnd, "gjentas_til": _iso(f.gjentas_til),
         "rapport_type": f.rapport_type, "rapport_aar": f.rapport_aar, "uke": f.uke,
+        # A rhythm that changes within the year (oppdrag frister only); written only when there is one.
+        **({"ny_rytme_fra": _iso(f.ny_rytme_fra), "ny_rytme_intervall_mnd": f.ny_rytme_intervall_mnd}
+           if getattr(f, "ny_rytme_fra", None) else {}),
     }
 
 
@@ -55,6 +58,9 @@ def _oppdrag_dict(o, *, tittel: str, maal, ny_i_aar: bool, frister: list, orgs: 
         "hovedansvar": o.hovedansvar.kortnavn if o.hovedansvar else None,
         "delt_med": sorted(x.kortnavn for x in o.delt_med.all()),
         "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
+        # Collaborators outside the portal, in the letter's order; only when there are any.
+        **({"samarbeidspartnere": partnere}
+           if (partnere := [s.navn for s in o.samarbeidspartnere.all()]) else {}),
         "opprinnelig_tittel": o.tittel,
         "gitt_av": o.departement.kortnavn if o.departement else None,
     }
@@ -200,6 +206,9 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
         "signaturer": [{"navn": s.navn, "tittel": s.tittel, "ef": s.ef} for s in brev.signaturer.all()],
         "elektronisk_signert_tekst": brev.elektronisk_signert_tekst,
         "kopi_til": sorted(o.kortnavn for o in brev.kopi_til.all()),
+        # The letter's own red/yellow/green definitions; left out when it uses the instruks's.
+        **({"risikodefinisjoner": {d.farge: d.tekst for d in brev.risikodefinisjoner.all()}}
+           if brev.risikodefinisjoner.exists() else {}),
         "konsistens": [a.as_dict() for a in check_tildelingsbrev(brev)],
         **_kvitteringer(brev),
     }

@@ -23,7 +23,7 @@ from budsjett.models import (
 from kjerne.historikk import acting_user
 from kjerne.tallgrenser import kolonnegrense
 from kjerne.tekst import avsnitt_i
-from oppdrag.models import FoU, Frist, Milepael, Oppdrag, Tittelvariant
+from oppdrag.models import FoU, Frist, Milepael, Oppdrag, Risikodefinisjon, Samarbeidspartner, Tittelvariant
 from oppdrag.services import apply_frist_text
 from styring.models import (
     Brevavsnitt,
@@ -119,10 +119,10 @@ def _frist_kwargs(data: dict) -> dict:
     mapping = {"del": "del_betegnelse"}
     out = {}
     for key in ("form", "fra_dato", "opprinnelig_dato", "del", "etikett", "rolle", "intervall_mnd", "gjentas_til",
-                "rapport_type", "rapport_aar", "uke"):
+                "rapport_type", "rapport_aar", "uke", "ny_rytme_fra", "ny_rytme_intervall_mnd"):
         if key in data:
             value = data[key]
-            if key in ("fra_dato", "opprinnelig_dato", "gjentas_til"):
+            if key in ("fra_dato", "opprinnelig_dato", "gjentas_til", "ny_rytme_fra"):
                 value = _d(value)
             out[mapping.get(key, key)] = value
     return out
@@ -390,6 +390,9 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
     if not _lagre(brev, "", errors):
         return brev
     brev.kopi_til.set([_org(k, known, Organisasjon.Type.OBSERVATOR) for k in data.get("kopi_til", [])])
+    for farge, tekst in (data.get("risikodefinisjoner") or {}).items():
+        _lagre(Risikodefinisjon(tildelingsbrev=brev, farge=farge, tekst=tekst.strip()),
+               f"risikodefinisjoner.{farge}", errors, ["tildelingsbrev"])
 
     ex = ["tildelingsbrev"]
     for i, k in enumerate(data.get("kapitler", [])):
@@ -528,6 +531,9 @@ def _import_oppdrag(liste: list[dict], prefix: str, brev: Tildelingsbrev, maal_b
                 continue
             if od.get("delt_med"):
                 o.delt_med.set([_org(k, known) for k in od["delt_med"]])
+            for j, navn in enumerate(od.get("samarbeidspartnere", [])):
+                _lagre(Samarbeidspartner(oppdrag=o, navn=navn.strip(), rekkefolge=j),
+                       f"{path}.samarbeidspartnere[{j}]", errors, ["oppdrag"])
             links.append((o, od.get("jf_oppdrag", []), path))
             for j, f in enumerate(od.get("finansiering", [])):
                 _lagre(Finansiering(oppdrag=o, tekst=f["tekst"], belop_kr=f["belop_kr"], kapittel=f["kapittel"],

@@ -44,7 +44,8 @@ _FRIST_FIELDS = {"tekst": "str", "dato": "date?", "form": "str", "fra_dato": "da
 # A frist may come in the reference transcriptions' short form {tekst, dato}: the rest is derived.
 _FRIST_DERIVED = ("dato", "form", "fra_dato", "opprinnelig_dato", "del", "etikett", "rolle", "intervall_mnd", "gjentas_til",
                   "rapport_type", "rapport_aar", "uke")
-FRIST = _opt(_FRIST_FIELDS, *_FRIST_DERIVED)
+FRIST = _opt({**_FRIST_FIELDS, "ny_rytme_fra": "date?", "ny_rytme_intervall_mnd": "int?"}, *_FRIST_DERIVED,
+             "ny_rytme_fra", "ny_rytme_intervall_mnd")
 # A milepæl may have no frist: "tekst" empty or absent.
 MILEPAEL = _opt({"tittel": "str", **_FRIST_FIELDS}, "tekst", *_FRIST_DERIVED)
 FINANSIERING = {"tekst": "str", "belop_kr": "kr?", "kapittel": "int?", "post": "int?"}
@@ -54,8 +55,8 @@ OPPDRAG = _opt({
     "bakgrunn": "str", "beskrivelse": "str", "formaal": "str", "rapportering": "str", "i_aarsrapport": "bool",
     "i_halvaarsrapport": "bool", "rapporteringskriterier": "str", "finansiering_tekst": "str", "frist_tekst": "str",
     "tilleggsinformasjon": "str", "milepaeler": [MILEPAEL], "hovedansvar": "str?", "delt_med": ["str"],
-    "jf_oppdrag": ["str"], "opprinnelig_tittel": "str", "gitt_av": "str?",
-}, "gitt_av", "gitt_aar", "fou_type", "finansiering", "start", "start_tekst", "bakgrunn", "beskrivelse", "formaal",
+    "jf_oppdrag": ["str"], "opprinnelig_tittel": "str", "gitt_av": "str?", "samarbeidspartnere": ["str"],
+}, "gitt_av", "samarbeidspartnere", "gitt_aar", "fou_type", "finansiering", "start", "start_tekst", "bakgrunn", "beskrivelse", "formaal",
     "rapportering", "i_aarsrapport", "i_halvaarsrapport", "rapporteringskriterier", "finansiering_tekst",
     "frist_tekst", "tilleggsinformasjon", "milepaeler", "hovedansvar", "delt_med", "jf_oppdrag", "opprinnelig_tittel")
 MAALEVERDI = {"periode": "str", "dato": "date?", "verdi": "dec?", "enhet": "str", "tekst": "str"}
@@ -110,11 +111,12 @@ ROOT = _opt({
     "signaturer": [{"navn": "str", "tittel": "str", "ef": "bool"}],
     "elektronisk_signert_tekst": "str",
     "kopi_til": ["str"],
+    "risikodefinisjoner": {"rod": "str", "gul": "str", "gronn": "str"},
     "konsistens": [dict],
     "kvitteringer": [{"nokkel": "str", "melding": "str", "grunn": "str", "kvittert_av": "str?", "kvittert": "str"}],
 }, "format", "versjon", "dato", "var_ref", "tittel", "status", "organisasjoner", "brevhode", "kapitler",
     "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
-    "signaturer", "elektronisk_signert_tekst", "kopi_til", "konsistens", "kvitteringer",
+    "signaturer", "elektronisk_signert_tekst", "kopi_til", "risikodefinisjoner", "konsistens", "kvitteringer",
     "tillegg")
 
 _TYPE_NAVN = {"str": "tekst", "int": "et heltall", "kr": "et helt kronebeløp (heltall ≥ 0)", "bool": "true eller false",

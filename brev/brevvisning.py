@@ -158,6 +158,7 @@ def brev_queryset(qs):
     return qs.select_related("virksomhet", "departement", "instruks", "godkjent_av", "kontaktperson").prefetch_related(
         "maal__styringsparametere__resultatkrav", "maal__styringsparametere__maaleverdier",
         "rapporteringspunkter", "kopi_til", "moter", "fellesforinger", "plikter", "signaturer", "vedlegg",
+        "risikodefinisjoner",
         Prefetch("tillegg", queryset=Tillegg.objects.order_by("nummer")),
         Prefetch("avsnitt", queryset=Brevavsnitt.objects.order_by("rekkefolge", "id")),
         Prefetch("kapitler", queryset=Budsjettkapittel.objects.order_by("rekkefolge", "nummer").prefetch_related(
@@ -235,7 +236,7 @@ def _oppdrag(brev, maal_list: list, synlige: set[int], tillegg_by_id: dict) -> l
     # Oppdrag given in a tillegg may carry the tillegg only (no tildelingsbrev): add them as new.
     ekstra = list(
         Oppdrag.objects.filter(tildelingsbrev__isnull=True, tillegg__tildelingsbrev=brev)
-        .select_related("maal").prefetch_related(Prefetch("frister", queryset=_frister_qs()))
+        .select_related("maal").prefetch_related(Prefetch("frister", queryset=_frister_qs()), "samarbeidspartnere")
         .order_by("rekkefolge", "nummer"))
     by_nummer = {g.maal.nummer if g.maal else None: g for g in grupper}
     for o in ekstra:
@@ -303,7 +304,7 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
         deler.append("fellesforinger")
     if brev.moter.all():
         deler.append("moter")
-    if brev.rapporteringspunkter.all() or brev.plikter.all():
+    if brev.rapporteringspunkter.all() or brev.plikter.all() or brev.risikodefinisjoner.all():
         deler.append("rapportering")
     if budsjett:
         deler.append("budsjett")

@@ -16,7 +16,7 @@ from brukere.models import User
 from kjerne.skjema import Datofelt, RadKonfliktMixin, Redigeringsskjema
 from kjerne.skjemavisning import SkjemadelerMixin
 from oppdrag.frister import TALLORD, UgyldigFrist, split_frist
-from oppdrag.models import Frist, Milepael, Oppdrag, Tittelvariant
+from oppdrag.models import Frist, Milepael, Oppdrag, Samarbeidspartner, Tittelvariant
 from oppdrag.services import apply_frist_text
 from styring.models import (
     Brevavsnitt,
@@ -145,8 +145,12 @@ class OppdragForm(SkjemadelerMixin, Redigeringsskjema):
         ("Teksten i brevet", ("bakgrunn", "beskrivelse", "formaal")),
         ("Rapportering", ("rapportering", "rapporteringskriterier", "i_aarsrapport", "i_halvaarsrapport")),
         ("Oppstart, finansiering og ansvar", ("start", "start_tekst", "finansiering_tekst", "hovedansvar",
-                                               "delt_med")),
+                                               "delt_med", "samarbeidspartnere")),
     )
+    samarbeidspartnere = forms.CharField(
+        label="Samarbeidspartnere utenfor portalen", required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Én per linje, i brevets rekkefølge, f.eks. «KS» og «Kompetanse Norge». Virksomheter i portalen "
+                  "velger du under «Delt med».")
 
     class Meta:
         model = Oppdrag
@@ -179,6 +183,47 @@ class OppdragForm(SkjemadelerMixin, Redigeringsskjema):
         self.fields["hovedansvar"].queryset = andre
         self.fields["hovedansvar"].empty_label = "Ikke oppgitt"
         self.fields["delt_med"].queryset = andre.exclude(pk=brev.virksomhet_id)
+        if self.instance.pk:
+            self.initial["samarbeidspartnere"] = "\n".join(
+                self.instance.samarbeidspartnere.values_list("navn", flat=True))
+
+    def clean_samarbeidspartnere(self) -> list[str]:
+        """One name per line, in order; refused: a name too long, one given twice, or an agency in
+        the portal (that is «Delt med», so it sees the oppdrag)."""
+        navn: list[str] = []
+        maks = Samarbeidspartner._meta.get_field("navn").max_length
+        i_portalen = {n.casefold(): n for o in Organisasjon.objects.filter(type=Organisasjon.Type.VIRKSOMHET)
+                      for n in (o.kortnavn, o.navn)}
+        for linje in (self.cleaned_data.get("samarbeidspartnere") or "").splitlines():
+            linje = " ".join(linje.split()).strip(" ,;")
+            if not linje:
+                continue
+            if len(linje) > maks:
+                raise ValidationError(f"«{linje[:40]}…» er for langt ({len(linje)} tegn). Et navn kan ha "
+                                      f"høyst {maks} tegn.", code="for_langt")
+            if linje.casefold() in {n.casefold() for n in navn}:
+                raise ValidationError(f"«{linje}» står to ganger.", code="dobbelt")
+            if linje.casefold() in i_portalen:
+                raise ValidationError(f"{i_portalen[linje.casefold()]} er en virksomhet i portalen. Velg den under "
+                                      "«Delt med» i stedet, så ser den oppdraget.", code="i_portalen")
+            navn.append(linje)
+        return navn
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        oppdrag, navn = self.instance, self.cleaned_data.get("samarbeidspartnere", [])
+        gamle = list(oppdrag.samarbeidspartnere.all())
+        if [p.navn for p in gamle] == navn:
+            return  # unchanged: no history entries
+        for p in gamle:
+            if p.navn not in navn:
+                p.delete()
+        finnes = {p.navn: p for p in gamle if p.navn in navn}
+        for i, n in enumerate(navn):
+            p = finnes.get(n) or Samarbeidspartner(oppdrag=oppdrag, navn=n)
+            if p.pk is None or p.rekkefolge != i:
+                p.rekkefolge = i
+                p.save()
 
     def clean_nummer(self):
         nummer = self.cleaned_data["nummer"].strip()
@@ -214,6 +259,10 @@ def tolkning(frist: FristFelter) -> str:
             tekst += " hver måned" if frist.intervall_mnd == 1 else f" hver {frist.intervall_mnd}. måned"
         if frist.dato:
             tekst += f", første gang {_d(frist.dato)}"
+        ny_fra, ny_mnd = getattr(frist, "ny_rytme_fra", None), getattr(frist, "ny_rytme_intervall_mnd", None)
+        if ny_fra and ny_mnd:
+            tekst += (f"; fra {_d(ny_fra)} " + ("hver måned" if ny_mnd == 1 else f"hver {ny_mnd}. måned")
+                      + " (ved slutten av hver periode)")
         if frist.gjentas_til:
             tekst += f", til {_d(frist.gjentas_til)}"
         deler.append(tekst)

@@ -83,7 +83,7 @@ def _brev_med_data(brev: Tildelingsbrev) -> Tildelingsbrev:
             Prefetch("kapitler", queryset=Budsjettkapittel.objects.order_by("rekkefolge", "nummer").prefetch_related(
                 Prefetch("poster", queryset=Budsjettpost.objects.order_by("rekkefolge", "post").prefetch_related(
                     "tilskudd", "bindinger", "fordelinger")))),
-            "signaturer", "vedlegg", "kopi_til",
+            "signaturer", "vedlegg", "kopi_til", "risikodefinisjoner",
         )
         .get(pk=brev.pk)
     )
@@ -162,7 +162,7 @@ def _vedlegg_oppdrag(brev: Tildelingsbrev, listing) -> list[Vedleggsoppdrag]:
     nye = {e.oppdrag.pk: e for gruppe in listing for e in gruppe.nye}
     oppdrag = (
         Oppdrag.objects.filter(pk__in=nye).select_related("maal", "hovedansvar")
-        .prefetch_related("milepaeler", "delt_med", "jf_oppdrag", "finansiering")
+        .prefetch_related("milepaeler", "delt_med", "jf_oppdrag", "finansiering", "samarbeidspartnere")
     )
     by_pk = {o.pk: o for o in oppdrag}
     result = []

@@ -41,6 +41,7 @@ urlpatterns += [
     path(_R + "oppdrag/ny/", r.oppdrag_ny, name="rediger-oppdrag-ny"),
     path(_R + "oppdrag/<int:oppdrag_pk>/", r.oppdrag_rediger, name="rediger-oppdrag"),
     path(_R + "oppdrag/<int:oppdrag_pk>/slett/", r.oppdrag_slett, name="rediger-oppdrag-slett"),
+    path(_R + "risiko/", r.risikodefinisjoner, name="rediger-risiko"),
     path(_R + "tidligere/", r.tidligere_velg, name="rediger-tidligere-velg"),
     path(_R + "tidligere/<int:oppdrag_pk>/", r.tidligere_oppdrag, name="rediger-tidligere"),
     path(_R + "budsjett/kapittel/ny/", r.kapittel_ny, name="rediger-kapittel-ny"),

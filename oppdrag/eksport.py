@@ -14,6 +14,7 @@ from kjerne.tid import lokal_dato
 KOLONNER = [
     ("Nummer", 12), ("Tittel", 60), ("Virksomhet", 14), ("Gitt år", 9), ("Mål", 40), ("Neste frist", 13),
     ("Frist (tekst)", 30), ("Status", 14), ("Risiko", 13), ("Ansvarlig", 24), ("FoU", 11), ("Sist oppdatert", 15),
+    ("Samarbeidspartnere", 30),
 ]
 DATOFORMAT = "dd.mm.yyyy"
 
@@ -30,6 +31,7 @@ def _rad(o) -> list:
         str(o.ansvarlig) if o.ansvarlig_id else "",
         o.get_fou_display() if o.fou else "",
         lokal_dato(sist),
+        ", ".join(p.navn for p in o.samarbeidspartnere.all()),
     ]
 
 

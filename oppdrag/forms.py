@@ -12,8 +12,9 @@ from kjerne.enkeltlinje import ingen_linjeskift
 from kjerne.konflikt import KonfliktsikkerForm
 from kjerne.tallgrenser import TallgrenseMixin
 
-from .models import RISIKO_DEFINISJON, Leveranse, Oppdrag, Risiko, Status
+from .models import Leveranse, Oppdrag, Risiko, Status
 from .opplasting import TILLATTE_TEKST, TILLATTE_TYPER, kontroller_fil, maks_tekst
+from .risiko import INSTRUKSEN, Definisjoner, for_oppdrag
 
 DATO_FORMATER = ["%Y-%m-%d", "%d.%m.%Y"]
 
@@ -49,10 +50,10 @@ DEPARTEMENT_STATUSER = [Status.LEVERT, Status.AVSLUTTET, Status.BORTFALT]
 RISIKO_REKKEFOLGE = [Risiko.GRONN, Risiko.GUL, Risiko.ROD, Risiko.IKKE_VURDERT]
 
 
-def _risiko_valg():
+def _risiko_valg(definisjoner: Definisjoner = INSTRUKSEN):
     valg = []
     for r in RISIKO_REKKEFOLGE:
-        definisjon = RISIKO_DEFINISJON.get(r)
+        definisjon = definisjoner.get(r)
         if definisjon:
             valg.append((r.value, format_html("<strong>{}</strong> – {}", r.label, definisjon)))
         else:
@@ -81,6 +82,10 @@ class StatusoppdateringForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.oppdrag = oppdrag
         self.fields["gjelder_dato"].initial = timezone.localdate
+        # Red, yellow and green as the letter that gave the oppdrag defines them (else the instruks).
+        self.definisjoner = for_oppdrag(oppdrag) if oppdrag is not None else INSTRUKSEN
+        self.fields["risiko"].choices = _risiko_valg(self.definisjoner)
+        self.fields["risiko"].help_text = f"Definisjonene er fra {self.definisjoner.kilde}."
         if oppdrag is not None and not self.is_bound:
             self.fields["risiko"].initial = oppdrag.risiko
             if oppdrag.status in VIRKSOMHET_STATUSER:

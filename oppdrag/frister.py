@@ -72,6 +72,9 @@ class ParsedFrist:
     rapport_type: str | None = None
     rapport_aar: int | None = None
     uke: int | None = None
+    # A rhythm that changes within the year: from ``ny_rytme_fra`` every ``ny_rytme_intervall_mnd`` months.
+    ny_rytme_fra: date | None = None
+    ny_rytme_intervall_mnd: int | None = None
 
 
 # Dates as letters write them (kjerne.datoer, shared with every date field of the forms).
@@ -91,6 +94,19 @@ _Q = re.compile(r"^\s*" + _INNEN + r"Q(\d)\s*[-/]?\s*(\d{4})\s*$", re.IGNORECASE
 _RYTME = re.compile(r"^\s*(?:hver\s+(\d{1,2})\.\s*måned|hver\s+måned|månedlig|kvartalsvis|hvert\s+kvartal|"
                     r"tertialvis|hvert\s+tertial|halvårlig|hvert\s+halvår)\s*(?:\(?\s*(?:fra\s+)?(\d{4})\s*\)?)?\s*$",
                     re.IGNORECASE)
+# A rhythm that changes within the year: "Månedlig frem til 1. juli, deretter kvartalsvis",
+# "Hver måned til og med juni 2025 og deretter hvert kvartal".
+_RYTMEORD = (r"(?:hver\s+\d{1,2}\.\s*måned|hver\s+måned|månedlig|kvartalsvis|hvert\s+kvartal|tertialvis|"
+             r"hvert\s+tertial|halvårlig|hvert\s+halvår)")
+_RYTMESKIFTE = re.compile(
+    r"^\s*(?:rapportering\s+)?(?P<r1>" + _RYTMEORD + r")(?:\s+rapportering)?\s+(?:(?:frem|fram)\s+)?til\s+"
+    r"(?P<tom>(?:og\s+med|utgangen\s+av)\s+)?(?P<naar>[^,;]+?)\s*[,;]?\s*(?:og\s+)?"
+    r"(?:deretter|derfra|etter\s+det|så)\s+(?P<r2>" + _RYTMEORD + r")"
+    r"(?:\s+(?:ut\s+året|resten\s+av\s+året))?\s*\.?\s*$",
+    re.IGNORECASE)
+# "1. juli" or "1. juli 2025" (a full date is found by finn_dato), "juni", "juni 2025"
+_DAG_MAANED = re.compile(r"^(\d{1,2})\.\s*(" + "|".join(MAANEDER) + r")(?:\s+(\d{4}))?$", re.IGNORECASE)
+_MAANED = re.compile(r"^(" + "|".join(MAANEDER) + r")(?:\s+(\d{4}))?$", re.IGNORECASE)
 _UT_AAR = re.compile(r"^\s*(?:ut|innen utgangen av|i løpet av)\s+(\d{4})\s*$", re.IGNORECASE)
 _REPORT = re.compile(
     r"^\s*(?:(?:i|inngå i|rapporteres i)\s+)?(?:\w+s\s+)?(års|halvårs)rapport(?:en)?\s+(?:for\s+)?(\d{4})\s*$",
@@ -149,6 +165,53 @@ def _interval_from(text: str) -> int | None:
     return None
 
 
+def _rytme_mnd(text: str) -> int | None:
+    """Months between frister in a rhythm word: "hver 2. måned" 2, "kvartalsvis" 3."""
+    match = re.match(r"\s*hver\s+(\d{1,2})\.", text, re.IGNORECASE)
+    months = int(match.group(1)) if match else _interval_from(text)
+    return months if months and 1 <= months <= 12 else None
+
+
+def _rytmeskifte(rest: str, *, aar: int) -> dict | None:
+    """The fields of a rhythm that changes within the year, or None when ``rest`` is not one.
+
+    The first rhythm runs from the start of the year with a frist at the end of each period (as
+    "Månedlig" alone); it stops where the new one begins: "til 1. juli" and "til og med juni" both
+    switch on 1 July, and so does "til 30. juni" (the last day of a month counts with it). From
+    then on a frist falls at the end of each period of the new rhythm, to the end of the year.
+    """
+    match = _RYTMESKIFTE.match(rest)
+    if not match:
+        return None
+    foer, etter = _rytme_mnd(match.group("r1")), _rytme_mnd(match.group("r2"))
+    naar = match.group("naar").strip()
+    inklusiv = bool(match.group("tom"))
+    skifte = None
+    funnet = _find_date(naar)
+    if funnet and funnet[1].group(0).strip() == naar:
+        skifte = funnet[0]
+    elif m := _DAG_MAANED.match(naar):
+        try:
+            skifte = date(int(m.group(3) or aar), MAANEDER[m.group(2).lower()], int(m.group(1)))
+        except ValueError:
+            return None
+    elif m := _MAANED.match(naar):
+        # "til juli" stops when July begins; "til og med juni" / "til utgangen av juni" when it ends.
+        skifte = date(int(m.group(2) or aar), MAANEDER[m.group(1).lower()], 1)
+        if inklusiv:
+            skifte, inklusiv = add_months(skifte, 1), False
+    if skifte is None or not foer or not etter:
+        return None
+    if inklusiv or (skifte + timedelta(days=1)).day == 1:
+        skifte += timedelta(days=1)
+    forste = add_months(date(skifte.year, 1, 1), foer) - timedelta(days=1)
+    slutt = date(skifte.year, 12, 31)
+    if not (forste < skifte <= slutt):
+        return None
+    return {"form": Form.GJENTAKENDE, "dato": forste, "intervall_mnd": foer, "gjentas_til": slutt,
+            "ny_rytme_fra": skifte, "ny_rytme_intervall_mnd": etter}
+
+
 def parse_frist(tekst: str, *, aar: int, kontekst: str = "") -> ParsedFrist:
     """Derive form and dates from a frist's wording.
 
@@ -176,6 +239,10 @@ def parse_frist(tekst: str, *, aar: int, kontekst: str = "") -> ParsedFrist:
 
     if _LOPENDE.match(rest):
         return ParsedFrist(tekst=tekst, form=Form.LOPENDE, **fields)
+
+    skifte = _rytmeskifte(rest, aar=aar)
+    if skifte:
+        return ParsedFrist(tekst=tekst, **skifte, **fields)
 
     match = _WEEK.match(rest)
     if match:
@@ -273,16 +340,30 @@ def occurrences(frist, *, fra: date, til: date) -> list[date]:
 
     ``frist`` is anything with the FristFelter attributes (a model instance or a ParsedFrist).
     A recurring frist repeats every ``intervall_mnd`` months from ``dato`` up to ``gjentas_til``
-    (or ``til``); a frist without a date (løpende, text only) has none.
+    (or ``til``); a frist without a date (løpende, text only) has none. A rhythm that changes
+    (``ny_rytme_fra``, ``ny_rytme_intervall_mnd``; only oppdrag frister have them) keeps the first
+    rhythm before the change and then falls at the end of each new period.
     """
     if frist.dato is None:
         return []
     if str(frist.form) != Form.GJENTAKENDE or not frist.intervall_mnd:
         return [frist.dato] if fra <= frist.dato <= til else []
     end = min(til, frist.gjentas_til) if frist.gjentas_til else til
+    ny_fra = getattr(frist, "ny_rytme_fra", None)
+    ny_mnd = getattr(frist, "ny_rytme_intervall_mnd", None)
     found, n = [], 0
     while True:
         day = add_months(frist.dato, frist.intervall_mnd * n)
+        if day > end or (ny_fra and ny_mnd and day >= ny_fra):
+            break
+        if day >= fra:
+            found.append(day)
+        n += 1
+    if not (ny_fra and ny_mnd):
+        return found
+    n = 1
+    while True:
+        day = add_months(ny_fra, ny_mnd * n) - timedelta(days=1)
         if day > end:
             return found
         if day >= fra:
@@ -444,6 +525,13 @@ def split_frist(tekst: str, *, aar: int, kontekst: str = "", dato_oppgitt: bool 
     ``parse_frist`` gives. Text-only frister ("Løpende", "Etter avtale") are allowed.
     """
     text = tekst.strip()
+    if _RYTMESKIFTE.match(_DEL.sub("", text, count=1)):
+        parsed = parse_frist(tekst, aar=aar, kontekst=kontekst)
+        if parsed.ny_rytme_fra is None:
+            raise UgyldigFrist(f"«{text}» ser ut som en rytme som skifter i løpet av året, men tidspunktet for "
+                               "skiftet ble ikke forstått. Skriv f.eks. «Månedlig frem til 1. juli "
+                               f"{aar}, deretter kvartalsvis».")
+        return [parsed]
     masked = _mask_parens(text)
     times = _tidspunkter(text, aar=aar)
     labels = list(_DEL_LABEL.finditer(masked))

@@ -24,7 +24,8 @@ from .models import FoU, Status
 
 FELTER = ("pk", "nummer", "tittel", "fou", "status", "risiko", "virksomhet__kortnavn", "maal__nummer",
           "maal__tittel", "ansvarlig__first_name", "ansvarlig__last_name", "ansvarlig__username")
-FRISTFELTER = ("oppdrag_id", "dato", "tekst", "form", "intervall_mnd", "gjentas_til", "tildelingsbrev__aar")
+FRISTFELTER = ("oppdrag_id", "dato", "tekst", "form", "intervall_mnd", "gjentas_til", "tildelingsbrev__aar",
+               "ny_rytme_fra", "ny_rytme_intervall_mnd")
 
 STATUS = {str(k): str(v) for k, v in Status.choices}
 FOU = {str(k): str(v) for k, v in FoU.choices}
@@ -41,6 +42,8 @@ class _Frist:
     intervall_mnd: int | None
     gjentas_til: date | None
     aar: int
+    ny_rytme_fra: date | None = None
+    ny_rytme_intervall_mnd: int | None = None
 
 
 def forste_side(qs, per_side: int, side: str | None):
@@ -66,8 +69,8 @@ def neste_frister(frister_values, idag: date) -> dict[int, tuple[date | None, st
     """Per oppdrag, the frist the list shows: among the frister last stated, the next occurrence
     from today, else the last passed one, else the first without a date (løpende, tekst)."""
     per: dict[int, list[_Frist]] = defaultdict(list)
-    for oid, dato, tekst, form, intervall, til, aar in frister_values:
-        per[oid].append(_Frist(dato, tekst, form, intervall, til, aar))
+    for oid, dato, tekst, form, intervall, til, aar, *ny_rytme in frister_values:
+        per[oid].append(_Frist(dato, tekst, form, intervall, til, aar, *ny_rytme))
     horisont = idag + timedelta(days=3 * 366)
     result = {}
     for oid, alle in per.items():

@@ -185,6 +185,12 @@ class Frist(FristFelter):
     tillegg = models.ForeignKey("styring.Tillegg", verbose_name="fastsatt i tillegg", on_delete=models.CASCADE,
                                 null=True, blank=True, related_name="oppdragsfrister")
     rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
+    # A reporting rhythm that changes within the year ("Månedlig frem til 1. juli, deretter
+    # kvartalsvis"): the first rhythm (``intervall_mnd`` from ``dato``) runs until ``ny_rytme_fra``;
+    # from then on one frist at the end of every ``ny_rytme_intervall_mnd`` months, up to
+    # ``gjentas_til``. Derived from the wording by oppdrag.frister; see ``occurrences``.
+    ny_rytme_fra = models.DateField("ny rytme fra", null=True, blank=True)
+    ny_rytme_intervall_mnd = models.PositiveSmallIntegerField("deretter hver (måneder)", null=True, blank=True)
 
     objects = FristQuerySet.as_manager()
     history = historikk()
@@ -193,9 +199,69 @@ class Frist(FristFelter):
         verbose_name = "frist"
         verbose_name_plural = "frister"
         ordering = ["oppdrag", "tildelingsbrev__aar", "rekkefolge"]
+        constraints = [
+            *FristFelter.Meta.constraints,
+            models.CheckConstraint(
+                condition=(Q(ny_rytme_fra__isnull=True) & Q(ny_rytme_intervall_mnd__isnull=True))
+                | (Q(form="gjentakende") & Q(ny_rytme_fra__isnull=False) & Q(ny_rytme_intervall_mnd__gte=1)
+                   & Q(ny_rytme_intervall_mnd__lte=12)),
+                name="frist_ny_rytme_hel",
+                violation_error_message="En ny rytme trenger både dato og intervall (1–12 måneder), og gjelder "
+                                        "bare gjentakende frister."),
+        ]
 
     def __str__(self) -> str:
         return f"{self.oppdrag.nummer}: {self.tekst}"
+
+
+class Risikodefinisjon(models.Model):
+    """What red, yellow or green means in one letter, when the letter states it itself (older
+    letters do). A letter without rows uses the instruks's definitions (``RISIKO_DEFINISJON``).
+    Read through oppdrag.risiko: only a sent letter's definitions are used in follow-up and reports."""
+
+    tildelingsbrev = models.ForeignKey("styring.Tildelingsbrev", verbose_name="tildelingsbrev",
+                                       on_delete=models.CASCADE, related_name="risikodefinisjoner")
+    farge = models.CharField("farge", max_length=10, choices=[c for c in Risiko.choices if c[0]])
+    tekst = models.TextField("definisjon")
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "definisjon av rød, gul og grønn"
+        verbose_name_plural = "definisjoner av rød, gul og grønn"
+        ordering = ["tildelingsbrev", "farge"]
+        constraints = [
+            models.UniqueConstraint(fields=["tildelingsbrev", "farge"], name="en_risikodefinisjon_per_farge"),
+            models.CheckConstraint(condition=Q(farge__in=["rod", "gul", "gronn"]), name="risikodefinisjon_farge"),
+            models.CheckConstraint(condition=~Q(tekst=""), name="risikodefinisjon_har_tekst"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_farge_display()}: {self.tekst[:60]}"
+
+
+class Samarbeidspartner(models.Model):
+    """A collaborator outside the portal that an oppdrag names (KS, Kompetanse Norge), in the
+    letter's order; agencies in the portal are ``Oppdrag.delt_med`` / ``hovedansvar``."""
+
+    oppdrag = models.ForeignKey(Oppdrag, on_delete=models.CASCADE, related_name="samarbeidspartnere")
+    navn = models.CharField("navn", max_length=200)
+    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "samarbeidspartner"
+        verbose_name_plural = "samarbeidspartnere"
+        ordering = ["oppdrag", "rekkefolge", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["oppdrag", "navn"], name="samarbeidspartner_unik_per_oppdrag",
+                                    violation_error_message="Samarbeidspartneren står der allerede."),
+            models.CheckConstraint(condition=~Q(navn=""), name="samarbeidspartner_har_navn"),
+        ]
+
+    def __str__(self) -> str:
+        return self.navn
 
 
 class Milepael(FristFelter):

@@ -205,7 +205,7 @@ def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
         Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id)
         .filter(i_brevet | Q(pk__in=restated) | Q(pk__in=derived))
         .select_related("maal")
-        .prefetch_related(Prefetch("frister", queryset=_frister_qs()), "tittelvarianter")
+        .prefetch_related(Prefetch("frister", queryset=_frister_qs()), "tittelvarianter", "samarbeidspartnere")
         .distinct()
     )
     for o in qs:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -19,6 +19,8 @@ from .opplasting import kontroller_fil
 
 FRIST_FIELDS = ("form", "dato", "fra_dato", "opprinnelig_dato", "del_betegnelse", "etikett", "rolle",
                 "intervall_mnd", "gjentas_til", "rapport_type", "rapport_aar", "uke")
+# Only an oppdrag's Frist holds a rhythm that changes within the year (oppdrag.models.Frist).
+RYTMESKIFTE_FIELDS = ("ny_rytme_fra", "ny_rytme_intervall_mnd")
 
 
 def rapport_dato(*, virksomhet_id: int, rapport_type: str, rapport_aar: int) -> date | None:
@@ -36,7 +38,7 @@ def rapport_dato(*, virksomhet_id: int, rapport_type: str, rapport_aar: int) -> 
 def frist_values(tekst: str, *, aar: int, virksomhet_id: int | None = None, kontekst: str = "") -> dict:
     """Derive the structured fields of a frist from its wording (kept verbatim in ``tekst``)."""
     parsed: ParsedFrist = parse_frist(tekst, aar=aar, kontekst=kontekst)
-    values = {name: getattr(parsed, name) for name in FRIST_FIELDS}
+    values = {name: getattr(parsed, name) for name in FRIST_FIELDS + RYTMESKIFTE_FIELDS}
     values["form"] = str(parsed.form)
     values["rolle"] = str(parsed.rolle)
     for key in ("del_betegnelse", "etikett", "rapport_type"):
@@ -51,11 +53,19 @@ def apply_frist_text(obj: FristFelter, *, aar: int, virksomhet_id: int | None, k
                      dato: date | None = None) -> FristFelter:
     """Fill a Frist/Milepael/Plikt from its ``tekst``; an explicit ``dato`` wins over the derived one."""
     for key, value in frist_values(obj.tekst, aar=aar, virksomhet_id=virksomhet_id, kontekst=kontekst).items():
+        if key in RYTMESKIFTE_FIELDS and not hasattr(type(obj), key):
+            if value is not None and getattr(obj, "gjentas_til", None):
+                # A milepæl or plikt has no second rhythm: its first rhythm ends where the new one begins.
+                obj.gjentas_til = value - timedelta(days=1) if key == "ny_rytme_fra" else obj.gjentas_til
+            continue
         setattr(obj, key, value)
     if dato is not None:
         obj.dato = dato
         if obj.form in (FristFelter.Form.TEKST, FristFelter.Form.LOPENDE):
             obj.form = FristFelter.Form.DATO
+        for key in RYTMESKIFTE_FIELDS:
+            if hasattr(type(obj), key) and obj.form != FristFelter.Form.GJENTAKENDE:
+                setattr(obj, key, None)
     return obj
 
 

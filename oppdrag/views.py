@@ -28,7 +28,6 @@ from .filters import SORTERING, OppdragFilter
 from .forms import AnsvarligForm, AvslutningForm, KommentarForm, LeveranseForm, StatusoppdateringForm
 from .historikk import HISTORIKK_DELER, oppdrag_endringer
 from .models import (
-    RISIKO_DEFINISJON,
     Frist,
     Leveranse,
     Oppdrag,
@@ -37,6 +36,7 @@ from .models import (
     Tittelvariant,
 )
 from .querysets import frister_per_brev
+from .risiko import for_oppdrag as risiko_for_oppdrag
 
 PER_SIDE = 50
 PER_SIDE_VALG = (50, 100, 500)
@@ -100,7 +100,7 @@ def oppdrag_eksport(request):
     filterset = _filterset(request)
     sist = (Statusoppdatering.objects.filter(oppdrag=OuterRef("pk")).order_by("-opprettet")
             .values("opprettet")[:1])
-    rader = list(filterset.qs.select_related("virksomhet", "maal", "ansvarlig")
+    rader = list(filterset.qs.select_related("virksomhet", "maal", "ansvarlig").prefetch_related("samarbeidspartnere")
                  .annotate(sist_oppdatert=Subquery(sist)))
     # The same next frist as the list shows, for every exported row in one query.
     frister = neste_frister(
@@ -163,8 +163,8 @@ class Hendelse:
     definisjon: str = ""
 
 
-def _tidslinje(oppdrag: Oppdrag) -> list[Hendelse]:
-    hendelser = [Hendelse("status", s.opprettet, s.gjelder_dato, s, RISIKO_DEFINISJON.get(s.risiko, ""))
+def _tidslinje(oppdrag: Oppdrag, definisjoner) -> list[Hendelse]:
+    hendelser = [Hendelse("status", s.opprettet, s.gjelder_dato, s, definisjoner.get(s.risiko))
                  for s in oppdrag.statusoppdateringer.all()]
     hendelser += [Hendelse("kommentar", k.opprettet, lokal_dato(k.opprettet), k) for k in oppdrag.kommentarer.all()]
     hendelser += [Hendelse("leveranse", level.levert, lokal_dato(level.levert), level)
@@ -247,6 +247,7 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
     kommentere = kan_kommentere_oppdrag(user, oppdrag)
     skjema = skjema or {}
     gjeldende, tidligere = _frister_per_aar(oppdrag)
+    definisjoner = risiko_for_oppdrag(oppdrag)
     historikk = historikkside(request, oppdrag_endringer(oppdrag, user), deler=HISTORIKK_DELER)
     context = {
         "oppdrag": oppdrag,
@@ -258,9 +259,11 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
         "milepaeler": list(oppdrag.milepaeler.all()),
         "finansiering": list(oppdrag.finansiering.all()),
         "brevene": _brevene(oppdrag, user),
-        "tidslinje": _tidslinje(oppdrag),
+        "tidslinje": _tidslinje(oppdrag, definisjoner),
         "leveranser": list(oppdrag.leveranser.all()),
-        "risiko_definisjon": RISIKO_DEFINISJON.get(oppdrag.risiko, ""),
+        "risiko_definisjon": definisjoner.get(oppdrag.risiko),
+        "risikodefinisjoner": definisjoner,
+        "samarbeidspartnere": list(oppdrag.samarbeidspartnere.all()),
         **historikk,
         "kan_folge_opp": folge_opp,
         "kan_kommentere": kommentere,

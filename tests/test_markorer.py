@@ -30,6 +30,7 @@ from django.utils import timezone
 
 from brukere.models import Rolle
 from budsjett.models import Budsjettendring
+from oppdrag.models import Risikodefinisjon
 from styring.models import Brevavsnitt, Tillegg
 from tests.factories import (
     BudsjettkapittelFactory,
@@ -147,6 +148,9 @@ def _bygg() -> Verden:
     FristFactory(oppdrag=o25, tildelingsbrev=a25, dato=date(2026, 11, 22),
                  tekst="22.11.2026 " + w.plant("utkast_frist", DEP_A, "frist i utkast"))
     FristFactory(oppdrag=o25, tildelingsbrev=a25, dato=date(2027, 6, 1), tekst="01.06.2027")
+    # The draft's own red/yellow/green: shown in the draft only, never in follow-up or reports.
+    Risikodefinisjon.objects.create(tildelingsbrev=a25, farge="rod",
+                                    tekst=w.plant("utkast_rod", DEP_A, "rød-definisjon i utkast"))
     # The draft restates the 2024 oppdrag's frist: it must silence nothing and show nowhere else.
     FristFactory(oppdrag=o24, tildelingsbrev=a25, dato=date(2026, 11, 23),
                  tekst="23.11.2026 " + w.plant("utkast_gjentatt_frist", DEP_A, "frist i utkast for et oppdrag i kraft"))
@@ -158,6 +162,8 @@ def _bygg() -> Verden:
     b22 = TildelingsbrevFactory(virksomhet=virk_a, departement=dep_b, aar=2022)
     o22 = OppdragFactory(tildelingsbrev=b22, aar=2022, nummer="2022-01",
                          tittel=w.plant("b_utkast_oppdrag", {"dep_b"}, "oppdrag i DEPBs utkast"))
+    Risikodefinisjon.objects.create(tildelingsbrev=b22, farge="gul",
+                                    tekst=w.plant("b_utkast_gul", {"dep_b"}, "gul-definisjon i DEPBs utkast"))
     # Its frist falls in 2024: it would be "gitt tidligere" in DEPA's 2024 letter.
     FristFactory(oppdrag=o22, tildelingsbrev=b22, dato=date(2026, 11, 24),
                  tekst="24.11.2026 " + w.plant("b_utkast_frist", {"dep_b"}, "frist i DEPBs utkast"))

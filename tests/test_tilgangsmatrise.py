@@ -198,6 +198,14 @@ SPEK: dict[str, Spek] = {
     "brev:brev-kvitter": Spek([_t("utkast med funn", lambda w: {"pk": w.brev_b_kvitter.pk}, {"annet_dep"},
                                   metode="post", data=lambda w: {"funn": _funn(w.brev_b_kvitter), "grunn": "Riktig."},
                                   virkning=lambda w, r: w.brev_b_kvitter.kvitteringer.exists())], endrer=True),
+    # The letter's own red/yellow/green: the sending ministry, while the letter is a draft.
+    "brev:rediger-risiko": Spek([
+        _t("utkast", lambda w: {"pk": w.brev_utkast.pk}, DEP, metode="post",
+           data=lambda w: {"rod": "Svært forsinket.", "gul": "Forsinket.", "gronn": "I rute."},
+           virkning=lambda w, r: w.brev_utkast.risikodefinisjoner.count() == 3),
+        _t("sendt brev", lambda w: {"pk": w.brev_sendt.pk}, set(), metode="post",
+           data=lambda w: {"rod": "Svært forsinket.", "gul": "Forsinket.", "gronn": "I rute."}),
+    ], endrer=True),
     "brev:tillegg-opprett": Spek([_t("sendt", lambda w: {"pk": w.brev_sendt.pk}, DEP, metode="post")],
                                     endrer=True),
     "brev:tillegg": Spek([

@@ -22,6 +22,7 @@ from .brev import (
 )
 from .budsjett import kapittel_ny, kapittel_rediger, kapittel_slett, post_ny, post_rediger, post_slett
 from .oppdrag import oppdrag_ny, oppdrag_rediger, oppdrag_slett, tidligere_oppdrag, tidligere_velg
+from .risiko import risikodefinisjoner
 from .tillegg import tillegg_budsjett, tillegg_rediger
 
-__all__ = ["oversikt", "brevhode", "avsnitt_ny", "avsnitt_rediger", "avsnitt_flytt", "avsnitt_slett", "maal_ny", "maal_rediger", "maal_slett", "sp_ny", "sp_rediger", "sp_slett", "oppdrag_ny", "oppdrag_rediger", "oppdrag_slett", "tidligere_velg", "tidligere_oppdrag", "kapittel_ny", "kapittel_rediger", "kapittel_slett", "post_ny", "post_rediger", "post_slett", "tillegg_rediger", "tillegg_budsjett"]
+__all__ = ["oversikt", "brevhode", "avsnitt_ny", "avsnitt_rediger", "avsnitt_flytt", "avsnitt_slett", "maal_ny", "maal_rediger", "maal_slett", "sp_ny", "sp_rediger", "sp_slett", "oppdrag_ny", "oppdrag_rediger", "oppdrag_slett", "tidligere_velg", "tidligere_oppdrag", "kapittel_ny", "kapittel_rediger", "kapittel_slett", "post_ny", "post_rediger", "post_slett", "tillegg_rediger", "tillegg_budsjett", "risikodefinisjoner"]

@@ -27,6 +27,7 @@ from brukere.tilgang import (
 from budsjett.models import Budsjettpost
 from kjerne.historikk import acting_user
 from oppdrag.querysets import oppdrag_i_brev
+from oppdrag.risiko import egne_definisjoner
 from styring.models import Brevavsnitt, Maal, Styringsparameter
 
 from .felles import (
@@ -64,6 +65,7 @@ def oversikt(request, pk: int):
         ctx["kapitler"] = list(brev.kapitler.prefetch_related(
             Prefetch("poster", queryset=Budsjettpost.objects.prefetch_related("bindinger", "tilskudd"))))
         ctx["sum_kr"] = sum(k.sum_kr for k in ctx["kapitler"])
+        ctx["risikodefinisjoner"] = egne_definisjoner(brev)
     return render(request, "brev/rediger/oversikt.html", ctx)
 
 

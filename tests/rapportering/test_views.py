@@ -200,9 +200,9 @@ def test_report_page_query_count_does_not_grow_with_rows(client, django_assert_n
     assert Budsjettpost.objects.count() > 25
     for o, r in rapporter:
         client.force_login(o.dep)
-        # 13: one for the risk assessment shared for the period (none here; with one, two more for
-        # its risks and measures, however many).
-        with django_assert_num_queries(13):
+        # 14: the letter's red/yellow/green definitions for the legend, and the risk assessment shared
+        # for the period (none here; with one, two more for its risks and measures, however many).
+        with django_assert_num_queries(14):
             response = client.get(reverse("rapportering:detalj", args=[r.pk]))
         assert response.status_code == 200
 
