@@ -7,9 +7,15 @@ it always holds the current state:
    and not finished;
 2. deviations in the report the meeting is based on, once the agency has sent it: results marked
    red or yellow, and posts whose spending and forecast go over the allocation;
-3. open oppfølgingspunkter from earlier meetings between the same ministry and agency (they
+3. the agency's latest risk assessment shared with the meeting's ministry before the meeting
+   (``risiko.services.siste_delte_vurdering``), with its high risks named;
+4. Riksrevisjonen's remarks not yet closed (``revisjon.services.aapne_merknader``);
+5. open oppfølgingspunkter from earlier meetings between the same ministry and agency (they
    return to every agenda until they are closed);
-4. the items either side proposed (``Sak`` rows, kilde "forslag").
+6. the items either side proposed (``Sak`` rows, kilde "forslag").
+
+Risk and remarks are read as the person looking may see them (``bruker``); the ministry's view is
+the one stored when it starts the minutes.
 
 When the minutes are started (``services.referat_start``) the drafted items are stored as ``Sak``
 rows, so the agenda as held stays as it was.
@@ -20,6 +26,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko
+from revisjon.services import aapne_merknader
+from risiko.models import Nivaa
+from risiko.services import siste_delte_vurdering
 
 from .models import Mote, Sak, Vedtak
 
@@ -34,7 +43,8 @@ class Punkt:
     beskrivelse: str = ""
     oppdrag: Oppdrag | None = None
     punkt: Vedtak | None = None
-    sak: Sak | None = None  # a stored item (proposed, or the agenda as held)
+    sak: Sak | None = None
+    lenke: str = ""  # the risk assessment or the remark  # a stored item (proposed, or the agenda as held)
 
     @property
     def kilde_tekst(self) -> str:
@@ -69,6 +79,28 @@ def _avvik(mote: Mote) -> list[Punkt]:
     return ut
 
 
+def _risikovurdering(mote: Mote, bruker) -> list[Punkt]:
+    brev = mote.tildelingsbrev
+    v = siste_delte_vurdering(brev.virksomhet_id, bruker=bruker, per=mote.dato)
+    if v is None or v.departement_id != brev.departement_id:
+        return []
+    risikoer = list(v.risikoer.all())
+    hoye = [r for r in risikoer if r.nivaa == Nivaa.HOY]
+    tekst = f"{len(risikoer)} risiko{'er' if len(risikoer) != 1 else ''}, {len(hoye)} med høy risiko"
+    if hoye:
+        tekst += ": " + "; ".join(r.tittel for r in hoye)
+    return [Punkt(Sak.Kilde.RISIKO, f"Risiko- og vesentlighetsvurdering {v.periode}", tekst + ".",
+                  lenke=f"/risiko/{v.pk}/")]
+
+
+def _revisjon(mote: Mote, bruker) -> list[Punkt]:
+    brev = mote.tildelingsbrev
+    return [Punkt(Sak.Kilde.REVISJON, f"Riksrevisjonen: {m.tittel}"[:300],
+                  f"{m.get_kilde_display()} {m.dato:%d.%m.%Y}, {m.get_alvorlighet_display().lower()}. "
+                  f"Status: {m.get_status_display().lower()}.", lenke=f"/riksrevisjonen/{m.pk}/")
+            for m in aapne_merknader(brev.virksomhet_id, bruker=bruker) if m.departement_id == brev.departement_id]
+
+
 def _aapne_punkter(mote: Mote) -> list[Punkt]:
     brev = mote.tildelingsbrev
     qs = (Vedtak.objects.i_kraft().oppfolgingspunkter().aapne()
@@ -88,14 +120,15 @@ def foreslatte(mote: Mote) -> list[Punkt]:
     return [Punkt(s.kilde, s.tittel, s.beskrivelse, sak=s) for s in mote.saker.all() if s.kilde == Sak.Kilde.FORSLAG]
 
 
-def utkast(mote: Mote) -> list[Punkt]:
+def utkast(mote: Mote, bruker) -> list[Punkt]:
     """The drafted items (not the proposed ones), in the order they are taken."""
-    return _rode_gule(mote) + _avvik(mote) + _aapne_punkter(mote)
+    return (_rode_gule(mote) + _avvik(mote) + _risikovurdering(mote, bruker) + _revisjon(mote, bruker)
+            + _aapne_punkter(mote))
 
 
-def dagsorden(mote: Mote) -> list[Punkt]:
+def dagsorden(mote: Mote, bruker) -> list[Punkt]:
     """The agenda as shown: stored once the minutes are started, drafted live until then."""
     if mote.saker_laast:
         return [Punkt(s.kilde, s.tittel, s.beskrivelse, oppdrag=s.oppdrag, punkt=s.punkt, sak=s)
                 for s in mote.saker.all()]
-    return utkast(mote) + foreslatte(mote)
+    return utkast(mote, bruker) + foreslatte(mote)

@@ -177,7 +177,7 @@ def referat_start(*, mote: Mote, acting_user) -> Referat:
         raise PermissionDenied("Bare departementet skriver referatet.")
     if mote.har_referat:
         raise ValidationError("Referatet er allerede påbegynt.")
-    punkter = dagsorden.dagsorden(mote)
+    punkter = dagsorden.dagsorden(mote, acting_user)
     with _acting_user(acting_user):
         for i, p in enumerate(punkter, start=1):
             if p.sak is not None:

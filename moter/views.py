@@ -128,7 +128,7 @@ def _vis(request, mote: Mote, *, skjema: dict | None = None, status: int = 200):
     kan_laste_opp = tilgang.kan_laste_opp(user, mote)
     deltakere = list(mote.deltakere.all())
     return render(request, "moter/mote_detalj.html", {
-        "mote": mote, "brev": mote.tildelingsbrev, "punkter": dagsorden.dagsorden(mote),
+        "mote": mote, "brev": mote.tildelingsbrev, "punkter": dagsorden.dagsorden(mote, user),
         "dep_deltakere": [d for d in deltakere if d.side == "departement"],
         "virk_deltakere": [d for d in deltakere if d.side == "virksomhet"],
         "vedlegg": list(mote.vedlegg.all()),
