@@ -160,10 +160,15 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
             index = {f.pk: i for i, f in enumerate(fordelinger)}
             budsjett.append({
                 "kapittel": kap.nummer, "post": p.post, "betegnelse": p.betegnelse, "tildelt_kr": p.tildelt_kr,
+                # What the table says instead of an amount ("Se omtale under"); only when it says something.
+                **({"tildelt_tekst": p.tildelt_tekst} if p.tildelt_tekst else {}),
                 "bevilget_kr": p.bevilget_kr, "andel_kr": p.andel_kr, "kan_overfores": p.kan_overfores,
                 "overslagsbevilgning": p.overslagsbevilgning, "overskrift": p.overskrift, "tekst": p.tekst,
-                "bindinger": [{"tekst": b.tekst, "belop_kr": b.belop_kr, "oppdrag": b.oppdrag_nummer or None,
-                               "kategori": b.kategori} for b in p.bindinger.all()],
+                # belop_kr null: no amount; a range's end in belop_til_kr, written only for a range.
+                "bindinger": [{"tekst": b.tekst, "belop_kr": b.belop_kr,
+                               **({"belop_til_kr": b.belop_til_kr} if b.belop_til_kr is not None else {}),
+                               "oppdrag": b.oppdrag_nummer or None, "kategori": b.kategori}
+                              for b in p.bindinger.all()],
                 "fordeling": [{"tekst": f.tekst, "belop_kr": f.belop_kr} for f in fordelinger],
                 "tilskudd": [{"mottaker": t.mottaker, "belop_kr": t.belop_kr, "fordeling": index.get(t.fordeling_id)}
                              for t in p.tilskudd.all()],
@@ -174,7 +179,7 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
         kapittel_sum.append({"kapittel": kap.nummer, "betegnelse": kap.betegnelse, "enhet_i_brevet": kap.enhet_i_brevet,
                              "tekst": kap.tekst, "typed_sum_kr": kap.typed_sum_kr,
                              **({"sum_rad_uten_belop": True} if kap.sum_rad_uten_belop else {}),
-                             "computed_sum_kr": sum(p.tildelt_kr for p in poster)})
+                             "computed_sum_kr": sum(p.tildelt_kr for p in poster if p.tildelt_kr is not None)})
 
     return {
         "format": FORMAT, "versjon": VERSJON,

@@ -20,6 +20,7 @@ from budsjett.models import (
     Fordeling,
     Tilskudd,
 )
+from kjerne.belop import format_kroner
 from kjerne.historikk import acting_user
 from kjerne.tallgrenser import kolonnegrense
 from kjerne.tekst import avsnitt_i
@@ -216,6 +217,24 @@ def _sjekk_oppdrag(data: dict, errors: list[str]) -> None:
                         bare_felt=True)
 
 
+def _sjekk_belop(data: dict, errors: list[str]) -> None:
+    """Amounts that cannot stand together, named before anything is written: a range whose end is
+    not above its start, a range without a start, a text instead of an amount beside an amount."""
+    for i, p in enumerate(data["budsjett"]):
+        if p.get("tildelt_tekst") and p["tildelt_kr"] is not None:
+            errors.append(f"budsjett[{i}].tildelt_tekst: brukes bare når tabellen ikke har beløp (tildelt_kr er null).")
+        for j, b in enumerate(p["bindinger"]):
+            fra, til = b["belop_kr"], b.get("belop_til_kr")
+            if til is None:
+                continue
+            path = f"budsjett[{i}].bindinger[{j}].belop_til_kr"
+            if fra is None:
+                errors.append(f"{path}: et beløpsintervall må ha et startbeløp i belop_kr.")
+            elif til <= fra:
+                errors.append(f"{path}: intervallet må slutte på et høyere beløp enn det starter på "
+                              f"({format_kroner(fra)} til {format_kroner(til)}).")
+
+
 def _duplikater(data: dict, errors: list[str]) -> None:
     """Numbers and codes that must be unique within the letter (the database's constraints), named
     before anything is written instead of as a raw constraint failure."""
@@ -324,6 +343,7 @@ def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool 
     _duplikater(data, errors)
     _sjekk_tillegg(data, errors)
     _sjekk_oppdrag(data, errors)
+    _sjekk_belop(data, errors)
     _sjekk_organisasjoner(data, opprett_organisasjoner, errors)
     if errors:
         raise ArkivFeil(errors)
@@ -645,6 +665,7 @@ def _import_budsjett(data: dict, brev: Tildelingsbrev, errors: list[str]) -> Non
         betegnelse = p["betegnelse"]
         post = Budsjettpost(
             kapittel=kap, post=p["post"], betegnelse=betegnelse, tildelt_kr=p["tildelt_kr"],
+            tildelt_tekst=p.get("tildelt_tekst", ""),
             bevilget_kr=p["bevilget_kr"], andel_kr=p["andel_kr"],
             kan_overfores=p.get("kan_overfores", "kan overføres" in betegnelse),
             overslagsbevilgning=p.get("overslagsbevilgning", "overslagsbevilgning" in betegnelse),
@@ -656,7 +677,8 @@ def _import_budsjett(data: dict, brev: Tildelingsbrev, errors: list[str]) -> Non
             continue
         for j, b in enumerate(p["bindinger"]):
             nr = b.get("oppdrag") or ""
-            _lagre(Budsjettbinding(post=post, tekst=b["tekst"], belop_kr=b["belop_kr"], oppdrag_nummer=nr,
+            _lagre(Budsjettbinding(post=post, tekst=b["tekst"], belop_kr=b["belop_kr"],
+                                   belop_til_kr=b.get("belop_til_kr"), oppdrag_nummer=nr,
                                    oppdrag=oppdrag.get(nr), kategori=b.get("kategori", "annet"), rekkefolge=j),
                    f"{path}.bindinger[{j}]", errors, ["post", "oppdrag"])
         fordelinger = []

@@ -69,14 +69,17 @@ SP = _opt({"kode": "str", "tekst": "str", "i_aarsrapport": "bool", "i_halvaarsra
 MAAL = _opt({"nummer": "int", "tittel": "str", "tekst": "str", "overskrift_nye_oppdrag": "str",
              "overskrift_tidligere_oppdrag": "str", "styringsparametere": [SP]},
             "tekst", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag")
-BINDING = _opt({"tekst": "str", "belop_kr": "kr", "oppdrag": "str?", "kategori": "str"}, "kategori")
+BINDING = _opt({"tekst": "str", "belop_kr": "kr?", "belop_til_kr": "kr?", "oppdrag": "str?", "kategori": "str"},
+               "kategori", "belop_til_kr")
 FORDELING = {"tekst": "str", "belop_kr": "kr"}
 TILSKUDD = _opt({"mottaker": "str", "belop_kr": "kr", "fordeling": "int?"}, "fordeling")
-POST = _opt({"kapittel": "int", "post": "int", "betegnelse": "str", "tildelt_kr": "kr", "bevilget_kr": "kr?",
+POST = _opt({"kapittel": "int", "post": "int", "betegnelse": "str", "tildelt_kr": "kr?", "tildelt_tekst": "str",
+             "bevilget_kr": "kr?",
              "andel_kr": "kr?", "kan_overfores": "bool", "overslagsbevilgning": "bool", "overskrift": "str",
              "tekst": "str", "bindinger": [BINDING], "fordeling": [FORDELING], "tilskudd": [TILSKUDD],
              "typed_sum_kr": "kr?", "sum_rad_uten_belop": "bool"},
-            "kan_overfores", "overslagsbevilgning", "overskrift", "tekst", "fordeling", "tilskudd", "sum_rad_uten_belop")
+            "kan_overfores", "overslagsbevilgning", "overskrift", "tekst", "fordeling", "tilskudd", "sum_rad_uten_belop",
+            "tildelt_tekst")
 KAPITTEL = _opt({"kapittel": "int", "betegnelse": "str", "enhet_i_brevet": "str", "tekst": "str",
                  "typed_sum_kr": "kr?", "sum_rad_uten_belop": "bool", "computed_sum_kr": "kr"},
                 "betegnelse", "enhet_i_brevet", "tekst", "computed_sum_kr", "sum_rad_uten_belop")

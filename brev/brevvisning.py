@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 
 from django.db.models import Prefetch
 
+from kjerne.belop import ENHET_TEKST, desimaler_i_enhet, format_i_enhet
 from styring.models import Brevavsnitt, Status, Tildelingsbrev, Tillegg
+
+NBSP = "\u00a0"
 
 #: Where the structured parts of a letter belong among its chapters, found by the chapter titles
 #: the real letters use. ``gruppe`` places the part after the chapter's numbered subchapters.
@@ -54,9 +57,13 @@ class Postvisning:
     post: object
     endringer: list = field(default_factory=list)  # (Budsjettendring, Tillegg)
     videreført: bool = False
+    # The chapter table's unit and the decimals its column needs (set by Kapittelvisning).
+    enhet: str = "kr"
+    desimaler: int = 0
 
     @property
-    def tildelt_kr(self) -> int:
+    def tildelt_kr(self) -> int | None:
+        """The table's amount; None when the letter's table gives none ("Se omtale under")."""
         return self.post.tildelt_kr
 
     @property
@@ -64,8 +71,25 @@ class Postvisning:
         return sum(e.endring_kr for e, _ in self.endringer)
 
     @property
-    def gjeldende_kr(self) -> int:
-        return self.post.tildelt_kr + self.endring_kr
+    def gjeldende_kr(self) -> int | None:
+        return None if self.post.tildelt_kr is None else self.post.tildelt_kr + self.endring_kr
+
+    def _vis(self, kr: int | None) -> str:
+        return "" if kr is None else format_i_enhet(kr, self.enhet, desimaler=self.desimaler, skille=NBSP)
+
+    @property
+    def tildelt_visning(self) -> str:
+        """The amount in the table's unit, or what the table says instead ("Se omtale under", else "–")."""
+        return self._vis(self.tildelt_kr) if self.tildelt_kr is not None else (self.post.tildelt_tekst or "–")
+
+    @property
+    def endring_visning(self) -> str:
+        return self._vis(self.endring_kr)
+
+    @property
+    def gjeldende_visning(self) -> str:
+        return self._vis(self.gjeldende_kr) if self.gjeldende_kr is not None else (self.post.tildelt_tekst or "–")
+
 
     @property
     def tillegg(self) -> list:
@@ -82,7 +106,16 @@ class Postvisning:
 
     @property
     def bindinger_sum_kr(self) -> int:
-        return sum(b.belop_kr for b in self.post.bindinger.all())
+        """What the bindinger with an amount bind at least (a range by its start)."""
+        return sum(b.belop_kr for b in self.post.bindinger.all() if b.belop_kr is not None)
+
+    @property
+    def bindinger_sum_visning(self) -> str:
+        """A range when any binding is one; bindinger without an amount are named, not summed as 0."""
+        from budsjett.models import bindingsum_tekst
+
+        return bindingsum_tekst(list(self.post.bindinger.all()), skille=NBSP)
+
 
     @property
     def tilskudd_sum_kr(self) -> int:
@@ -100,12 +133,50 @@ class Postvisning:
 
 @dataclass
 class Kapittelvisning:
+    """A chapter's table, shown in the unit the letter's table uses ("i 1000 kroner") with as many
+    decimals as its column needs to show every amount exactly. A post without an amount is left out
+    of the sums, and the table says so (``poster_uten_belop``) rather than counting it as 0."""
+
     kapittel: object
     poster: list[Postvisning]
 
+    def __post_init__(self):
+        belop = [v for p in self.poster for v in (p.tildelt_kr, p.endring_kr, p.gjeldende_kr)]
+        belop += [self.sum_tildelt_kr, self.sum_endring_kr, self.sum_gjeldende_kr]
+        self.desimaler = desimaler_i_enhet(belop, self.enhet)
+        for p in self.poster:
+            p.enhet, p.desimaler = self.enhet, self.desimaler
+
+    @property
+    def enhet(self) -> str:
+        return self.kapittel.enhet_i_brevet or "kr"
+
+    @property
+    def enhet_tekst(self) -> str:
+        """"kroner", "i 1000 kroner" or "i mill. kroner", as the table's caption says it."""
+        return ENHET_TEKST[self.enhet]
+
+    @property
+    def belop_overskrift(self) -> str:
+        """The amount column's header: "Beløp", or with the unit when it is not kroner."""
+        return "Beløp" if self.enhet == "kr" else f"Beløp {self.enhet_tekst}"
+
+    @property
+    def enhet_i_overskrift(self) -> str:
+        """" (i 1000 kroner)" after each amount header of a table with tillegg columns; "" in kroner."""
+        return "" if self.enhet == "kr" else f" ({self.enhet_tekst})"
+
+    def _vis(self, kr: int) -> str:
+        return format_i_enhet(kr, self.enhet, desimaler=self.desimaler, skille=NBSP)
+
+    @property
+    def poster_uten_belop(self) -> list[Postvisning]:
+        return [p for p in self.poster if p.tildelt_kr is None]
+
     @property
     def sum_tildelt_kr(self) -> int:
-        return sum(p.tildelt_kr for p in self.poster)
+        """The sum of the amounts the table gives (a post without one is not counted)."""
+        return sum(p.tildelt_kr for p in self.poster if p.tildelt_kr is not None)
 
     @property
     def sum_endring_kr(self) -> int:
@@ -113,12 +184,28 @@ class Kapittelvisning:
 
     @property
     def sum_gjeldende_kr(self) -> int:
-        return sum(p.gjeldende_kr for p in self.poster)
+        return sum(p.gjeldende_kr for p in self.poster if p.gjeldende_kr is not None)
+
+    @property
+    def sum_tildelt_visning(self) -> str:
+        return self._vis(self.sum_tildelt_kr) if len(self.poster_uten_belop) < len(self.poster) else "–"
+
+    @property
+    def sum_endring_visning(self) -> str:
+        return self._vis(self.sum_endring_kr)
+
+    @property
+    def sum_gjeldende_visning(self) -> str:
+        return self._vis(self.sum_gjeldende_kr) if len(self.poster_uten_belop) < len(self.poster) else "–"
 
     @property
     def typed_sum_avvik(self) -> bool:
+        """The letter's typed total differs from the computed one. Not claimed when a post has no
+        amount: the difference may be that post's amount (the consistency check notes it)."""
         typed = self.kapittel.typed_sum_kr
-        return typed is not None and typed != self.sum_tildelt_kr
+        return typed is not None and typed != self.sum_tildelt_kr and not self.poster_uten_belop
+
+
 
 
 @dataclass
@@ -149,6 +236,11 @@ class Brevvisning:
     @property
     def sum_gjeldende_kr(self) -> int:
         return sum(k.sum_gjeldende_kr for k in self.budsjett)
+
+    @property
+    def poster_uten_belop(self) -> int:
+        """How many posts the letter's tables give no amount (not in the sums)."""
+        return sum(len(k.poster_uten_belop) for k in self.budsjett)
 
 
 def brev_queryset(qs):
@@ -296,7 +388,8 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
             endringer = [(e, tillegg_by_id[e.tillegg_id]) for e in p.endringer.all() if e.tillegg_id in synlige]
             har_endringer = har_endringer or bool(endringer)
             poster.append(Postvisning(post=p, endringer=endringer,
-                                      videreført=forrige.get((kap.nummer, p.post)) == p.tildelt_kr))
+                                      videreført=p.tildelt_kr is not None
+                                      and forrige.get((kap.nummer, p.post)) == p.tildelt_kr))
         budsjett.append(Kapittelvisning(kapittel=kap, poster=poster))
 
     deler = ["maal"] if maal else []

@@ -17,7 +17,7 @@ from kjerne.regneark import formel, legg_til_rad
 #: thousands separator, i.e. "37 510 000" in Norwegian Excel and LibreOffice.
 TALLFORMAT = "#,##0"
 KOLONNER = ("Post", "Betegnelse", "Tildelt i brevet (kr)", "Endring i tillegg (kr)", "Gjeldende (kr)",
-            "Endret i tillegg")
+            "Endret i tillegg / merknad")
 
 
 def budsjett_arbeidsbok(v: Brevvisning) -> bytes:
@@ -43,10 +43,16 @@ def budsjett_arbeidsbok(v: Brevvisning) -> bytes:
         header_row = ws.max_row
         first = header_row + 1
         for p in k.poster:
-            legg_til_rad(ws, [f"{p.post.post:02d}", p.post.betegnelse, p.tildelt_kr, p.endring_kr, None,
-                              ", ".join(f"nr. {t.nummer}" for t in p.tillegg)])
+            merknad = ", ".join(f"nr. {t.nummer}" for t in p.tillegg)
+            if p.tildelt_kr is None:
+                # No amount in the letter's table: an empty cell (not 0), said in the last column.
+                uten = f"Ikke beløp i brevets tabell ({p.post.tildelt_tekst})" if p.post.tildelt_tekst else \
+                    "Ikke beløp i brevets tabell"
+                merknad = f"{uten}; {merknad}" if merknad else uten
+            legg_til_rad(ws, [f"{p.post.post:02d}", p.post.betegnelse, p.tildelt_kr, p.endring_kr, None, merknad])
             r = ws.max_row
-            formel(ws, r, 5, f"=C{r}+D{r}")
+            if p.tildelt_kr is not None:
+                formel(ws, r, 5, f"=C{r}+D{r}")
         last = ws.max_row
         for cell in legg_til_rad(ws, ["", f"Sum kap. {kap.nummer}"] + ([None] * 3 if k.poster else [0, 0, 0])):
             cell.font = bold

@@ -54,7 +54,17 @@ def check_budsjett(brev) -> list[Avvik]:
     prefetch_related_objects([e.oppdrag for e in i_brevet.values()], "finansiering")
 
     for kap in kapitler:
-        if kap.typed_sum_kr is not None and kap.typed_sum_kr != kap.sum_kr:
+        uten_belop = kap.poster_uten_belop
+        if uten_belop and kap.typed_sum_kr is not None and kap.typed_sum_kr != kap.sum_kr:
+            # A post given as "Se omtale under" has no amount: the typed sum may well include it, so
+            # the difference is not called a mistake, only shown.
+            navn = " og ".join(f"post {p.post:02d}" for p in uten_belop)
+            found.append(Avvik(
+                f"Kap. {kap.nummer}: summen i brevet er {_kr(kap.typed_sum_kr)}. Postene med beløp i tabellen "
+                f"summerer seg til {_kr(kap.sum_kr)}; {navn} står uten beløp, så summen kan ikke kontrolleres "
+                f"(differanse {_kr(abs(kap.typed_sum_kr - kap.sum_kr))}).",
+                MERKNAD, "sum", {"kapittel": kap.nummer}))
+        elif kap.typed_sum_kr is not None and kap.typed_sum_kr != kap.sum_kr:
             found.append(Avvik(
                 f"Kap. {kap.nummer}: summen i brevet er {_kr(kap.typed_sum_kr)}, men postene summerer seg til "
                 f"{_kr(kap.sum_kr)} (differanse {_kr(abs(kap.typed_sum_kr - kap.sum_kr))}).",
@@ -78,7 +88,9 @@ def _check_post(post, i_brevet: dict, brev) -> list[Avvik]:
     if post.bevilget_kr is not None and post.andel_kr is not None and post.andel_kr > post.bevilget_kr:
         found.append(Avvik(f"{navn}: virksomhetens andel ({_kr(post.andel_kr)}) er større enn bevilgningen "
                            f"({_kr(post.bevilget_kr)}).", FEIL, "andel", sted))
-    if post.bevilget_kr is not None and abs(post.tildelt_kr - post.bevilget_kr) > AVRUNDING_KR:
+    # A post without an amount in the table ("Se omtale under") is not compared with the text.
+    if post.tildelt_kr is not None and post.bevilget_kr is not None \
+            and abs(post.tildelt_kr - post.bevilget_kr) > AVRUNDING_KR:
         if post.andel_kr is not None and abs(post.tildelt_kr - post.andel_kr) <= AVRUNDING_KR:
             found.append(Avvik(f"{navn}: tabellen viser virksomhetens andel ({_kr(post.tildelt_kr)}), ikke det "
                                f"Stortinget har bevilget på posten ({_kr(post.bevilget_kr)}).", MERKNAD, "tabell", sted))
@@ -87,13 +99,18 @@ def _check_post(post, i_brevet: dict, brev) -> list[Avvik]:
                                f"bevilget {_kr(post.bevilget_kr)}.", ADVARSEL, "tabell", sted))
 
     bindinger = list(post.bindinger.all())
-    bundet = sum(b.belop_kr for b in bindinger)
-    if bundet > disponibelt:
-        found.append(Avvik(f"{navn}: bindingene ({_kr(bundet)}) er større enn det som er stilt til disposisjon "
-                           f"({_kr(disponibelt)}).", FEIL, "binding", sted))
+    # A binding without an amount binds nothing countable; a range binds at least its start.
+    bundet = sum(b.belop_kr for b in bindinger if b.belop_kr is not None)
+    bundet_hoyst = sum(b.hoyeste_kr for b in bindinger if b.belop_kr is not None)
+    if disponibelt is not None and bundet > disponibelt:
+        found.append(Avvik(f"{navn}: bindingene ({_kr(bundet)}{' eller mer' if bundet_hoyst > bundet else ''}) er "
+                           f"større enn det som er stilt til disposisjon ({_kr(disponibelt)}).", FEIL, "binding", sted))
+    elif disponibelt is not None and bundet_hoyst > disponibelt:
+        found.append(Avvik(f"{navn}: bindingene kan bli opptil {_kr(bundet_hoyst)}, mer enn det som er stilt til "
+                           f"disposisjon ({_kr(disponibelt)}).", MERKNAD, "binding", sted))
 
     fordelinger = list(post.fordelinger.all())
-    if fordelinger:
+    if fordelinger and disponibelt is not None:
         fordelt = sum(f.belop_kr for f in fordelinger)
         if fordelt > disponibelt:
             found.append(Avvik(f"{navn}: fordelingen summerer seg til {_kr(fordelt)}, som er "

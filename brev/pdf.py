@@ -10,9 +10,9 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 
-from budsjett.models import Budsjettkapittel, Budsjettpost
+from budsjett.models import Budsjettkapittel, Budsjettpost, bindingsum_tekst
 from dokumenter.registry import Bygget
-from kjerne.belop import format_tall
+from kjerne.belop import ENHET_TEKST, desimaler_i_enhet, format_i_enhet, format_intervall, format_tall
 from oppdrag.models import Oppdrag
 from oppdrag.querysets import oppdrag_i_brev
 from styring.models import Brevavsnitt, Maal, Styringsparameter, Tildelingsbrev
@@ -49,7 +49,11 @@ class Postrad:
 class Kapitteltabell:
     kapittel: Budsjettkapittel
     rader: list[Postrad]
-    sum_tekst: str
+    sum_tekst: str  # in the table's unit
+    sum_kr_tekst: str = ""  # in kroner, for the totals table where chapters of different units meet
+    belop_overskrift: str = "Beløp (kr)"
+    uten_belop: list[Budsjettpost] = field(default_factory=list)  # posts the table gives no amount
+
 
 
 @dataclass
@@ -136,26 +140,42 @@ def _styringsparametere(brev: Tildelingsbrev) -> None:
             sp.verdi_tekster = [f"{v.periode}: {_med_enhet(v.verdi, v.enhet, v.tekst)}" for v in sp.maaleverdier.all()]
 
 
-def _postrad(p: Budsjettpost) -> Postrad:
+def _postrad(p: Budsjettpost, enhet: str, desimaler: int) -> Postrad:
     tilskudd = list(p.tilskudd.all())
     bindinger = list(p.bindinger.all())
     return Postrad(
-        post=p, belop=format_tall(p.tildelt_kr),
+        post=p,
+        belop=(format_i_enhet(p.tildelt_kr, enhet, desimaler=desimaler) if p.tildelt_kr is not None
+               else p.tildelt_tekst or "–"),
         tilskudd=[{"mottaker": t.mottaker, "belop": format_tall(t.belop_kr)} for t in tilskudd],
         tilskudd_sum=format_tall(sum(t.belop_kr for t in tilskudd)),
-        bindinger=[{"tekst": b.tekst, "oppdrag": b.oppdrag_nummer, "belop": format_tall(b.belop_kr)} for b in bindinger],
-        bundet_sum=format_tall(sum(b.belop_kr for b in bindinger)),
+        bindinger=[{"tekst": b.tekst, "oppdrag": b.oppdrag_nummer,
+                    "belop": format_intervall(b.belop_kr, b.belop_til_kr) or "–"} for b in bindinger],
+        bundet_sum=bindingsum_tekst(bindinger),
     )
 
 
 def _budsjett(brev: Tildelingsbrev) -> list[Kapitteltabell]:
+    """Each chapter's table in the unit the letter's table uses ("i 1000 kroner"), exact."""
     tabeller = []
     for kap in brev.kapitler.all():
         poster = list(kap.poster.all())
-        rader = [_postrad(p) for p in poster]
-        # Computed from the rows, never the typed total from the letter.
-        tabeller.append(Kapitteltabell(kapittel=kap, rader=rader, sum_tekst=format_tall(sum(p.tildelt_kr for p in poster))))
+        enhet = kap.enhet_i_brevet or "kr"
+        # Computed from the rows, never the typed total from the letter; a post without an amount
+        # is not counted, and the table says so.
+        sum_kr = sum(p.tildelt_kr for p in poster if p.tildelt_kr is not None)
+        uten = [p for p in poster if p.tildelt_kr is None]
+        desimaler = desimaler_i_enhet([p.tildelt_kr for p in poster] + [sum_kr], enhet)
+        rader = [_postrad(p, enhet, desimaler) for p in poster]
+        har_belop = len(uten) < len(poster) or not poster
+        tabeller.append(Kapitteltabell(
+            kapittel=kap, rader=rader,
+            sum_tekst=format_i_enhet(sum_kr, enhet, desimaler=desimaler) if har_belop else "–",
+            sum_kr_tekst=format_tall(sum_kr) if har_belop else "–",
+            belop_overskrift="Beløp (kr)" if enhet == "kr" else f"Beløp {ENHET_TEKST[enhet]}",
+            uten_belop=uten))
     return tabeller
+
 
 
 def _vedlegg_oppdrag(brev: Tildelingsbrev, listing) -> list[Vedleggsoppdrag]:
@@ -194,7 +214,9 @@ def tildelingsbrev_html(brev: Tildelingsbrev) -> str:
         "maal_plassert": any(b.med_maal for b in blokker),
         "tittel": tittel(brev),
         "budsjett": budsjett,
-        "budsjett_sum": format_tall(sum(p.tildelt_kr for k in brev.kapitler.all() for p in k.poster.all())),
+        "budsjett_sum": format_tall(sum(p.tildelt_kr for k in brev.kapitler.all() for p in k.poster.all()
+                                        if p.tildelt_kr is not None)),
+        "budsjett_uten_belop": sum(len(t.uten_belop) for t in budsjett),
         "budsjett_plassert": any(b.med_budsjett for b in blokker),
         "vedlegg_oppdrag": _vedlegg_oppdrag(brev, listing),
         "signaturer": list(brev.signaturer.all()),

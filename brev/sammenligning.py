@@ -110,7 +110,7 @@ def _kr(v) -> str:
     from kjerne.belop import format_kroner
 
     betegnelse, kr = v
-    return f"{betegnelse}: {format_kroner(kr)}"
+    return f"{betegnelse}: {format_kroner(kr) if kr is not None else 'ikke beløp i tabellen'}"
 
 
 def _sammenlign(a: Bilde, b: Bilde) -> list[Seksjon]:

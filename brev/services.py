@@ -332,6 +332,7 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
             for p in kap.poster.all():
                 Budsjettpost.objects.create(kapittel=nk, post=p.post, betegnelse=p.betegnelse,
                                             kan_overfores=p.kan_overfores, overslagsbevilgning=p.overslagsbevilgning,
-                                            tildelt_kr=p.tildelt_kr, overskrift=_nytt_aar(p.overskrift, brev.aar),
+                                            tildelt_kr=p.tildelt_kr, tildelt_tekst=p.tildelt_tekst,
+                                            overskrift=_nytt_aar(p.overskrift, brev.aar),
                                             rekkefolge=p.rekkefolge)
     return ny

@@ -174,7 +174,7 @@ def check_videreforing(brev) -> list[Avvik]:
               for p in Budsjettpost.objects.filter(kapittel__tildelingsbrev=forrige).select_related("kapittel")}
     for p in (Budsjettpost.objects.filter(kapittel__tildelingsbrev=brev).select_related("kapittel")
               .order_by("kapittel__rekkefolge", "kapittel__nummer", "rekkefolge", "post")):
-        if i_fjor.get((p.kapittel.nummer, p.post)) == p.tildelt_kr:
+        if p.tildelt_kr is not None and i_fjor.get((p.kapittel.nummer, p.post)) == p.tildelt_kr:
             found.append(Avvik(
                 f"Kap. {p.kapittel.nummer} post {p.post:02d} «{p.betegnelse}»: beløpet {format_kroner(p.tildelt_kr)} "
                 f"er videreført fra {forrige.aar} og må oppdateres.",

@@ -50,7 +50,7 @@ class BudsjettkapittelAdmin(HistorikkAdmin):
 class BudsjettbindingInline(admin.TabularInline):
     model = Budsjettbinding
     extra = 0
-    fields = ["tekst", "belop_kr", "kategori", "oppdrag_nummer", "oppdrag", "rekkefolge"]
+    fields = ["tekst", "belop_kr", "belop_til_kr", "kategori", "oppdrag_nummer", "oppdrag", "rekkefolge"]
     autocomplete_fields = ["oppdrag"]
 
 
@@ -79,7 +79,7 @@ class BudsjettpostAdmin(HistorikkAdmin):
     inlines = [BudsjettbindingInline, FordelingInline, TilskuddInline, ForbrukInline]
     fieldsets = [
         (None, {"fields": ["kapittel", "post", "betegnelse", "kan_overfores", "overslagsbevilgning", "tildelt_kr",
-                           "bevilget_kr", "andel_kr", "typed_tilskudd_sum_kr",
+                           "tildelt_tekst", "bevilget_kr", "andel_kr", "typed_tilskudd_sum_kr",
                            "tilskudd_sum_rad_uten_belop", "rekkefolge"]}),
         ("Beregnet", {"fields": ["disponibelt", "bundet", "udisponert", "fordelt", "tilskudd_sum", "avvik"]}),
         ("Tekst i brevet", {"classes": ["collapse"], "fields": ["overskrift", "tekst"]}),

@@ -1,15 +1,20 @@
 """Tildeling av midler: budget chapters and posts per letter, with bindinger, distributions into
 sub-schemes, named grant recipients, oppdrag financing, and spending to date with forecast.
 
-All amounts are whole kroner (BigIntegerField). Totals are computed, never stored as truth: a
+All amounts are whole kroner (BigIntegerField), whatever unit the letter's table uses (the
+chapter's ``enhet_i_brevet`` says how to show them). Totals are computed, never stored as truth: a
 typed total from a letter is kept only to be compared with the computed one.
+
+An amount the letter does not give is NULL, never 0: a post whose table cell says "Se omtale
+under", a binding without an amount. A binding may also be a range ("1 til 1,5 mill. kroner"):
+``belop_kr`` is its start and ``belop_til_kr`` its end.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 
 from kjerne.historikk import historikk
 
@@ -64,10 +69,18 @@ class Budsjettkapittel(models.Model):
 
     @property
     def sum_kr(self) -> int:
-        """The chapter total, computed from its posts."""
+        """The chapter total, computed from the posts that have an amount in the table (see
+        ``poster_uten_belop`` for those that do not: the total is then of the amounts given)."""
         if hasattr(self, "_prefetched_objects_cache") and "poster" in self._prefetched_objects_cache:
-            return sum(p.tildelt_kr for p in self.poster.all())
+            return sum(p.tildelt_kr for p in self.poster.all() if p.tildelt_kr is not None)
         return self.poster.aggregate(s=Sum("tildelt_kr"))["s"] or 0
+
+    @property
+    def poster_uten_belop(self) -> list:
+        """Posts the letter's table gives no amount for ("Se omtale under")."""
+        if hasattr(self, "_prefetched_objects_cache") and "poster" in self._prefetched_objects_cache:
+            return [p for p in self.poster.all() if p.tildelt_kr is None]
+        return list(self.poster.filter(tildelt_kr__isnull=True))
 
 
 class Budsjettpost(models.Model):
@@ -79,7 +92,11 @@ class Budsjettpost(models.Model):
     betegnelse = models.CharField("betegnelse", max_length=300)
     kan_overfores = models.BooleanField("kan overføres", default=False)
     overslagsbevilgning = models.BooleanField("overslagsbevilgning", default=False)
-    tildelt_kr = models.BigIntegerField("tildelt (tabellen)")
+    tildelt_kr = models.BigIntegerField("tildelt (tabellen)", null=True, blank=True,
+                                        help_text="Tomt når brevets tabell ikke har noe beløp for posten.")
+    tildelt_tekst = models.CharField("i tabellen i stedet for beløp", max_length=100, blank=True,
+                                     help_text="Det brevets tabell skriver når den ikke har beløp, "
+                                               "f.eks. «Se omtale under».")
     bevilget_kr = models.BigIntegerField("bevilget av Stortinget", null=True, blank=True)
     andel_kr = models.BigIntegerField("virksomhetens andel", null=True, blank=True)
     overskrift = models.CharField("overskrift i brevet", max_length=300, blank=True)
@@ -97,6 +114,10 @@ class Budsjettpost(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kapittel", "post"], name="post_unik_per_kapittel"),
             _ikke_negativ("tildelt_kr", "post_tildelt_ikke_negativ"),
+            models.CheckConstraint(condition=Q(tildelt_kr__isnull=True) | Q(tildelt_tekst=""),
+                                   name="post_tekst_bare_uten_belop",
+                                   violation_error_message="En post med beløp i tabellen kan ikke også ha en tekst i "
+                                                           "stedet for beløpet."),
             _ikke_negativ("bevilget_kr", "post_bevilget_ikke_negativ"),
             _ikke_negativ("andel_kr", "post_andel_ikke_negativ"),
             _ikke_negativ("typed_tilskudd_sum_kr", "post_tilskuddsum_ikke_negativ"),
@@ -107,24 +128,47 @@ class Budsjettpost(models.Model):
         return f"Kap. {self.kapittel.nummer} post {self.post:02d} {self.betegnelse}"
 
     @property
-    def disponibelt_kr(self) -> int:
-        """What the agency disposes of: its stated share, else the allocation in the table."""
+    def disponibelt_kr(self) -> int | None:
+        """What the agency disposes of: its stated share, else the allocation in the table; None
+        when the letter gives neither."""
         return self.andel_kr if self.andel_kr is not None else self.tildelt_kr
 
     def _sum(self, related: str) -> int:
         cache = getattr(self, "_prefetched_objects_cache", {})
         if related in cache:
-            return sum(r.belop_kr for r in cache[related])
+            return sum(r.belop_kr for r in cache[related] if r.belop_kr is not None)
         return getattr(self, related).aggregate(s=Sum("belop_kr"))["s"] or 0
+
+    def _bindinger(self) -> list:
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        return list(cache["bindinger"]) if "bindinger" in cache else list(self.bindinger.all())
 
     @property
     def bundet_kr(self) -> int:
+        """What is bound at least: the bindinger's amounts, a range counted by its start."""
         return self._sum("bindinger")
 
     @property
-    def udisponert_kr(self) -> int:
-        """Udisponerte midler: the share less what is bound."""
-        return self.disponibelt_kr - self.bundet_kr
+    def bundet_til_kr(self) -> int:
+        """What is bound at most: a range counted by its end (equal to ``bundet_kr`` without ranges)."""
+        return sum(b.hoyeste_kr for b in self._bindinger() if b.belop_kr is not None)
+
+    @property
+    def bindinger_uten_belop(self) -> int:
+        """How many bindinger the letter gives without an amount (not counted in the sums)."""
+        return sum(1 for b in self._bindinger() if b.belop_kr is None)
+
+    @property
+    def udisponert_kr(self) -> int | None:
+        """Udisponerte midler: the share less what is bound (at least); None without a share."""
+        disponibelt = self.disponibelt_kr
+        return None if disponibelt is None else disponibelt - self.bundet_kr
+
+    @property
+    def udisponert_minst_kr(self) -> int | None:
+        """What is left at least when a binding is a range and its end is bound."""
+        disponibelt = self.disponibelt_kr
+        return None if disponibelt is None else disponibelt - self.bundet_til_kr
 
     @property
     def fordelt_kr(self) -> int:
@@ -145,7 +189,10 @@ class Budsjettbinding(models.Model):
 
     post = models.ForeignKey(Budsjettpost, on_delete=models.CASCADE, related_name="bindinger")
     tekst = models.TextField("formål")
-    belop_kr = models.BigIntegerField("beløp")
+    belop_kr = models.BigIntegerField("beløp", null=True, blank=True,
+                                      help_text="Tomt når brevet ikke oppgir beløp; starten når det er et intervall.")
+    belop_til_kr = models.BigIntegerField("til (beløpsintervall)", null=True, blank=True,
+                                          help_text="Slutten når brevet oppgir et intervall, f.eks. «1 til 1,5 mill.».")
     kategori = models.CharField("kategori", max_length=20, choices=Kategori.choices, default=Kategori.ANNET)
     oppdrag_nummer = models.CharField("oppdrag (som i brevet)", max_length=20, blank=True)
     oppdrag = models.ForeignKey("oppdrag.Oppdrag", verbose_name="oppdrag", on_delete=models.SET_NULL, null=True,
@@ -158,10 +205,36 @@ class Budsjettbinding(models.Model):
         verbose_name = "budsjettbinding"
         verbose_name_plural = "budsjettbindinger"
         ordering = ["post", "rekkefolge"]
-        constraints = [_ikke_negativ("belop_kr", "binding_ikke_negativ")]
+        constraints = [
+            _ikke_negativ("belop_kr", "binding_ikke_negativ"),
+            models.CheckConstraint(
+                condition=Q(belop_til_kr__isnull=True) | Q(belop_kr__isnull=False, belop_til_kr__gt=F("belop_kr")),
+                name="binding_intervall_stigende",
+                violation_error_message="Et beløpsintervall må slutte på et høyere beløp enn det starter på."),
+        ]
 
     def __str__(self) -> str:
         return self.tekst[:80]
+
+    @property
+    def hoyeste_kr(self) -> int | None:
+        """The amount, or the end of a range."""
+        return self.belop_til_kr if self.belop_til_kr is not None else self.belop_kr
+
+
+def bindingsum_tekst(bindinger, *, skille: str = " ") -> str:
+    """The sum of a post's bindinger as the letter would write it: a range when any binding is one
+    ("4 000 000 til 4 500 000"), and how many have no amount ("(og 1 uten beløp)"), which are not in
+    the sum; "–" when none has an amount."""
+    from kjerne.belop import format_intervall
+
+    med = [b for b in bindinger if b.belop_kr is not None]
+    if not med:
+        return "–"
+    fra, til = sum(b.belop_kr for b in med), sum(b.hoyeste_kr for b in med)
+    tekst = format_intervall(fra, til if til != fra else None, skille=skille)
+    uten = len(bindinger) - len(med)
+    return f"{tekst} (og {uten} uten beløp)" if uten else tekst
 
 
 class Fordeling(models.Model):
@@ -275,6 +348,8 @@ class Forbruk(models.Model):
         return f"{self.post} per {self.per_dato:%d.%m.%Y}"
 
     @property
-    def avvik_kr(self) -> int:
-        """Allocation less spent and forecast: positive means money left, negative an overrun."""
-        return self.post.disponibelt_kr - self.forbruk_kr - self.prognose_kr
+    def avvik_kr(self) -> int | None:
+        """Allocation less spent and forecast: positive means money left, negative an overrun;
+        None when the letter gives the post no amount."""
+        disponibelt = self.post.disponibelt_kr
+        return None if disponibelt is None else disponibelt - self.forbruk_kr - self.prognose_kr

@@ -77,3 +77,67 @@ def format_mill(value: int | None, *, desimaler: int = 1, skille: str = " ") -> 
         return ""
     millions = (Decimal(value) / 1_000_000).quantize(Decimal(1).scaleb(-desimaler), rounding="ROUND_HALF_UP")
     return f"{format_tall(millions, desimaler=desimaler, skille=skille)}{skille}mill.{skille}kr"
+
+
+#: How a letter's table names its unit ("Beløp i 1000 kroner").
+ENHET_TEKST = {"kr": "kroner", "1000": "i 1000 kroner", "mill": "i mill. kroner"}
+_EKSPONENT = {"kr": 0, "1000": 3, "mill": 6}
+# The letters write millions with one decimal ("61,0", "15 335,9"); thousands and kroner whole.
+_MINST_DESIMALER = {"kr": 0, "1000": 0, "mill": 1}
+
+
+def desimaler_i_enhet(verdier, enhet: str) -> int:
+    """The decimals a column in ``enhet`` needs so that every amount in it is shown exactly (never
+    rounded): 15 335 900 000 in "mill" needs one, 500 kr in "1000" needs one ("0,5")."""
+    eksponent = _EKSPONENT[enhet]
+    desimaler = _MINST_DESIMALER[enhet]
+    for verdi in verdier:
+        if verdi is None or not eksponent:
+            continue
+        normal = Decimal(verdi).scaleb(-eksponent).normalize()
+        desimaler = max(desimaler, -normal.as_tuple().exponent)
+    return desimaler
+
+
+def format_i_enhet(value: int, enhet: str, *, desimaler: int | None = None, skille: str = " ") -> str:
+    """Whole kroner shown in the unit of the letter's table: 15335900000 in "mill" → "15 335,9",
+    15335900 in "1000" → "15 335,9", in "kr" → "15 335 900". Exact unless ``desimaler`` is fewer
+    than the amount needs (pass the column's :func:`desimaler_i_enhet`)."""
+    if desimaler is None:
+        desimaler = desimaler_i_enhet([value], enhet)
+    return format_tall(Decimal(value).scaleb(-_EKSPONENT[enhet]), desimaler=desimaler, skille=skille)
+
+
+def format_intervall(fra: int | None, til: int | None = None, *, skille: str = " ") -> str:
+    """An amount or a range in kroner as a letter writes it: "1 000 000 til 1 500 000"; "" for none."""
+    if fra is None:
+        return ""
+    if til is None:
+        return format_tall(fra, skille=skille)
+    return f"{format_tall(fra, skille=skille)} til {format_tall(til, skille=skille)}"
+
+
+_INTERVALL = re.compile(r"^(?P<fra>.+?)\s*(?:\btil\b|–|—|-)\s*(?P<til>\d.*)$", re.IGNORECASE)
+
+
+def parse_intervall(tekst: str, *, enhet: str = "kr") -> tuple[int, int | None]:
+    """An amount or a range as letters write them: "3 mill. kroner" → (3000000, None); "1 til 1,5
+    mill. kroner" or "1–1,5 mill." → (1000000, 1500000). A unit written once at the end counts for
+    both ends. Refuses a range whose end is not above its start, with a Norwegian message."""
+    raw = _SPACES.sub(" ", str(tekst)).strip()
+    match = _INTERVALL.match(raw)
+    if not match:
+        return parse_kroner(raw, enhet=enhet), None
+    til_tekst = match.group("til").strip()
+    til = parse_kroner(til_tekst, enhet=enhet)
+    fra_tekst = match.group("fra").strip()
+    # "1 til 1,5 mill.": the millions written at the end count for the start too.
+    fra = parse_kroner(fra_tekst, enhet="mill" if _i_mill(til_tekst) and not _i_mill(fra_tekst) else enhet)
+    if til <= fra:
+        raise BelopError(f"«{raw}»: intervallet må slutte på et høyere beløp enn det starter på.")
+    return fra, til
+
+
+def _i_mill(tekst: str) -> bool:
+    match = _SUFFIX.search(tekst)
+    return bool(match and match.group(1))

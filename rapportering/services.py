@@ -156,7 +156,11 @@ def tildelt_per(poster: list[Budsjettpost], telletidspunkt: date) -> dict[int, i
     endringer = dict(
         Budsjettendring.objects.filter(sendt, post__in=poster).values_list("post_id").annotate(s=Sum("endring_kr"))
     )
-    return {p.pk: p.tildelt_kr + (endringer.get(p.pk) or 0) for p in poster}
+    # A post the letter's table gives no amount ("Se omtale under") counts with what its text puts at
+    # the agency's disposal (share, else appropriation); 0 only when the letter states no amount at
+    # all, since the report's column cannot be empty.
+    return {p.pk: (p.tildelt_kr if p.tildelt_kr is not None else (p.disponibelt_kr or p.bevilget_kr or 0))
+            + (endringer.get(p.pk) or 0) for p in poster}
 
 
 def _fyll(rapport: Rapport, brev: Tildelingsbrev) -> None:

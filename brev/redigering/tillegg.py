@@ -65,7 +65,8 @@ def tillegg_budsjett(request, pk: int, nr: int):
     endringer = {}
     for e in tillegg.budsjettendringer.all():
         endringer[e.post_id] = endringer.get(e.post_id, 0) + e.endring_kr
-    oversikt_rader = [{"post": p, "endring": endringer[p.pk], "etter": p.tildelt_kr + endringer[p.pk]}
+    oversikt_rader = [{"post": p, "endring": endringer[p.pk],
+                       "etter": None if p.tildelt_kr is None else p.tildelt_kr + endringer[p.pk]}
                       for p in poster if p.pk in endringer]
     return _skjemaside(request, "brev/rediger/skjema.html", _ramme(brev, tillegg), form=None,
                        formsett=[formset], formsett_titler=["Endringer per post"],
