@@ -9,7 +9,8 @@ it always holds the current state:
    red or yellow, and posts whose spending and forecast go over the allocation;
 3. the agency's latest risk assessment shared with the meeting's ministry before the meeting
    (``risiko.services.siste_delte_vurdering``), with its high risks named;
-4. Riksrevisjonen's remarks not yet closed (``revisjon.services.aapne_merknader``);
+4. Riksrevisjonen's remarks made before the meeting and not yet closed
+   (``revisjon.services.aapne_merknader``);
 5. open oppfølgingspunkter from earlier meetings between the same ministry and agency (they
    return to every agenda until they are closed);
 6. the items either side proposed (``Sak`` rows, kilde "forslag").
@@ -98,7 +99,8 @@ def _revisjon(mote: Mote, bruker) -> list[Punkt]:
     return [Punkt(Sak.Kilde.REVISJON, f"Riksrevisjonen: {m.tittel}"[:300],
                   f"{m.get_kilde_display()} {m.dato:%d.%m.%Y}, {m.get_alvorlighet_display().lower()}. "
                   f"Status: {m.get_status_display().lower()}.", lenke=f"/riksrevisjonen/{m.pk}/")
-            for m in aapne_merknader(brev.virksomhet_id, bruker=bruker) if m.departement_id == brev.departement_id]
+            for m in aapne_merknader(brev.virksomhet_id, bruker=bruker)
+            if m.departement_id == brev.departement_id and m.dato <= mote.dato]
 
 
 def _aapne_punkter(mote: Mote) -> list[Punkt]:
