@@ -13,12 +13,15 @@ from .models import (
     Milepael,
     Oppdrag,
     Oppdragskommentar,
+    Risikodefinisjon,
+    Samarbeidspartner,
     Statusoppdatering,
     Tittelvariant,
 )
 
 FRIST_FIELDS = ["tekst", "tildelingsbrev", "form", "dato", "del_betegnelse", "rolle", "opprinnelig_dato",
-                "intervall_mnd", "rapport_type", "rapport_aar", "rekkefolge"]
+                "intervall_mnd", "gjentas_til", "ny_rytme_fra", "ny_rytme_intervall_mnd", "rapport_type", "rapport_aar",
+                "rekkefolge"]
 
 
 class FristInline(admin.TabularInline):
@@ -32,6 +35,12 @@ class MilepaelInline(admin.TabularInline):
     model = Milepael
     extra = 0
     fields = ["tittel", "tekst", "form", "dato", "rekkefolge"]
+
+
+class SamarbeidspartnerInline(admin.TabularInline):
+    model = Samarbeidspartner
+    extra = 0
+    fields = ["navn", "rekkefolge"]
 
 
 class TittelvariantInline(admin.TabularInline):
@@ -65,7 +74,8 @@ class OppdragAdmin(HistorikkAdmin):
     autocomplete_fields = ["virksomhet", "tildelingsbrev", "departement", "maal", "hovedansvar", "ansvarlig", "jf_oppdrag"]
     filter_horizontal = ["delt_med"]
     readonly_fields = ["finansiering_oversikt", "bindinger_oversikt"]
-    inlines = [FristInline, MilepaelInline, TittelvariantInline, StatusoppdateringInline, LeveranseInline]
+    inlines = [FristInline, MilepaelInline, SamarbeidspartnerInline, TittelvariantInline, StatusoppdateringInline,
+               LeveranseInline]
     fieldsets = [
         (None, {"fields": ["virksomhet", "nummer", "aar", "tildelingsbrev", "tillegg", "departement", "maal", "tittel", "fou",
                            "ansvarlig", "status", "risiko"]}),
@@ -162,3 +172,20 @@ class OppdragskommentarAdmin(HistorikkAdmin):
     list_select_related = ["oppdrag", "forfatter"]
     autocomplete_fields = ["oppdrag"]
     readonly_fields = ["forfatter", "opprettet"]
+
+
+@admin.register(Risikodefinisjon)
+class RisikodefinisjonAdmin(HistorikkAdmin):
+    list_display = ["tildelingsbrev", "farge", "tekst"]
+    list_filter = ["farge", "tildelingsbrev__aar"]
+    search_fields = ["tekst", "tildelingsbrev__virksomhet__kortnavn"]
+    list_select_related = ["tildelingsbrev__virksomhet"]
+    autocomplete_fields = ["tildelingsbrev"]
+
+
+@admin.register(Samarbeidspartner)
+class SamarbeidspartnerAdmin(HistorikkAdmin):
+    list_display = ["oppdrag", "navn", "rekkefolge"]
+    search_fields = ["navn", "oppdrag__nummer"]
+    list_select_related = ["oppdrag"]
+    autocomplete_fields = ["oppdrag"]
