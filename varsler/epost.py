@@ -32,7 +32,10 @@ _BRYT = {"Cc", "Zl", "Zp"}
 def en_linje(tekst: str) -> str:
     """``tekst`` as one line: every line break or control character becomes a space, runs of
     whitespace become one space, and the ends are trimmed."""
-    renset = "".join(" " if unicodedata.category(c) in _BRYT else c for c in str(tekst))
+    tekst = str(tekst)
+    if tekst.isprintable():  # no character of Cc, Zl or Zp (the usual case: skip the scan)
+        return " ".join(tekst.split())
+    renset = "".join(" " if unicodedata.category(c) in _BRYT else c for c in tekst)
     return " ".join(renset.split())
 
 
@@ -112,8 +115,10 @@ def _copy(template, payload):
 def _text_part(text: str, subtype: str):
     """SafeMIMEText(text, subtype, "utf-8"), from a prepared part: 7bit or 8bit by content, the
     payload stored as Message.set_payload stores it."""
-    if any(len(line.encode("utf-8", "surrogateescape")) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
-           for line in text.splitlines()):
+    # At most 4 bytes a character: only a line longer than a quarter of the limit needs measuring.
+    if len(text) * 4 > RFC5322_EMAIL_LINE_LENGTH_LIMIT and any(
+            len(line.encode("utf-8", "surrogateescape")) > RFC5322_EMAIL_LINE_LENGTH_LIMIT
+            for line in text.splitlines() if len(line) * 4 > RFC5322_EMAIL_LINE_LENGTH_LIMIT):
         return SafeMIMEText(text, subtype, "utf-8")  # long lines: quoted-printable, as Django does
     return _copy(_templates()[1][(subtype, text.isascii())],
                  text.encode("utf-8").decode("ascii", "surrogateescape"))

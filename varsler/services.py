@@ -160,11 +160,12 @@ def _claim(pk: int, *, foreldet: timedelta | None = None, modell=Paaminnelse, se
     naa = timezone.now()
     sql = _sql(modell)
     grense = maks_forsok()
+    naa_db = _dt(naa)
     with transaction.atomic(), db_connection.cursor() as cursor:
         if sendt is not None:
-            cursor.execute(sql["sendt"], [Status.SENDT.value, _dt(naa), *sendt])
-        cursor.execute(sql["claim"], [Status.SENDER.value, token, _dt(naa), pk, Status.PLANLAGT.value,
-                                      Status.FEILET.value, grense, _dt(naa), Status.SENDER.value, grense,
+            cursor.execute(sql["sendt"], [Status.SENDT.value, naa_db, *sendt])
+        cursor.execute(sql["claim"], [Status.SENDER.value, token, naa_db, pk, Status.PLANLAGT.value,
+                                      Status.FEILET.value, grense, naa_db, Status.SENDER.value, grense,
                                       _dt(naa - foreldet_etter(foreldet))])
         tatt = cursor.rowcount
     return token if tatt else None
