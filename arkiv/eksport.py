@@ -12,6 +12,7 @@ from styring.konsistens import check_tildelingsbrev
 from styring.models import (
     Organisasjon,
     Status,
+    Styringsparameter,
     Tildelingsbrev,
 )
 
@@ -127,11 +128,15 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
         orgs[o.kortnavn] = o
 
     maal = []
-    for m in brev.maal.prefetch_related("styringsparametere__maaleverdier", "styringsparametere__resultatkrav"):
+    grupper = list(brev.maalgrupper.select_related("overordnet", "under_maal"))
+    for m in brev.maal.select_related("gruppe").prefetch_related("styringsparametere__maaleverdier",
+                                                                  "styringsparametere__resultatkrav"):
         maal.append({
             "nummer": m.nummer, "tittel": m.tittel, "tekst": m.tekst,
             "overskrift_nye_oppdrag": m.overskrift_nye_oppdrag,
             "overskrift_tidligere_oppdrag": m.overskrift_tidligere_oppdrag,
+            # Older letters only: written when set, so a letter without målområder is as before.
+            **({"omraade": m.gruppe.nummer} if m.gruppe_id else {}),
             "styringsparametere": [{
                 "kode": sp.kode, "tekst": sp.tekst, "i_aarsrapport": sp.i_aarsrapport,
                 "i_halvaarsrapport": sp.i_halvaarsrapport, "formaal": sp.formaal,
@@ -192,9 +197,16 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
         "kapitler": [{"nummer": a.nummer, "tittel": a.tittel, "tekst": a.tekst}
                      for a in brev.avsnitt.filter(tillegg__isnull=True)],
         "maal": maal,
+        **({"maalomraader": [{"nummer": g.nummer, "tittel": g.tittel, "tekst": g.tekst,
+                              "overordnet": g.overordnet.nummer if g.overordnet_id else None,
+                              "maal": g.under_maal.nummer if g.under_maal_id else None} for g in grupper]}
+           if grupper else {}),
         "rapporteringskrav": [{"kode": r.kode, "tekst": r.tekst, "maal": r.maal.nummer if r.maal else None,
-                               "frekvens": r.frekvens, "frekvens_tekst": r.frekvens_tekst}
-                              for r in brev.rapporteringskrav.select_related("maal")],
+                               "frekvens": r.frekvens, "frekvens_tekst": r.frekvens_tekst,
+                               "styringsparametere": [sp.kode for sp in r.styringsparametere.all()]}
+                              for r in brev.rapporteringskrav.select_related("maal").prefetch_related(
+                                  Prefetch("styringsparametere", queryset=Styringsparameter.objects.order_by(
+                                      "maal__sorteringsnokkel", "rekkefolge", "kode")))],
         "oppdrag": oppdrag,
         "tillegg": tillegg,
         "budsjett": budsjett,

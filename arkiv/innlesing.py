@@ -31,6 +31,7 @@ from styring.models import (
     Fellesforing,
     Maal,
     Maaleverdi,
+    Maalgruppe,
     Moete,
     Organisasjon,
     Plikt,
@@ -43,6 +44,7 @@ from styring.models import (
     Tildelingsbrev,
     Tillegg,
     Vedlegg,
+    maal_navn,
 )
 
 from .skjema import FORMAT, MAKS_DYBDE, ROOT, ArkivFeil, _d, _validate, for_dyp, sjekk_versjon
@@ -324,6 +326,92 @@ def _sjekk_tillegg(data: dict, errors: list[str]) -> None:
                         ["tillegg", "post"], bare_felt=True)
 
 
+def _maalnummer_som_tekst(data: dict) -> None:
+    """A mål number is text ("3.1"); a version-1 file wrote it as an integer (1), read as "1"."""
+    def tekst(v):
+        return " ".join(v.split()) if isinstance(v, str) else (str(v) if v is not None else None)
+
+    for m in data["maal"]:
+        m["nummer"] = tekst(m["nummer"])
+    for _, o in _alle_oppdrag(data):
+        o["maal"] = tekst(o["maal"])
+    for r in data.get("rapporteringskrav", []):
+        if "maal" in r:
+            r["maal"] = tekst(r["maal"])
+    for g in data.get("maalomraader", []):
+        if "maal" in g:
+            g["maal"] = tekst(g["maal"])
+
+
+def _sjekk_omraader(data: dict, errors: list[str]) -> None:
+    """Mål numbers once each; målområder and delområder referring to what the file holds, no cycles."""
+    sett: dict = {}
+    for i, m in enumerate(data["maal"]):
+        if m["nummer"] in sett:
+            errors.append(f"maal[{i}].nummer: finnes allerede (maal[{sett[m['nummer']]}]).")
+        sett.setdefault(m["nummer"], i)
+    grupper: dict = {}
+    for i, g in enumerate(data.get("maalomraader", [])):
+        nr = g["nummer"].strip()
+        if nr in grupper:
+            errors.append(f"maalomraader[{i}].nummer: finnes allerede (maalomraader[{grupper[nr]}]).")
+        grupper.setdefault(nr, i)
+    for i, g in enumerate(data.get("maalomraader", [])):
+        if g.get("maal") is not None and g["maal"] not in sett:
+            errors.append(f"maalomraader[{i}].maal: brevet har ikke {maal_navn(g['maal']).lower()}.")
+        if g.get("overordnet") is not None:
+            if g["overordnet"] not in grupper:
+                errors.append(f"maalomraader[{i}].overordnet: brevet har ikke målområdet {g['overordnet']}.")
+                continue
+            seen, x = {g["nummer"]}, g["overordnet"]
+            while x is not None and x in grupper:
+                if x in seen:
+                    errors.append(f"maalomraader[{i}].overordnet: overskriftene står under hverandre i ring.")
+                    break
+                seen.add(x)
+                x = data["maalomraader"][grupper[x]].get("overordnet")
+    for i, m in enumerate(data["maal"]):
+        if m.get("omraade") and m["omraade"] not in grupper:
+            errors.append(f"maal[{i}].omraade: brevet har ikke målområdet {m['omraade']}.")
+    for i, r in enumerate(data.get("rapporteringskrav", [])):
+        for j, kode in enumerate(r.get("styringsparametere", [])):
+            if isinstance(_krav_sp(data, r, kode), str):
+                errors.append(f"rapporteringskrav[{i}].styringsparametere[{j}]: {_krav_sp(data, r, kode)}")
+
+
+def _krav_sp(data: dict, krav: dict, kode: str):
+    """(mål number, SP code) a requirement names: the SP under its own mål, else the one SP with that
+    code in the letter; a Norwegian message when there is none, or several to choose from."""
+    if krav.get("maal") is not None:
+        for m in data["maal"]:
+            if m["nummer"] == krav["maal"] and any(sp["kode"] == kode for sp in m["styringsparametere"]):
+                return (m["nummer"], kode)
+    treff = [m["nummer"] for m in data["maal"] if any(sp["kode"] == kode for sp in m["styringsparametere"])]
+    if len(treff) == 1:
+        return (treff[0], kode)
+    if not treff:
+        return f"brevet har ingen styringsparameter {kode}."
+    return (f"{kode} står under flere mål ({', '.join(treff)}); "
+            "oppgi kravets mål i «maal» så det er klart hvilken som menes.")
+
+
+def _import_omraader(data: dict, brev: Tildelingsbrev, errors: list[str]) -> dict:
+    """Målområder and delområder, each after the one it stands under; a delområde's mål is set later."""
+    laget: dict = {}
+    igjen = list(enumerate(data.get("maalomraader", [])))
+    while igjen:
+        klare = [(i, g) for i, g in igjen if g.get("overordnet") is None or g["overordnet"] in laget]
+        if not klare:
+            break  # refused by _sjekk_omraader already
+        for i, g in klare:
+            gruppe = Maalgruppe(tildelingsbrev=brev, nummer=g["nummer"], tittel=g["tittel"], tekst=g.get("tekst", ""),
+                                overordnet=laget.get(g.get("overordnet")))
+            if _lagre(gruppe, f"maalomraader[{i}]", errors, ["tildelingsbrev", "overordnet", "under_maal"]):
+                laget[gruppe.nummer] = gruppe
+        igjen = [(i, g) for i, g in igjen if (i, g) not in klare]
+    return laget
+
+
 def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool = False) -> Tildelingsbrev:
     """Load a letter from the archive format in one transaction; raise ArkivFeil on any problem.
 
@@ -340,7 +428,9 @@ def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool 
     sjekk_versjon(data, errors)
     if errors:
         raise ArkivFeil(errors)
+    _maalnummer_som_tekst(data)
     _duplikater(data, errors)
+    _sjekk_omraader(data, errors)
     _sjekk_tillegg(data, errors)
     _sjekk_oppdrag(data, errors)
     _sjekk_belop(data, errors)
@@ -441,9 +531,11 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
     for i, f in enumerate(data.get("fellesforinger", [])):
         _lagre(Fellesforing(tildelingsbrev=brev, rekkefolge=i, **f), f"fellesforinger[{i}]", errors, ex)
 
-    maal_by_nr: dict[int, Maal] = {}
+    grupper = _import_omraader(data, brev, errors)
+    maal_by_nr: dict[str, Maal] = {}
     for i, m in enumerate(data["maal"]):
         maal = Maal(tildelingsbrev=brev, nummer=m["nummer"], tittel=m["tittel"], tekst=m.get("tekst", ""),
+                    gruppe=grupper.get(m.get("omraade")),
                     overskrift_nye_oppdrag=m.get("overskrift_nye_oppdrag", ""),
                     overskrift_tidligere_oppdrag=m.get("overskrift_tidligere_oppdrag", ""))
         if m["nummer"] in maal_by_nr:
@@ -469,11 +561,18 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
                 _lagre(Resultatkrav(styringsparameter=sp, verdi=_tall(r.get("verdi")), enhet=r.get("enhet", ""),
                                     tekst=r.get("tekst", ""), rekkefolge=k),
                        f"{sp_path}.resultatkrav[{k}]", errors, ["styringsparameter"])
+    for g in data.get("maalomraader", []):
+        if g.get("maal") is not None and g["nummer"] in grupper and g["maal"] in maal_by_nr:
+            grupper[g["nummer"]].under_maal = maal_by_nr[g["maal"]]
+            grupper[g["nummer"]].save(update_fields=["under_maal"])
+    sp_by_nr = {(m.nummer, sp.kode): sp for m in maal_by_nr.values() for sp in m.styringsparametere.all()}
     for i, r in enumerate(data.get("rapporteringskrav", [])):
-        _lagre(Rapporteringskrav(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"],
+        krav = Rapporteringskrav(tildelingsbrev=brev, kode=r["kode"], tekst=r["tekst"], rekkefolge=i,
                                  maal=maal_by_nr.get(r["maal"]) if r.get("maal") is not None else None,
-                                 frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"]),
-               f"rapporteringskrav[{i}]", errors, ["tildelingsbrev", "maal"])
+                                 frekvens=r["frekvens"], frekvens_tekst=r["frekvens_tekst"])
+        if _lagre(krav, f"rapporteringskrav[{i}]", errors, ["tildelingsbrev", "maal"]) and r.get("styringsparametere"):
+            krav.styringsparametere.set([sp_by_nr[_krav_sp(data, r, kode)] for kode in r["styringsparametere"]
+                                         if _krav_sp(data, r, kode) in sp_by_nr])
     for i, p in enumerate(data.get("plikter", [])):
         plikt = Plikt(tildelingsbrev=brev, beskrivelse=p["beskrivelse"], kilde=p["kilde"])
         _fill_frist(plikt, p, aar=aar, virksomhet_id=virksomhet.pk)

@@ -50,7 +50,7 @@ FRIST = _opt({**_FRIST_FIELDS, "ny_rytme_fra": "date?", "ny_rytme_intervall_mnd"
 MILEPAEL = _opt({"tittel": "str", **_FRIST_FIELDS}, "tekst", *_FRIST_DERIVED)
 FINANSIERING = {"tekst": "str", "belop_kr": "kr?", "kapittel": "int?", "post": "int?"}
 OPPDRAG = _opt({
-    "nummer": "str", "tittel": "str", "maal": "int?", "ny_i_aar": "bool", "gitt_aar": "int", "fou": "bool",
+    "nummer": "str", "tittel": "str", "maal": "nr?", "ny_i_aar": "bool", "gitt_aar": "int", "fou": "bool",
     "fou_type": "str", "frister": [FRIST], "finansiering": [FINANSIERING], "start": "date?", "start_tekst": "str",
     "bakgrunn": "str", "beskrivelse": "str", "formaal": "str", "rapportering": "str", "i_aarsrapport": "bool",
     "i_halvaarsrapport": "bool", "rapporteringskriterier": "str", "finansiering_tekst": "str", "frist_tekst": "str",
@@ -66,9 +66,14 @@ SP = _opt({"kode": "str", "tekst": "str", "i_aarsrapport": "bool", "i_halvaarsra
            "resultatkrav": [RESULTATKRAV]},
           "i_aarsrapport", "i_halvaarsrapport", "formaal", "maaleutgangspunkt", "nokkeltall", "maaleverdier",
           "resultatkrav")
-MAAL = _opt({"nummer": "int", "tittel": "str", "tekst": "str", "overskrift_nye_oppdrag": "str",
-             "overskrift_tidligere_oppdrag": "str", "styringsparametere": [SP]},
-            "tekst", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag")
+# A mål's number is text as the letter writes it ("1", "3.1", "Hovedmål 2"); version 1 wrote an integer,
+# which is still read ("nr": text or integer, read as text).
+MAAL = _opt({"nummer": "nr", "tittel": "str", "tekst": "str", "overskrift_nye_oppdrag": "str",
+             "overskrift_tidligere_oppdrag": "str", "styringsparametere": [SP], "omraade": "str"},
+            "tekst", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag", "omraade")
+# (Older letters) a målområde ("3 Integrering"), or with "maal" a delområde inside that mål ("3.2.1").
+MAALOMRAADE = _opt({"nummer": "str", "tittel": "str", "tekst": "str", "overordnet": "str?", "maal": "nr?"},
+                   "tekst", "overordnet", "maal")
 BINDING = _opt({"tekst": "str", "belop_kr": "kr?", "belop_til_kr": "kr?", "oppdrag": "str?", "kategori": "str"},
                "kategori", "belop_til_kr")
 FORDELING = {"tekst": "str", "belop_kr": "kr"}
@@ -101,7 +106,10 @@ ROOT = _opt({
     "brevhode": {"avdeling": "str", "saksbehandler": "str", "mottaker_adresse": "str"},
     "kapitler": [AVSNITT],
     "maal": [MAAL],
-    "rapporteringskrav": [{"kode": "str", "tekst": "str", "maal": "int?", "frekvens": "str", "frekvens_tekst": "str"}],
+    "maalomraader": [MAALOMRAADE],
+    # In the letter's order; "styringsparametere" (optional): the codes of the SP the requirement names.
+    "rapporteringskrav": [_opt({"kode": "str", "tekst": "str", "maal": "nr?", "frekvens": "str", "frekvens_tekst": "str",
+                                "styringsparametere": ["str"]}, "styringsparametere")],
     "oppdrag": [OPPDRAG],
     "tillegg": [TILLEGG],
     "budsjett": [POST],
@@ -118,12 +126,13 @@ ROOT = _opt({
     "konsistens": [dict],
     "kvitteringer": [{"nokkel": "str", "melding": "str", "grunn": "str", "kvittert_av": "str?", "kvittert": "str"}],
 }, "format", "versjon", "dato", "var_ref", "tittel", "status", "organisasjoner", "brevhode", "kapitler",
-    "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
+    "maalomraader", "rapporteringskrav", "kapittel_sum", "rapportering", "kalender", "fellesforinger", "plikter", "vedlegg",
     "signaturer", "elektronisk_signert_tekst", "kopi_til", "risikodefinisjoner", "konsistens", "kvitteringer",
     "tillegg")
 
 _TYPE_NAVN = {"str": "tekst", "int": "et heltall", "kr": "et helt kronebeløp (heltall ≥ 0)", "bool": "true eller false",
-              "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall"}
+              "date": "en dato (ÅÅÅÅ-MM-DD)", "dec": "et tall",
+              "nr": "et nummer (tekst som «3.1», eller et heltall)"}
 
 
 def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
@@ -169,6 +178,7 @@ def _validate(value: Any, spec: Any, path: str, errors: list[str]) -> None:
     ok = {
         "str": lambda v: isinstance(v, str),
         "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
+        "nr": lambda v: (isinstance(v, str) and bool(v.strip())) or (isinstance(v, int) and not isinstance(v, bool)),
         "kr": lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 0,
         "bool": lambda v: isinstance(v, bool),
         "date": lambda v: isinstance(v, str) and _parse_date(v) is not None,

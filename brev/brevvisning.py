@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kjerne.belop import ENHET_TEKST, desimaler_i_enhet, format_i_enhet
+from styring.maalomraader import plasser_krav, plasser_omraader
 from styring.models import Brevavsnitt, Status, Tildelingsbrev, Tillegg
 
 NBSP = "\u00a0"
@@ -228,6 +229,8 @@ class Brevvisning:
     uplasserte: list[str]
     har_budsjettendringer: bool
     videreført_fra: int | None
+    omraader_etter: list = field(default_factory=list)  # målområder after the last mål (styring/maalomraader.py)
+    krav_uten_maal: list = field(default_factory=list)  # rapporteringskrav that name no mål (nor an SP of one)
 
     @property
     def sum_tildelt_kr(self) -> int:
@@ -248,7 +251,8 @@ def brev_queryset(qs):
     from budsjett.models import Budsjettendring, Budsjettkapittel, Budsjettpost
 
     return qs.select_related("virksomhet", "departement", "instruks", "godkjent_av", "kontaktperson").prefetch_related(
-        "maal__styringsparametere__resultatkrav", "maal__styringsparametere__maaleverdier",
+        "maal__styringsparametere__resultatkrav", "maal__styringsparametere__maaleverdier", "maalgrupper",
+        "rapporteringskrav",
         "rapporteringspunkter", "kopi_til", "moter", "fellesforinger", "plikter", "signaturer", "vedlegg",
         "risikodefinisjoner",
         Prefetch("tillegg", queryset=Tillegg.objects.order_by("nummer")),
@@ -370,7 +374,9 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
 
     avsnitt = [Avsnittvisning(avsnitt=a, niva=_niva(a.nummer), tillegg=tillegg_by_id.get(a.tillegg_id))
                for a in brev.avsnitt.all() if a.tillegg_id is None or a.tillegg_id in synlige]
-    maal_list = sorted(brev.maal.all(), key=lambda m: m.nummer)
+    maal_list = sorted(brev.maal.all(), key=lambda m: (m.sorteringsnokkel, m.nummer))
+    omraader_etter = plasser_omraader(maal_list, list(brev.maalgrupper.all()))
+    krav_uten_maal = plasser_krav(maal_list, list(brev.rapporteringskrav.all()))
     maal = _oppdrag(brev, maal_list, synlige, tillegg_by_id)
 
     forrige: dict = {}
@@ -392,12 +398,12 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
                                       and forrige.get((kap.nummer, p.post)) == p.tildelt_kr))
         budsjett.append(Kapittelvisning(kapittel=kap, poster=poster))
 
-    deler = ["maal"] if maal else []
+    deler = ["maal"] if maal or omraader_etter else []
     if brev.fellesforinger.all():
         deler.append("fellesforinger")
     if brev.moter.all():
         deler.append("moter")
-    if brev.rapporteringspunkter.all() or brev.plikter.all() or brev.risikodefinisjoner.all():
+    if krav_uten_maal or brev.rapporteringspunkter.all() or brev.plikter.all() or brev.risikodefinisjoner.all():
         deler.append("rapportering")
     if budsjett:
         deler.append("budsjett")
@@ -406,4 +412,5 @@ def brev_visning(brev: Tildelingsbrev, *, opprinnelig: bool = False, med_utkast:
         brev=brev, opprinnelig=opprinnelig, tillegg=tillegg, synlige_tillegg=synlige_tillegg, avsnitt=avsnitt,
         maal=maal, budsjett=budsjett, uplasserte=uplasserte, har_budsjettendringer=har_endringer,
         videreført_fra=brev.aar - 1 if any(p.videreført for k in budsjett for p in k.poster) else None,
+        omraader_etter=omraader_etter, krav_uten_maal=krav_uten_maal,
     )

@@ -25,10 +25,12 @@ from styring.models import (
     Maaleverdi,
     Maalgruppe,
     Organisasjon,
+    Rapporteringskrav,
     Resultatkrav,
     Styringsparameter,
     Tildelingsbrev,
     Tillegg,
+    maal_navn,
 )
 
 
@@ -64,22 +66,103 @@ class MaalForm(Redigeringsskjema):
         model = Maal
         fields = ["nummer", "tittel", "tekst", "gruppe", "overskrift_nye_oppdrag", "overskrift_tidligere_oppdrag"]
         widgets = {"tittel": forms.TextInput, "tekst": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {"nummer": {"required": "Skriv målets nummer slik brevet skriver det, f.eks. 1, 3.1 eller "
+                                                 "Hovedmål 2."}}
 
     def __init__(self, *args, brev, **kwargs):
         self.brev = brev
         super().__init__(*args, **kwargs)
-        self.fields["gruppe"].queryset = Maalgruppe.objects.filter(tildelingsbrev=brev)
+        self.fields["gruppe"].queryset = Maalgruppe.objects.filter(tildelingsbrev=brev, under_maal__isnull=True)
         self.fields["gruppe"].empty_label = "Ingen"
         if not self.fields["gruppe"].queryset.exists():
             del self.fields["gruppe"]
 
     def clean_nummer(self):
-        nummer = self.cleaned_data["nummer"]
+        nummer = " ".join(self.cleaned_data["nummer"].split())
         annet = Maal.objects.filter(tildelingsbrev=self.brev, nummer=nummer).exclude(pk=self.instance.pk).first()
         if annet:
-            raise ValidationError(f"Mål {nummer} finnes allerede i dette brevet («{annet.tittel}»). "
+            raise ValidationError(f"{maal_navn(nummer)} finnes allerede i dette brevet («{annet.tittel}»). "
                                   "Velg et annet nummer.", code="unik")
         return nummer
+
+
+class MaalgruppeForm(Redigeringsskjema):
+    """A målområde ("3 Integrering") or, with a mål chosen, a delområde inside it ("3.2.1 Bosetting")."""
+
+    class Meta:
+        model = Maalgruppe
+        fields = ["nummer", "tittel", "under_maal", "overordnet", "tekst"]
+        widgets = {"tittel": forms.TextInput, "tekst": forms.Textarea(attrs={"rows": 8})}
+        labels = {"under_maal": "Delområde under mål", "overordnet": "Under målområde"}
+        help_texts = {"under_maal": "Velg målet når dette er et delområde som står inne i målet (f.eks. 3.2.1 under "
+                                    "mål 3.2). La stå tomt for et målområde som samler flere mål.",
+                      "overordnet": "Bare når overskriften står under en annen overskrift."}
+
+    def __init__(self, *args, brev, **kwargs):
+        self.brev = brev
+        super().__init__(*args, **kwargs)
+        self.fields["under_maal"].queryset = Maal.objects.filter(tildelingsbrev=brev).order_by("sorteringsnokkel",
+                                                                                              "nummer")
+        self.fields["under_maal"].empty_label = "Ingen (målområde)"
+        andre = Maalgruppe.objects.filter(tildelingsbrev=brev).exclude(pk=self.instance.pk)
+        self.fields["overordnet"].queryset = andre.order_by("sorteringsnokkel", "nummer")
+        self.fields["overordnet"].empty_label = "Ingen"
+
+    def clean_nummer(self):
+        nummer = " ".join(self.cleaned_data["nummer"].split())
+        annet = Maalgruppe.objects.filter(tildelingsbrev=self.brev, nummer=nummer).exclude(pk=self.instance.pk).first()
+        if annet:
+            raise ValidationError(f"{nummer} finnes allerede i dette brevet («{annet.tittel}»). Velg et annet nummer.",
+                                  code="unik")
+        return nummer
+
+    def clean(self):
+        cleaned = super().clean()
+        overordnet = cleaned.get("overordnet")
+        x, seen = overordnet, set()
+        while x is not None and self.instance.pk and x.pk not in seen:
+            if x.pk == self.instance.pk:
+                self.add_error("overordnet", "En overskrift kan ikke stå under seg selv eller under en av sine egne "
+                                             "underoverskrifter.")
+                break
+            seen.add(x.pk)
+            x = x.overordnet
+        under = cleaned.get("under_maal")
+        if overordnet is not None and overordnet.under_maal_id and overordnet.under_maal != under:
+            self.add_error("overordnet", f"{overordnet.nummer} står under {overordnet.under_maal.navn.lower()}; "
+                                         "velg samme mål, eller en annen overskrift.")
+        return cleaned
+
+
+class RapporteringskravForm(Redigeringsskjema):
+    """A reporting requirement as the letter states it, with the mål and styringsparametere it concerns."""
+
+    class Meta:
+        model = Rapporteringskrav
+        fields = ["kode", "tekst", "maal", "styringsparametere", "frekvens", "frekvens_tekst"]
+        widgets = {"tekst": forms.Textarea(attrs={"rows": 5}), "styringsparametere": forms.CheckboxSelectMultiple}
+        labels = {"tekst": "Hva skal rapporteres", "frekvens": "Rapporteres i"}
+        help_texts = {"kode": "Slik brevet skriver det, f.eks. R 8.2 eller R 10 og 11.",
+                      "frekvens": "Krav som gjelder halvårs- eller årsrapporten, legges inn i den rapporten som "
+                                  "punkter virksomheten svarer på."}
+
+    def __init__(self, *args, brev, **kwargs):
+        self.brev = brev
+        super().__init__(*args, **kwargs)
+        self.fields["maal"].queryset = Maal.objects.filter(tildelingsbrev=brev).order_by("sorteringsnokkel", "nummer")
+        self.fields["maal"].empty_label = "Ikke knyttet til et mål"
+        sps = Styringsparameter.objects.filter(maal__tildelingsbrev=brev).select_related("maal").order_by(
+            "maal__sorteringsnokkel", "maal__nummer", "rekkefolge", "kode")
+        self.fields["styringsparametere"].queryset = sps
+        self.fields["styringsparametere"].label_from_instance = lambda sp: f"{sp.kode} ({sp.maal.navn.lower()})"
+        if not sps.exists():
+            del self.fields["styringsparametere"]
+
+    def clean_kode(self):
+        kode = " ".join(self.cleaned_data["kode"].split())
+        if Rapporteringskrav.objects.filter(tildelingsbrev=self.brev, kode=kode).exclude(pk=self.instance.pk).exists():
+            raise ValidationError(f"{kode} finnes allerede i dette brevet. Velg en annen kode.", code="unik")
+        return kode
 
 
 class StyringsparameterForm(Redigeringsskjema):
@@ -97,7 +180,7 @@ class StyringsparameterForm(Redigeringsskjema):
     def clean_kode(self):
         kode = self.cleaned_data["kode"].strip()
         if Styringsparameter.objects.filter(maal=self.maal, kode=kode).exclude(pk=self.instance.pk).exists():
-            raise ValidationError(f"{kode} finnes allerede under mål {self.maal.nummer}.", code="unik")
+            raise ValidationError(f"{kode} finnes allerede under {self.maal.navn.lower()}.", code="unik")
         return kode
 
 
@@ -177,7 +260,7 @@ class OppdragForm(SkjemadelerMixin, Redigeringsskjema):
     def __init__(self, *args, brev, **kwargs):
         self.brev = brev
         super().__init__(*args, **kwargs)
-        self.fields["maal"].queryset = Maal.objects.filter(tildelingsbrev=brev).order_by("nummer")
+        self.fields["maal"].queryset = Maal.objects.filter(tildelingsbrev=brev).order_by("sorteringsnokkel", "nummer")
         self.fields["maal"].empty_label = "Ikke knyttet til et mål"
         andre = Organisasjon.objects.filter(type=Organisasjon.Type.VIRKSOMHET).order_by("kortnavn")
         self.fields["hovedansvar"].queryset = andre

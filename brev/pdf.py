@@ -15,6 +15,7 @@ from dokumenter.registry import Bygget
 from kjerne.belop import ENHET_TEKST, desimaler_i_enhet, format_i_enhet, format_intervall, format_tall
 from oppdrag.models import Oppdrag
 from oppdrag.querysets import oppdrag_i_brev
+from styring.maalomraader import plasser_krav, plasser_omraader
 from styring.models import Brevavsnitt, Maal, Styringsparameter, Tildelingsbrev
 
 #: The annex fields in the order the real annex shows them, with their labels.
@@ -82,8 +83,9 @@ def _brev_med_data(brev: Tildelingsbrev) -> Tildelingsbrev:
         Tildelingsbrev.objects.select_related("virksomhet", "departement")
         .prefetch_related(
             Prefetch("avsnitt", queryset=Brevavsnitt.objects.filter(tillegg__isnull=True).order_by("rekkefolge", "id")),
-            Prefetch("maal", queryset=Maal.objects.order_by("nummer").prefetch_related(
+            Prefetch("maal", queryset=Maal.objects.order_by("sorteringsnokkel", "nummer").prefetch_related(
                 Prefetch("styringsparametere", queryset=sp))),
+            "maalgrupper", "rapporteringskrav",
             Prefetch("kapitler", queryset=Budsjettkapittel.objects.order_by("rekkefolge", "nummer").prefetch_related(
                 Prefetch("poster", queryset=Budsjettpost.objects.order_by("rekkefolge", "post").prefetch_related(
                     "tilskudd", "bindinger", "fordelinger")))),
@@ -190,8 +192,8 @@ def _vedlegg_oppdrag(brev: Tildelingsbrev, listing) -> list[Vedleggsoppdrag]:
         o = by_pk[pk]
         felter = [(label, getattr(o, name)) for name, label in VEDLEGG_FELTER if (getattr(o, name) or "").strip()]
         result.append(Vedleggsoppdrag(oppdrag=o, tittel=entry.tittel, felter=felter, frister=entry.frister))
-    result.sort(key=lambda v: ((v.oppdrag.maal.nummer if v.oppdrag.maal_id else 999), v.oppdrag.rekkefolge,
-                               v.oppdrag.nummer))
+    result.sort(key=lambda v: ((0, v.oppdrag.maal.sorteringsnokkel) if v.oppdrag.maal_id else (1, ""),
+                               v.oppdrag.rekkefolge, v.oppdrag.nummer))
     return result
 
 
@@ -202,6 +204,8 @@ def tildelingsbrev_html(brev: Tildelingsbrev) -> str:
     per_maal = {g.maal.pk: g for g in listing if g.maal is not None}
     uten_maal = next((g for g in listing if g.maal is None), None)
     maal = [(m, per_maal.get(m.pk)) for m in brev.maal.all()]
+    omraader_etter = plasser_omraader([m for m, _ in maal], list(brev.maalgrupper.all()))
+    krav_uten_maal = plasser_krav([m for m, _ in maal], list(brev.rapporteringskrav.all()))
     blokker = _plasser(list(brev.avsnitt.all()))
     _styringsparametere(brev)
     budsjett = _budsjett(brev)
@@ -211,6 +215,8 @@ def tildelingsbrev_html(brev: Tildelingsbrev) -> str:
         "blokker": blokker,
         "maal": maal,
         "uten_maal": uten_maal,
+        "omraader_etter": omraader_etter,
+        "krav_uten_maal": krav_uten_maal,
         "maal_plassert": any(b.med_maal for b in blokker),
         "tittel": tittel(brev),
         "budsjett": budsjett,

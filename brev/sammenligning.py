@@ -17,14 +17,16 @@ from datetime import datetime, time, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from kjerne.sortering import naturlig_nokkel
 from kjerne.tid import format_tidspunkt
-from styring.models import Maal, Styringsparameter, Tildelingsbrev
+from styring.models import Maal, Styringsparameter, Tildelingsbrev, maal_navn
 
 
 @dataclass
 class Bilde:
     tittel: str
     maal: dict = field(default_factory=dict)  # nummer -> title and text
+    omraader: dict = field(default_factory=dict)  # målområde/delområde nummer -> title and text
     sp: dict = field(default_factory=dict)  # kode -> "tekst (resultatkrav)"
     oppdrag: dict = field(default_factory=dict)  # nummer -> tittel
     poster: dict = field(default_factory=dict)  # (kap, post) -> (betegnelse, kr)
@@ -91,7 +93,7 @@ def _ord_diff(a: str, b: str) -> tuple[list, list]:
 
 def _rader(gammel: dict, ny: dict, label, fmt=str) -> list[Rad]:
     rader = []
-    for key in sorted(set(gammel) | set(ny), key=lambda k: (str(type(k)), k)):
+    for key in sorted(set(gammel) | set(ny), key=lambda k: (str(type(k)), naturlig_nokkel(k) if isinstance(k, str) else k)):
         a, b = gammel.get(key), ny.get(key)
         ta, tb = (fmt(a) if a is not None else ""), (fmt(b) if b is not None else "")
         if a is None:
@@ -114,8 +116,11 @@ def _kr(v) -> str:
 
 
 def _sammenlign(a: Bilde, b: Bilde) -> list[Seksjon]:
+    omraader = [Seksjon("Målområder og delområder", _rader(a.omraader, b.omraader, lambda k: k), "målområde",
+                        "målområder")] if a.omraader or b.omraader else []
     return [
-        Seksjon("Mål", _rader(a.maal, b.maal, lambda k: f"Mål {k}"), "mål", "mål"),
+        *omraader,
+        Seksjon("Mål", _rader(a.maal, b.maal, maal_navn), "mål", "mål"),
         Seksjon("Styringsparametere", _rader(a.sp, b.sp, lambda k: k), "styringsparameter", "styringsparametere"),
         Seksjon("Oppdrag", _rader(a.oppdrag, b.oppdrag, lambda k: k), "oppdrag", "oppdrag"),
         Seksjon("Budsjettposter", _rader(a.poster, b.poster, lambda k: f"Kap. {k[0]} post {k[1]:02d}", _kr),
@@ -149,6 +154,8 @@ def bilde_naa(brev: Tildelingsbrev, *, med_tidligere_oppdrag: bool) -> Bilde:
         b.maal[m.nummer] = _maal_tekst(m)
         for sp in m.styringsparametere.all():
             b.sp[sp.kode] = _sp_tekst(sp, [_krav_tekst(rk) for rk in sp.resultatkrav.all()])
+    for g in brev.maalgrupper.all():
+        b.omraader[g.nummer] = _maal_tekst(g)
     if med_tidligere_oppdrag:
         for g in oppdrag_i_brev(brev):
             for e in g.nye + g.tidligere:
@@ -167,12 +174,14 @@ def bilde_da(brev: Tildelingsbrev, tidspunkt: datetime) -> Bilde:
     """The letter as it stood at ``tidspunkt``, rebuilt from the history tables."""
     from budsjett.models import Budsjettkapittel, Budsjettpost
     from oppdrag.models import Oppdrag
-    from styring.models import Resultatkrav
+    from styring.models import Maalgruppe, Resultatkrav
 
     b = Bilde(tittel=f"Versjon {format_tidspunkt(tidspunkt)}")
     maal = list(Maal.history.as_of(tidspunkt).filter(tildelingsbrev_id=brev.pk))
     for m in maal:
         b.maal[m.nummer] = _maal_tekst(m)
+    for g in Maalgruppe.history.as_of(tidspunkt).filter(tildelingsbrev_id=brev.pk):
+        b.omraader[g.nummer] = _maal_tekst(g)
     sps = list(Styringsparameter.history.as_of(tidspunkt).filter(maal_id__in=[m.pk for m in maal]))
     krav: dict = {}
     for rk in Resultatkrav.history.as_of(tidspunkt).filter(styringsparameter_id__in=[s.pk for s in sps]):

@@ -22,6 +22,7 @@ from styring.models import (
     Fellesforing,
     Maal,
     Maaleverdi,
+    Rapporteringskrav,
     Rapporteringspunkt,
     Resultatkrav,
     Signatur,
@@ -286,20 +287,25 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
             Brevavsnitt.objects.create(tildelingsbrev=ny, nummer=a.nummer, tittel=_nytt_aar(a.tittel, brev.aar),
                                        tekst=tekst(a.tekst), rekkefolge=a.rekkefolge)
 
-        grupper = {}
-        for g in brev.maalgrupper.order_by("overordnet_id", "nummer"):
-            grupper[g.pk] = g.__class__.objects.create(
-                tildelingsbrev=ny, nummer=g.nummer, tittel=g.tittel, tekst=tekst(g.tekst),
-                overordnet=grupper.get(g.overordnet_id))
-        maal_qs = brev.maal.prefetch_related("styringsparametere__resultatkrav",
-                                             "styringsparametere__maaleverdier").order_by("nummer")
+        # Målområder and delområder: a heading after the one it sits under; a delområde's mål is set
+        # once the mål are copied.
+        grupper, igjen = {}, list(brev.maalgrupper.all())
+        while igjen:
+            klare = [g for g in igjen if g.overordnet_id is None or g.overordnet_id in grupper]
+            for g in klare or igjen:  # "or igjen": a cycle typed in the admin is broken, not looped over
+                grupper[g.pk] = g.__class__.objects.create(
+                    tildelingsbrev=ny, nummer=g.nummer, tittel=g.tittel, tekst=tekst(g.tekst),
+                    overordnet=grupper.get(g.overordnet_id))
+            igjen = [g for g in igjen if g.pk not in grupper]
+        nye_maal, nye_sp = {}, {}
+        maal_qs = brev.maal.prefetch_related("styringsparametere__resultatkrav", "styringsparametere__maaleverdier")
         for m in maal_qs:
-            nm = Maal.objects.create(
+            nye_maal[m.pk] = nm = Maal.objects.create(
                 tildelingsbrev=ny, gruppe=grupper.get(m.gruppe_id), nummer=m.nummer, tittel=m.tittel, tekst=tekst(m.tekst),
                 overskrift_nye_oppdrag=_nytt_aar(m.overskrift_nye_oppdrag, brev.aar),
                 overskrift_tidligere_oppdrag=_nytt_aar(m.overskrift_tidligere_oppdrag, brev.aar))
             for sp in m.styringsparametere.all():
-                nsp = Styringsparameter.objects.create(
+                nye_sp[sp.pk] = nsp = Styringsparameter.objects.create(
                     maal=nm, kode=sp.kode, tekst=tekst(sp.tekst), rekkefolge=sp.rekkefolge, i_aarsrapport=sp.i_aarsrapport,
                     i_halvaarsrapport=sp.i_halvaarsrapport, formaal=sp.formaal,
                     maaleutgangspunkt=sp.maaleutgangspunkt, nokkeltall=sp.nokkeltall)
@@ -309,6 +315,15 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
                 for mv in sp.maaleverdier.all():
                     Maaleverdi.objects.create(styringsparameter=nsp, periode=mv.periode, dato=mv.dato, verdi=mv.verdi,
                                               enhet=mv.enhet, tekst=mv.tekst)
+        for g in brev.maalgrupper.filter(under_maal__isnull=False):
+            kopi = grupper[g.pk]
+            kopi.under_maal = nye_maal[g.under_maal_id]
+            kopi.save(update_fields=["under_maal"])
+        for k in brev.rapporteringskrav.prefetch_related("styringsparametere"):
+            ny_k = Rapporteringskrav.objects.create(
+                tildelingsbrev=ny, kode=k.kode, tekst=tekst(k.tekst), maal=nye_maal.get(k.maal_id),
+                frekvens=k.frekvens, frekvens_tekst=k.frekvens_tekst, rekkefolge=k.rekkefolge)
+            ny_k.styringsparametere.set([nye_sp[sp.pk] for sp in k.styringsparametere.all() if sp.pk in nye_sp])
 
         for rp in brev.rapporteringspunkter.all():
             Rapporteringspunkt.objects.create(

@@ -88,10 +88,11 @@ def brevtekster(brev) -> list[tuple[str, str]]:
     for a in brev.avsnitt.filter(tillegg__isnull=True).order_by("rekkefolge", "id"):
         navn = f"Kapittel {a.nummer} «{a.tittel}»" if a.nummer else f"Kapittelet «{a.tittel}»"
         ut += [(f"{navn}, overskriften", a.tittel), (navn, a.tekst)]
-    for g in brev.maalgrupper.order_by("nummer"):
-        ut += [(f"Målgruppe «{g.tittel}»", g.tittel), (f"Målgruppe «{g.tittel}»", g.tekst)]
-    for m in brev.maal.prefetch_related("styringsparametere__resultatkrav").order_by("nummer"):
-        navn = f"Mål {m.nummer}"
+    for g in brev.maalgrupper.all():
+        hva = "Delområde" if g.under_maal_id else "Målområde"
+        ut += [(f"{hva} {g.nummer} «{g.tittel}»", g.tittel), (f"{hva} {g.nummer} «{g.tittel}»", g.tekst)]
+    for m in brev.maal.prefetch_related("styringsparametere__resultatkrav"):
+        navn = m.navn
         ut += [(f"{navn}, tittelen", m.tittel), (navn, m.tekst),
                (f"{navn}, overskriften over nye oppdrag", m.overskrift_nye_oppdrag),
                (f"{navn}, overskriften over oppdrag gitt tidligere", m.overskrift_tidligere_oppdrag)]

@@ -93,7 +93,7 @@ class OppdragAdmin(HistorikkAdmin):
     def kort_tittel(self, obj):
         return obj.tittel if len(obj.tittel) <= 90 else obj.tittel[:88] + "…"
 
-    @admin.display(description="mål", ordering="maal__nummer")
+    @admin.display(description="mål", ordering="maal__sorteringsnokkel")
     def maal_nr(self, obj):
         return obj.maal.nummer if obj.maal else "–"
 

@@ -22,7 +22,7 @@ DATOFORMAT = "dd.mm.yyyy"
 def _rad(o) -> list:
     frist = getattr(o, "neste_frist", None)
     sist = getattr(o, "sist_oppdatert", None)
-    maal = f"Mål {o.maal.nummer}: {o.maal.tittel}" if o.maal_id else ""
+    maal = str(o.maal) if o.maal_id else ""
     return [
         o.nummer, o.tittel, o.virksomhet.kortnavn, o.aar, maal,
         frist[0] if frist else None,

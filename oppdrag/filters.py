@@ -11,7 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from brukere.models import User
-from styring.models import Maal, Organisasjon
+from styring.models import Maal, Organisasjon, maal_navn
 
 from .models import FoU, Frist, Oppdrag, Risiko, Status
 
@@ -108,11 +108,12 @@ class OppdragFilter(django_filters.FilterSet):
         self.filters["ansvarlig"].queryset = User.objects.filter(
             pk__in={k[2] for k in kombinasjoner if k[2] is not None}).order_by("last_name", "first_name", "username")
         # One entry per mål number, titled as the latest letter words it.
-        maal_titler: dict[int, str] = {}
+        maal_titler: dict[str, str] = {}
         for nummer, tittel in (Maal.objects.filter(pk__in={k[3] for k in kombinasjoner if k[3] is not None})
-                               .order_by("nummer", "-tildelingsbrev__aar").values_list("nummer", "tittel")):
+                               .order_by("sorteringsnokkel", "nummer", "-tildelingsbrev__aar")
+                               .values_list("nummer", "tittel")):
             maal_titler.setdefault(nummer, tittel)
-        self.filters["maal"].extra["choices"] = [(str(n), f"Mål {n}: {t}"[:90]) for n, t in maal_titler.items()]
+        self.filters["maal"].extra["choices"] = [(n, f"{maal_navn(n)}: {t}"[:90]) for n, t in maal_titler.items()]
 
     # -- filters ---------------------------------------------------------------------------------
     def filter_q(self, qs, name, value):
@@ -134,7 +135,7 @@ class OppdragFilter(django_filters.FilterSet):
         return qs.filter(aar=aar) if value == "ny" else qs.filter(aar__lt=aar)
 
     def filter_maal(self, qs, name, value):
-        return qs.filter(maal__nummer=int(value))
+        return qs.filter(maal__nummer=value)
 
     def filter_status(self, qs, name, value):
         return qs.aapne() if value == "aapne" else qs.filter(status=value)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from kjerne.templatetags.portal import risiko as risiko_html
+from styring.models import maal_navn
 
 from .frister import occurrences
 from .models import FoU, Status
@@ -101,7 +102,7 @@ def rader_html(rows: list[dict], frister: dict, *, vis_virksomhet: bool, idag: d
             nummer += f'<br><span class="dempet">{escape(r["virksomhet__kortnavn"])}</span>'
         fou = f' <span class="merke">{escape(FOU.get(r["fou"], r["fou"]))}</span>' if r["fou"] else ""
         if r["maal__nummer"] is not None:
-            maal = f'Mål {r["maal__nummer"]}<span class="dempet">: {escape(_kort(r["maal__tittel"], 60))}</span>'
+            maal = f'{escape(maal_navn(r["maal__nummer"]))}<span class="dempet">: {escape(_kort(r["maal__tittel"], 60))}</span>'
         else:
             maal = "–"
         neste = frister.get(r["pk"])

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
 from kjerne.querysets import TilgangQuerySet
+from kjerne.sortering import naturlig_nokkel
 from styring.querysets import er_i_kraft, i_kraft_q
 
 
@@ -195,7 +196,7 @@ def oppdrag_i_brev(brev) -> list[MaalOppdrag]:
 def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     from .models import Frist, Oppdrag
 
-    maal_list = list(brev.maal.all().order_by("nummer"))
+    maal_list = list(brev.maal.all())
     by_nummer = {m.nummer: MaalOppdrag(maal=m) for m in maal_list}
     # What this letter states: its own parts, and those of its tillegg once sent.
     i_brevet = Q(tildelingsbrev=brev) & (Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))
@@ -223,7 +224,7 @@ def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
         entry = Oppfoering(oppdrag=o, tittel=variant or o.tittel, ny_i_aar=ny, frister=frister, plassering=plassering)
         (gruppe.nye if ny else gruppe.tidligere).append(entry)
     result = []
-    for key in sorted(by_nummer, key=lambda n: (n is None, n or 0)):
+    for key in sorted(by_nummer, key=lambda n: (n is None, naturlig_nokkel(n))):
         g = by_nummer[key]
         g.nye.sort(key=lambda e: e.plassering)
         g.tidligere.sort(key=lambda e: e.plassering)

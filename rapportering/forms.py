@@ -16,6 +16,7 @@ from kjerne.tallgrenser import kolonnegrense
 
 from . import rik_tekst
 from .format import format_desimal, krav_tekst
+from .krav import beskrivelse, krav_for_deler
 from .models import Parameterresultat, Postrapport, Risiko
 from .services import DEL_FELTER, OPPDRAG_FELTER, POST_FELTER, RESULTAT_FELTER, Postverdier, Resultat
 
@@ -85,9 +86,11 @@ class DelerForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.koder = [d.kode for d in deler]
         self.konflikter: dict[str, konflikt.Konflikt] = {}
+        krav = krav_for_deler(deler)  # a part answering one of the letter's rapporteringskrav shows it
         for d in deler:
             self.fields[d.kode] = forms.CharField(label=d.tittel, required=False, initial=rik_tekst.som_html(d.tekst),
-                                                  widget=RikTekstWidget())
+                                                  widget=RikTekstWidget(),
+                                                  help_text=beskrivelse(krav[d.kode]) if d.kode in krav else "")
             self.fields[self._versjonsnavn(d.kode)] = Versjonsfelt(initial=konflikt.signer(d, DEL_FELTER))
 
     @staticmethod

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from kjerne.belop import format_kroner, format_mill
 from rapportering.format import format_desimal, krav_tekst, maaleverdi_tekst
+from rapportering.krav import beskrivelse, krav_for_deler
 from rapportering.models import (
     Deldefinisjon,
     Kommentar,
@@ -33,6 +34,8 @@ class Maalblokk:
 class Del:
     rad: Rapportdel
     definisjon: Deldefinisjon
+    krav: object | None = None  # the letter's Rapporteringskrav this part answers (rapportering/krav.py)
+    krav_beskrivelse: str = ""
 
     @property
     def blokker(self) -> tuple[str, ...]:
@@ -88,9 +91,13 @@ def rapport_innhold(rapport: Rapport) -> Innhold:
 
     definisjoner = {d.kode: d for d in rapport.deldefinisjoner}
     deler = []
-    for d in rapport.deler.all():
+    alle = list(rapport.deler.all())
+    krav_per_del = krav_for_deler(alle)
+    for d in alle:
         d.departementets_kommentarer = per_element[("del", d.pk)]
-        deler.append(Del(rad=d, definisjon=definisjoner.get(d.kode, Deldefinisjon(d.kode, d.tittel, ""))))
+        k = krav_per_del.get(d.kode)
+        deler.append(Del(rad=d, definisjon=definisjoner.get(d.kode, Deldefinisjon(d.kode, d.tittel, "")),
+                         krav=k, krav_beskrivelse=beskrivelse(k) if k else ""))
 
     maal: dict[int, Maalblokk] = {}
     mangler_parametere = ingenting = 0

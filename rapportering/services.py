@@ -28,7 +28,7 @@ from oppdrag.querysets import oppdrag_i_brev
 from revisjon.services import aapne_merknader
 from styring.models import Rapporteringspunkt, Styringsparameter, Tildelingsbrev
 
-from . import rik_tekst
+from . import krav, rik_tekst
 from .models import (
     DELER,
     Kommentar,
@@ -171,9 +171,13 @@ def _fyll(rapport: Rapport, brev: Tildelingsbrev) -> None:
     for i, d in enumerate(DELER[rapport.type]):
         Rapportdel.objects.create(rapport=rapport, kode=d.kode, tittel=d.tittel, rekkefolge=i,
                                   tekst=forhaandstekst.get(d.kode, ""))
+    # The letter's rapporteringskrav for this report type: parts to answer, after the fixed ones.
+    for j, k in enumerate(krav.krav_til_rapport(brev, rapport.type)):
+        Rapportdel.objects.create(rapport=rapport, kode=krav.kode(k), tittel=krav.tittel(k),
+                                  rekkefolge=len(DELER[rapport.type]) + j)
 
     sps = list(Styringsparameter.objects.filter(maal__tildelingsbrev=brev).select_related("maal")
-               .prefetch_related("resultatkrav").order_by("maal__nummer", "rekkefolge", "kode"))
+               .prefetch_related("resultatkrav").order_by("maal__sorteringsnokkel", "maal__nummer", "rekkefolge", "kode"))
     for i, sp in enumerate(_valgte(sps, flagg)):
         Parameterresultat.objects.create(rapport=rapport, styringsparameter=sp, numerisk=_er_numerisk(sp),
                                          rekkefolge=i)

@@ -221,7 +221,7 @@ class TilleggAdmin(HistorikkAdmin):
 
 @admin.register(Maalgruppe)
 class MaalgruppeAdmin(HistorikkAdmin):
-    list_display = ["__str__", "tildelingsbrev", "overordnet"]
+    list_display = ["__str__", "tildelingsbrev", "overordnet", "under_maal"]
     search_fields = ["tittel"]
 
 

@@ -10,8 +10,10 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils.text import slugify
 
 from kjerne.historikk import historikk
+from kjerne.sortering import naturlig_nokkel
 
 from .querysets import TildelingsbrevQuerySet, TilleggQuerySet
 
@@ -268,11 +270,18 @@ class Signatur(models.Model):
 
 
 class Maalgruppe(models.Model):
-    """(Older letters) a heading that groups goals, with sub-areas such as 3.2.1, 3.2.2."""
+    """(Older letters) a heading in the mål part: a målområde that groups goals ("3 Integrering",
+    before mål 3.1 and 3.2), or a sub-area under a mål ("3.2.1 Bosetting") with its
+    own text (``under_maal`` set). ``overordnet`` nests a heading under another. Shown in place, in natural order."""
 
     tildelingsbrev = models.ForeignKey(Tildelingsbrev, on_delete=models.CASCADE, related_name="maalgrupper")
-    overordnet = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="undergrupper")
-    nummer = models.CharField("nummer", max_length=20)
+    overordnet = models.ForeignKey("self", verbose_name="under målområde", on_delete=models.CASCADE, null=True,
+                                   blank=True, related_name="undergrupper")
+    under_maal = models.ForeignKey("Maal", verbose_name="delområde under mål", on_delete=models.CASCADE, null=True,
+                             blank=True, related_name="delomraader",
+                             help_text="Sett for et delområde som står inne i et mål, f.eks. 3.2.1 under mål 3.2.")
+    nummer = models.CharField("nummer", max_length=20, help_text="Slik brevet skriver det, f.eks. «3» eller «3.2.1».")
+    sorteringsnokkel = models.CharField("sorteringsnøkkel", max_length=200, editable=False, default="")
     tittel = models.CharField("tittel", max_length=300)
     tekst = models.TextField("tekst", blank=True)
 
@@ -281,11 +290,17 @@ class Maalgruppe(models.Model):
     class Meta:
         verbose_name = "målområde"
         verbose_name_plural = "målområder"
-        ordering = ["tildelingsbrev", "nummer"]
+        ordering = ["tildelingsbrev", "sorteringsnokkel", "nummer"]
         constraints = [models.UniqueConstraint(fields=["tildelingsbrev", "nummer"], name="maalgruppe_unikt_nummer")]
 
     def __str__(self) -> str:
         return f"{self.nummer} {self.tittel}"
+
+    def save(self, *args, **kwargs):
+        self.sorteringsnokkel = naturlig_nokkel(self.nummer)
+        if kwargs.get("update_fields") is not None and "nummer" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sorteringsnokkel"}
+        super().save(*args, **kwargs)
 
 
 class Maal(models.Model):
@@ -294,7 +309,9 @@ class Maal(models.Model):
     tildelingsbrev = models.ForeignKey(Tildelingsbrev, on_delete=models.CASCADE, related_name="maal")
     gruppe = models.ForeignKey(Maalgruppe, verbose_name="målområde", on_delete=models.SET_NULL, null=True,
                                blank=True, related_name="maal")
-    nummer = models.PositiveSmallIntegerField("nummer")
+    nummer = models.CharField("nummer", max_length=40,
+                              help_text="Slik brevet skriver det, f.eks. «1», «3.1» eller «Hovedmål 2».")
+    sorteringsnokkel = models.CharField("sorteringsnøkkel", max_length=200, editable=False, default="")
     tittel = models.CharField("tittel", max_length=500)
     tekst = models.TextField("forklarende tekst", blank=True)
     overskrift_nye_oppdrag = models.CharField("overskrift over nye oppdrag", max_length=300, blank=True)
@@ -305,11 +322,34 @@ class Maal(models.Model):
     class Meta:
         verbose_name = "mål"
         verbose_name_plural = "mål"
-        ordering = ["tildelingsbrev", "nummer"]
+        ordering = ["tildelingsbrev", "sorteringsnokkel", "nummer"]
         constraints = [models.UniqueConstraint(fields=["tildelingsbrev", "nummer"], name="maal_unikt_nummer_i_brev")]
 
     def __str__(self) -> str:
-        return f"Mål {self.nummer}: {self.tittel}"
+        return f"{self.navn}: {self.tittel}"
+
+    def save(self, *args, **kwargs):
+        self.nummer = str(self.nummer).strip()
+        self.sorteringsnokkel = naturlig_nokkel(self.nummer)
+        if kwargs.get("update_fields") is not None and "nummer" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "sorteringsnokkel"}
+        super().save(*args, **kwargs)
+
+    @property
+    def navn(self) -> str:
+        """How the letter names the goal: "Mål 1", "Mål 3.1"; a number that is a name ("Hovedmål 2") as is."""
+        return maal_navn(self.nummer)
+
+    @property
+    def anker(self) -> str:
+        """An id for links to the goal's heading: "maal-1", "maal-3-1", "maal-hovedmal-2"."""
+        return "maal-" + (slugify(str(self.nummer).replace(".", "-")) or str(self.pk))
+
+
+def maal_navn(nummer) -> str:
+    """ "Mål 1" for a number that starts with a digit; otherwise the number is already a name ("Hovedmål 2")."""
+    nummer = str(nummer if nummer is not None else "").strip()
+    return f"Mål {nummer}" if nummer[:1].isdigit() else nummer
 
 
 class Styringsparameter(models.Model):
@@ -387,7 +427,9 @@ class Resultatkrav(models.Model):
 
 
 class Rapporteringskrav(models.Model):
-    """(Older letters) a reporting requirement ("R 8.2") with what to account for and how often."""
+    """(Older letters) a reporting requirement ("R 8.2") with what to account for and how often, in
+    the letter's order (``rekkefolge``: "R 2" before "R 10"), under the mål and naming the
+    styringsparametere it concerns ("R 10 og 11" may name two)."""
 
     class Frekvens(models.TextChoices):
         AARSRAPPORT = "aarsrapport", "Årsrapport"
@@ -404,13 +446,17 @@ class Rapporteringskrav(models.Model):
     tekst = models.TextField("tekst")
     frekvens = models.CharField("frekvens", max_length=20, choices=Frekvens.choices, default=Frekvens.AARSRAPPORT)
     frekvens_tekst = models.CharField("frekvens (som i brevet)", max_length=200, blank=True)
+    styringsparametere = models.ManyToManyField(Styringsparameter, verbose_name="styringsparametere", blank=True,
+                                                related_name="rapporteringskrav",
+                                                help_text="Styringsparameterne kravet gjelder, om brevet nevner noen.")
+    rekkefolge = models.PositiveIntegerField("rekkefølge", default=0)
 
     history = historikk()
 
     class Meta:
         verbose_name = "rapporteringskrav"
         verbose_name_plural = "rapporteringskrav"
-        ordering = ["tildelingsbrev", "kode"]
+        ordering = ["tildelingsbrev", "rekkefolge", "id"]
         constraints = [models.UniqueConstraint(fields=["tildelingsbrev", "kode"], name="rapporteringskrav_unik_kode")]
 
     def __str__(self) -> str:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from brukere.models import Rolle
 from budsjett.models import Budsjettendring
 from oppdrag.models import Risikodefinisjon
-from styring.models import Brevavsnitt, Tillegg
+from styring.models import Brevavsnitt, Maalgruppe, Rapporteringskrav, Tillegg
 from tests.factories import (
     BudsjettkapittelFactory,
     BudsjettpostFactory,
@@ -41,6 +41,7 @@ from tests.factories import (
     ObservatorFactory,
     OppdragFactory,
     RapporteringspunktFactory,
+    StyringsparameterFactory,
     TildelingsbrevFactory,
     UserFactory,
     VirksomhetFactory,
@@ -151,6 +152,13 @@ def _bygg() -> Verden:
     # The draft's own red/yellow/green: shown in the draft only, never in follow-up or reports.
     Risikodefinisjon.objects.create(tildelingsbrev=a25, farge="rod",
                                     tekst=w.plant("utkast_rod", DEP_A, "rød-definisjon i utkast"))
+    # A draft's målområde, delområde and rapporteringskrav (with the SP it names): the drafting ministry's only.
+    Maalgruppe.objects.create(tildelingsbrev=a25, nummer="1.1", under_maal=m25, tittel="Delområde",
+                              tekst=w.plant("utkast_delomraade", DEP_A, "delområde i utkast"))
+    sp25 = StyringsparameterFactory(maal=m25, kode="SP 1")
+    Rapporteringskrav.objects.create(tildelingsbrev=a25, kode="R 1", maal=m25, frekvens="halvaar_og_aar",
+                                     tekst=w.plant("utkast_rkrav", DEP_A, "rapporteringskrav i utkast")
+                                     ).styringsparametere.set([sp25])
     # The draft restates the 2024 oppdrag's frist: it must silence nothing and show nowhere else.
     FristFactory(oppdrag=o24, tildelingsbrev=a25, dato=date(2026, 11, 23),
                  tekst="23.11.2026 " + w.plant("utkast_gjentatt_frist", DEP_A, "frist i utkast for et oppdrag i kraft"))

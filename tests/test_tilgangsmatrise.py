@@ -28,7 +28,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
 from brukere.models import Rolle
-from styring.models import Brevavsnitt, Tillegg
+from styring.models import Brevavsnitt, Maalgruppe, Rapporteringskrav, Tillegg
 from tests.factories import (
     BudsjettkapittelFactory,
     BudsjettpostFactory,
@@ -501,7 +501,8 @@ def _redigering(navn: str, pattern: str) -> Spek:
                    "avsnitt_pk": (w.avsnitt_tillegg if tillegg else w.avsnitt_utkast).pk,
                    "maal_pk": w.maal_utkast.pk, "sp_pk": w.sp_utkast.pk,
                    "oppdrag_pk": (w.o_tillegg if tillegg else w.o_utkast).pk,
-                   "kapittel_pk": w.kap_utkast.pk, "post_pk": w.post_utkast.pk}
+                   "kapittel_pk": w.kap_utkast.pk, "post_pk": w.post_utkast.pk, "gruppe_pk": w.omraade_utkast.pk,
+                   "krav_pk": w.krav_utkast.pk}
         if navn.endswith("tidligere"):
             verdier["oppdrag_pk"] = w.o_tidligere.pk
         return {k: v for k, v in verdier.items() if f"<int:{k}>" in pattern}
@@ -557,6 +558,12 @@ class Verden:
         self.maal_annen = MaalFactory(tildelingsbrev=self.brev_annen, nummer=1)
         self.sp = StyringsparameterFactory(maal=self.maal)
         self.sp_utkast = StyringsparameterFactory(maal=self.maal_utkast)
+        self.omraade_utkast = Maalgruppe.objects.create(tildelingsbrev=self.brev_utkast, nummer="1.1",
+                                                        tittel="Delområde", under_maal=self.maal_utkast)
+        # Two rapporteringskrav, so that moving the first down changes the order.
+        self.krav_utkast = Rapporteringskrav.objects.create(tildelingsbrev=self.brev_utkast, kode="R 1", tekst="Krav",
+                                                            maal=self.maal_utkast, rekkefolge=0)
+        Rapporteringskrav.objects.create(tildelingsbrev=self.brev_utkast, kode="R 2", tekst="Krav", rekkefolge=1)
         self.o_sendt = OppdragFactory(tildelingsbrev=self.brev_sendt, maal=self.maal, nummer="2024-01")
         self.o_utkast = OppdragFactory(tildelingsbrev=self.brev_utkast, maal=self.maal_utkast, aar=2025, nummer="2025-01")
         self.o_annen = OppdragFactory(tildelingsbrev=self.brev_annen, maal=self.maal_annen, nummer="2024-01")

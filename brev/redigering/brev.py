@@ -16,6 +16,7 @@ from brev.forms import (
     BrevHodeForm,
     MaaleverdiFormSet,
     MaalForm,
+    MaalgruppeForm,
     ResultatkravFormSet,
     StyringsparameterForm,
 )
@@ -28,7 +29,8 @@ from budsjett.models import Budsjettpost
 from kjerne.historikk import acting_user
 from oppdrag.querysets import oppdrag_i_brev
 from oppdrag.risiko import egne_definisjoner
-from styring.models import Brevavsnitt, Maal, Styringsparameter
+from styring.maalomraader import plasser_omraader
+from styring.models import Brevavsnitt, Maal, Maalgruppe, Styringsparameter
 
 from .felles import (
     LAGRET,
@@ -58,9 +60,11 @@ def oversikt(request, pk: int):
     ctx["tillegg_liste"] = list(brev.tillegg.order_by("nummer"))
     if kan_endre:
         ctx["avsnitt"] = list(brev.avsnitt.filter(tillegg=None).order_by("rekkefolge", "pk"))
-        ctx["maal_liste"] = list(brev.maal.order_by("nummer").prefetch_related(
+        ctx["maal_liste"] = list(brev.maal.prefetch_related(
             Prefetch("styringsparametere", queryset=Styringsparameter.objects.annotate(
                 antall_krav=Count("resultatkrav", distinct=True)))))
+        ctx["omraader_etter"] = plasser_omraader(ctx["maal_liste"], list(brev.maalgrupper.all()))
+        ctx["krav_liste"] = list(brev.rapporteringskrav.select_related("maal").prefetch_related("styringsparametere"))
         ctx["per_maal"] = oppdrag_i_brev(brev)
         ctx["kapitler"] = list(brev.kapitler.prefetch_related(
             Prefetch("poster", queryset=Budsjettpost.objects.prefetch_related("bindinger", "tilskudd"))))
@@ -155,11 +159,12 @@ def avsnitt_slett(request, pk: int, avsnitt_pk: int, nr: int | None = None):
 @redigering
 def maal_ny(request, pk: int):
     brev = hent_brev(request, pk)
-    neste = (brev.maal.aggregate(m=Max("nummer"))["m"] or 0) + 1
+    heltall = [int(n) for n in brev.maal.values_list("nummer", flat=True) if n.isdigit()]
+    neste = str(max(heltall, default=0) + 1)
     maal = Maal(tildelingsbrev=brev)
     form = MaalForm(request.POST or None, instance=maal, brev=brev, initial={"nummer": neste})
     if request.method == "POST" and lagre(request, [form], form.save):
-        messages.success(request, f"Mål {maal.nummer} er lagt til.")
+        messages.success(request, f"{maal.navn} er lagt til.")
         return redirect("brev:rediger-maal", brev.pk, maal.pk)
     return _skjemaside(request, "brev/rediger/skjema.html", _ramme(brev), form=form, overskrift="Nytt mål",
                        knapp="Legg til målet")
@@ -174,8 +179,9 @@ def maal_rediger(request, pk: int, maal_pk: int):
         messages.success(request, LAGRET)
         return redirect("brev:rediger-maal", brev.pk, maal.pk)
     return _skjemaside(request, "brev/rediger/maal.html", _ramme(brev), form=form, maal=maal,
-                       overskrift=f"Mål {maal.nummer}", knapp="Lagre målet",
+                       overskrift=maal.navn, knapp="Lagre målet",
                        parametere=maal.styringsparametere.order_by("rekkefolge", "kode"),
+                       delomraader=maal.delomraader.order_by("sorteringsnokkel", "nummer"),
                        slett_url=reverse("brev:rediger-maal-slett", args=[brev.pk, maal.pk]))
 
 
@@ -188,9 +194,60 @@ def maal_slett(request, pk: int, maal_pk: int):
     konsekvenser = [f"{antall_sp} styringsparameter(e) under målet slettes, med resultatkrav og måleverdier."]
     if antall_oppdrag:
         konsekvenser.append(f"{antall_oppdrag} oppdrag mister koblingen til målet (oppdragene beholdes).")
-    return _slett(request, ramme=_ramme(brev), objekt=maal, hva=f"Mål {maal.nummer}", konsekvenser=konsekvenser,
+    return _slett(request, ramme=_ramme(brev), objekt=maal, hva=maal.navn, konsekvenser=konsekvenser,
                   tilbake=reverse("brev:rediger-maal", args=[brev.pk, maal.pk]),
                   ferdig=f"{reverse('brev:rediger-oversikt', args=[brev.pk])}#maal")
+
+
+# --- målområder and delområder (older letters) ---------------------------------------------------
+
+@redigering
+def omraade_ny(request, pk: int):
+    brev = hent_brev(request, pk)
+    gruppe = Maalgruppe(tildelingsbrev=brev)
+    under = brev.maal.filter(pk=request.GET.get("maal")).first() if str(request.GET.get("maal", "")).isdigit() else None
+    initial = {"under_maal": under.pk, "nummer": f"{under.nummer}."} if under else {}
+    form = MaalgruppeForm(request.POST or None, instance=gruppe, brev=brev, initial=initial)
+    if request.method == "POST" and lagre(request, [form], form.save):
+        messages.success(request, f"«{gruppe}» er lagt til.")
+        return redirect(_omraade_tilbake(brev, gruppe))
+    return _skjemaside(request, "brev/rediger/skjema.html", _ramme(brev), form=form,
+                       overskrift=f"Nytt delområde under {under.navn.lower()}" if under else "Nytt målområde eller delområde",
+                       knapp="Legg til", tilbake_url=_omraade_tilbake(brev, gruppe) if under else None)
+
+
+@redigering
+def omraade_rediger(request, pk: int, gruppe_pk: int):
+    brev = hent_brev(request, pk)
+    gruppe = get_object_or_404(brev.maalgrupper.all(), pk=gruppe_pk)
+    form = MaalgruppeForm(request.POST or None, instance=gruppe, brev=brev)
+    if request.method == "POST" and lagre(request, [form], form.save):
+        messages.success(request, LAGRET)
+        return redirect(_omraade_tilbake(brev, gruppe))
+    return _skjemaside(request, "brev/rediger/skjema.html", _ramme(brev), form=form,
+                       overskrift=f"{'Delområde' if gruppe.under_maal_id else 'Målområde'} {gruppe.nummer}",
+                       knapp="Lagre", tilbake_url=_omraade_tilbake(brev, gruppe),
+                       slett_url=reverse("brev:rediger-omraade-slett", args=[brev.pk, gruppe.pk]))
+
+
+@redigering
+def omraade_slett(request, pk: int, gruppe_pk: int):
+    brev = hent_brev(request, pk)
+    gruppe = get_object_or_404(brev.maalgrupper.all(), pk=gruppe_pk)
+    konsekvenser = ["Overskriften og teksten forsvinner fra brevet."]
+    if gruppe.undergrupper.exists():
+        konsekvenser.append(f"{gruppe.undergrupper.count()} overskrift(er) under den slettes også.")
+    if gruppe.maal.exists():
+        konsekvenser.append(f"{gruppe.maal.count()} mål står ikke lenger under målområdet (målene beholdes).")
+    return _slett(request, ramme=_ramme(brev), objekt=gruppe, hva=f"«{gruppe}»", konsekvenser=konsekvenser,
+                  tilbake=reverse("brev:rediger-omraade", args=[brev.pk, gruppe.pk]),
+                  ferdig=_omraade_tilbake(brev, gruppe))
+
+
+def _omraade_tilbake(brev, gruppe) -> str:
+    if gruppe.under_maal_id:
+        return reverse("brev:rediger-maal", args=[brev.pk, gruppe.under_maal_id]) + "#delomraader"
+    return f"{reverse('brev:rediger-oversikt', args=[brev.pk])}#omraader"
 
 
 def _sp_side(request, brev, maal, sp, *, ny: bool):
@@ -213,8 +270,8 @@ def _sp_side(request, brev, maal, sp, *, ny: bool):
         messages.success(request, LAGRET)
         return redirect("brev:rediger-sp", brev.pk, sp.pk)
     return _skjemaside(request, "brev/rediger/skjema.html", _ramme(brev, maal=maal), form=form,
-                       formsett=[krav, verdier], overskrift=f"Styringsparameter under mål {maal.nummer}" if ny
-                       else f"{sp.kode} under mål {maal.nummer}", knapp="Lagre styringsparameteren",
+                       formsett=[krav, verdier], overskrift=f"Styringsparameter under {maal.navn.lower()}" if ny
+                       else f"{sp.kode} under {maal.navn.lower()}", knapp="Lagre styringsparameteren",
                        formsett_titler=["Resultatkrav", "Måleutgangspunkt: måleverdier"],
                        tilbake_url=reverse("brev:rediger-maal", args=[brev.pk, maal.pk]),
                        slett_url=None if ny else reverse("brev:rediger-sp-slett", args=[brev.pk, sp.pk]))

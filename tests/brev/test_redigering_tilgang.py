@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from brukere.models import Rolle
@@ -188,9 +190,11 @@ def test_oversikten_har_fast_antall_sporringer(verden, django_assert_num_queries
     url = reverse("brev:rediger-oversikt", args=[verden.utkast.pk])
     _fyll(verden.utkast, 2)
     c.get(url)  # warm the session and the user
-    with django_assert_num_queries(16):
+    with CaptureQueriesContext(connection) as ctx:
         assert c.get(url).status_code == 200
+    antall = len(ctx.captured_queries)
+    assert antall <= 22  # 16 before målområder, rapporteringskrav, risk definitions and samarbeidspartnere
     _fyll(verden.utkast, 40)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(antall):
         side = c.get(url).content.decode()
     assert side.count("Flytt opp<span") == 41

@@ -55,13 +55,13 @@ def test_oppdrag_per_maal_match_the_letter(demo, aar, per_maal):
     # The letter as written: an oppdrag a later tillegg gives (the demo's meeting decision) is not in it.
     got = {g.maal.nummer: (len([e for e in g.nye if e.oppdrag.tillegg_id is None]), len(g.tidligere))
            for g in oppdrag_i_brev(demo[aar])}
-    assert got == per_maal
+    assert got == {str(k): v for k, v in per_maal.items()}
 
 
 def test_letter_2024_has_six_goals_and_their_parameters(demo):
     brev = demo[2024]
-    assert list(brev.maal.values_list("nummer", flat=True)) == [1, 2, 3, 4, 5, 6]
-    assert brev.maal.get(nummer=1).tittel == "Flere innvandrere deltar i arbeidslivet"
+    assert list(brev.maal.values_list("nummer", flat=True)) == ["1", "2", "3", "4", "5", "6"]
+    assert brev.maal.get(nummer="1").tittel == "Flere innvandrere deltar i arbeidslivet"
     sp1 = Styringsparameter.objects.get(maal__tildelingsbrev=brev, kode="SP 1")
     assert sp1.tekst == ("Andel deltakere som går over i arbeid og/eller utdanning etter å ha deltatt i Jobbsjansen")
 
@@ -105,17 +105,23 @@ def test_budget_amounts_are_exact_kroner(demo):
     assert post21.udisponert_kr == 12_300_000
 
 
+def _nr(maal):
+    """The transcriptions write a mål number as the integer it is in IMDi's letters (1); the portal
+    holds it as the letter's text ("1"): the same fact."""
+    return None if maal is None else str(maal)
+
+
 def test_export_matches_the_checked_reference_transcription(demo):
     """Every fact in the reference transcription is in the export (the export has more)."""
     for aar in (2023, 2024):
         ref = json.loads((REFERENCE / f"imdi-{aar}.json").read_text(encoding="utf-8"))
         exp = export_tildelingsbrev(demo[aar])
         assert [(m["nummer"], m["tittel"], [(s["kode"], s["tekst"]) for s in m["styringsparametere"]])
-                for m in exp["maal"]] == [(m["nummer"], m["tittel"],
+                for m in exp["maal"]] == [(_nr(m["nummer"]), m["tittel"],
                                            [(s["kode"], s["tekst"]) for s in m["styringsparametere"]])
                                           for m in ref["maal"]]
         assert [(o["nummer"], o["tittel"], o["maal"], o["ny_i_aar"], o["fou"]) for o in exp["oppdrag"]] == [
-            (o["nummer"], o["tittel"], o["maal"], o["ny_i_aar"], o["fou"]) for o in ref["oppdrag"]]
+            (o["nummer"], o["tittel"], _nr(o["maal"]), o["ny_i_aar"], o["fou"]) for o in ref["oppdrag"]]
         for e, r in zip(exp["oppdrag"], ref["oppdrag"], strict=True):
             assert [f["tekst"] for f in e["frister"]] == [f["tekst"] for f in r["frister"]]
             for fe, fr in zip(e["frister"], r["frister"], strict=True):
@@ -172,7 +178,7 @@ def test_checks_stay_quiet_on_a_correct_letter(demo):
 
 
 def test_history_records_the_acting_user_of_the_demo_load(demo):
-    maal = Maal.objects.get(tildelingsbrev=demo[2024], nummer=1)
+    maal = Maal.objects.get(tildelingsbrev=demo[2024], nummer="1")
     assert maal.history.first().history_user.username == "admin"
 
 
@@ -189,7 +195,7 @@ def test_full_texts_are_verbatim_from_the_seeds(demo):
     assert kap["8.1"].tittel == "Års- og halvårsrapportering"
     o = Oppdrag.objects.get(virksomhet__kortnavn="IMDi", nummer="2023-07")
     assert "surveyundersøkelse" in o.beskrivelse
-    maal1 = brev.maal.get(nummer=1)
+    maal1 = brev.maal.get(nummer="1")
     texts = [a.tekst for a in brev.avsnitt.all()] + [maal1.tekst, o.beskrivelse, o.bakgrunn]
     for text in filter(None, texts):
         for paragraph in text.split("\n\n"):
