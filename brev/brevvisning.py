@@ -91,7 +91,6 @@ class Postvisning:
     def gjeldende_visning(self) -> str:
         return self._vis(self.gjeldende_kr) if self.gjeldende_kr is not None else (self.post.tildelt_tekst or "–")
 
-
     @property
     def tillegg(self) -> list:
         seen = []
@@ -116,7 +115,6 @@ class Postvisning:
         from budsjett.models import bindingsum_tekst
 
         return bindingsum_tekst(list(self.post.bindinger.all()), skille=NBSP)
-
 
     @property
     def tilskudd_sum_kr(self) -> int:
@@ -205,8 +203,6 @@ class Kapittelvisning:
         amount: the difference may be that post's amount (the consistency check notes it)."""
         typed = self.kapittel.typed_sum_kr
         return typed is not None and typed != self.sum_tildelt_kr and not self.poster_uten_belop
-
-
 
 
 @dataclass

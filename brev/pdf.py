@@ -56,7 +56,6 @@ class Kapitteltabell:
     uten_belop: list[Budsjettpost] = field(default_factory=list)  # posts the table gives no amount
 
 
-
 @dataclass
 class Avsnittsblokk:
     """A chapter of the letter, with what the structured data adds after its text."""
@@ -177,7 +176,6 @@ def _budsjett(brev: Tildelingsbrev) -> list[Kapitteltabell]:
             belop_overskrift="Beløp (kr)" if enhet == "kr" else f"Beløp {ENHET_TEKST[enhet]}",
             uten_belop=uten))
     return tabeller
-
 
 
 def _vedlegg_oppdrag(brev: Tildelingsbrev, listing) -> list[Vedleggsoppdrag]:
