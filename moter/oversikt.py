@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.db.models import Max
+
 from styring.models import Moete, Tildelingsbrev
 
 from .models import Mote, Vedtak
@@ -53,7 +55,10 @@ def moteoversikt(user, idag: date) -> Moteoversikt:
                      tidligere=[m for m in reversed(moter) if m.dato < idag],
                      aapne_punkter=aapne_punkter(user))
     if user.is_authenticated and user.er_departement:
-        brev = Tildelingsbrev.objects.for_user(user).filter(aar__gte=idag.year - 1).select_related("virksomhet")
+        # The letters of the ministry's two latest years (not today's: a portal holding earlier
+        # years plans their meetings too).
+        siste = Tildelingsbrev.objects.for_user(user).aggregate(m=Max("aar"))["m"] or idag.year
+        brev = Tildelingsbrev.objects.for_user(user).filter(aar__gte=siste - 1).select_related("virksomhet")
         o.brev_aa_planlegge = list(brev.order_by("-aar", "virksomhet__kortnavn"))
         o.kalender_uten_mote = list(Moete.objects.filter(tildelingsbrev__in=brev, portalmote__isnull=True)
                                     .select_related("tildelingsbrev__virksomhet").order_by("dato", "pk"))
