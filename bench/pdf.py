@@ -111,7 +111,7 @@ def _ti_ganger(brev):
     for k in range(10):
         maal_map = {}
         for m in maal:
-            ny = Maal.objects.create(tildelingsbrev=stor, nummer=k * 10 + m.nummer, tittel=m.tittel, tekst=m.tekst,
+            ny = Maal.objects.create(tildelingsbrev=stor, nummer=str(k * 10 + int(m.nummer)), tittel=m.tittel, tekst=m.tekst,
                                      overskrift_nye_oppdrag=m.overskrift_nye_oppdrag)
             maal_map[m.pk] = ny
             for sp in m.styringsparametere.all():
