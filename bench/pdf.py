@@ -172,7 +172,8 @@ def _aarsrapport():
     return bygget, f"forhåndsvist årsrapport {punkt.rapport_aar} (ikke lagret)"
 
 
-def run() -> list[tuple[str, str]]:
+def run() -> tuple[list[tuple[str, str]], list[tuple[str, str, str, bool]]]:
+    """Rows for the figures table and goals (name, measured, goal, met)."""
     from io import BytesIO
 
     from django.core.management import call_command
@@ -185,7 +186,7 @@ def run() -> list[tuple[str, str]]:
     call_command("load_demo", stdout=StringIO())
     brev = Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2024)
     html = bygg_tildelingsbrev(brev).html
-    rows = []
+    rows, goals = [], []
     for variant, label in (("standard", "plain"), ("pdfa", "PDF/A-2b")):
         alone, full, rendret = _best_pair(lambda v=variant: _weasyprint_alone(html, v),
                                           lambda v=variant: _full_render(brev, v))
@@ -195,6 +196,7 @@ def run() -> list[tuple[str, str]]:
         print(f"  IMDi 2024, {label}, {sider} pages: {figure}")
         rows.append((f"PDF: IMDi 2024 letter, {label} ({sider} pages), CPU time, best of {REPEAT} after a warm-up, "
                      "measured alternately", figure))
+        goals.append((f"pdf-{variant}-to-weasyprint", f"{full / alone:.2f}", "≤1.15", full / alone <= 1.15))
 
     stor = _ti_ganger(brev)
     t_small, small = _best(lambda: _full_render(brev, "standard"), REPEAT_STOR)
@@ -205,6 +207,7 @@ def run() -> list[tuple[str, str]]:
     print(f"  10× letter: {figure}")
     rows.append((f"PDF: 10× letter (10× mål, oppdrag, posts), plain, CPU time, best of {REPEAT_STOR} after a warm-up",
                  figure))
+    goals.append(("pdf-growth-per-page", f"{time_growth / page_growth:.2f}", "≤2", time_growth / page_growth <= 2))
 
     liten, stor_rss = _rss(brev, "pdfa"), _rss(stor, "pdfa")
     spor = _minne(stor, "pdfa", "tracemalloc")
@@ -235,4 +238,4 @@ def run() -> list[tuple[str, str]]:
         print(f"  årsrapport ({note}), {r.sider} pages: {figure}")
         rows.append((f"PDF: IMDi årsrapport ({note}), {r.sider} pages, CPU time, best of {REPEAT} after a warm-up, "
                      "measured alternately", figure))
-    return rows
+    return rows, goals
