@@ -234,8 +234,9 @@ def test_styringsparameter_value_or_target_that_does_not_fit_is_refused_at_the_f
     assert not Resultatkrav.objects.exists() and not Maaleverdi.objects.exists()
 
 
-def test_goal_number_too_big_is_refused_at_the_field(klient, brev):
+def test_goal_number_too_long_is_refused_at_the_field(klient, brev):
+    """A mål is numbered as the letter writes it ("3.1", "Hovedmål 2"): text, up to its column."""
     response = klient.post(reverse("brev:rediger-maal-ny", args=[brev.pk]),
-                           {"nummer": "99999", "tittel": "Et mål"})
-    assert FOR_STORT_SMALLINT in feil_ved(response, "id_nummer")
+                           {"nummer": "Hovedmål " + ".".join(["2"] * 20), "tittel": "Et mål"})
+    assert "40 eller færre tegn (den har nå 48)" in feil_ved(response, "id_nummer")
     assert not Maal.objects.exists()

@@ -146,7 +146,8 @@ def test_a_sent_letter_shows_its_check_as_one_folded_line_below_the_actions(reda
                              html)
     assert oppsummering and "hvorav 3 feil" in oppsummering.group(1)
     brevet = html.index('class="dokument brev"')
-    for handling in ("Lag PDF", "Sammenlign med 2023", "Historikk", "Lag tillegg nr. 1", "Lag tildelingsbrev for 2025"):
+    # The demo's 2024 letter has tillegg nr. 1 (the spring meeting's decision), so the next one is nr. 2.
+    for handling in ("Lag PDF", "Sammenlign med 2023", "Historikk", "Lag tillegg nr. 2", "Lag tildelingsbrev for 2025"):
         assert html.index(handling) < html.index("Kontrollen fant") < brevet, handling
 
 
