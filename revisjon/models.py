@@ -15,6 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from kjerne.historikk import historikk
+from kjerne.tiltak import Tiltak, Tiltaksstatus  # noqa: F401  (Tiltaksstatus: imported from here by forms)
 from oppdrag.models import format_storrelse
 
 from .querysets import MerknadQuerySet
@@ -42,12 +43,6 @@ class Merknadsstatus(models.TextChoices):
     AAPEN = "aapen", "Åpen"
     OPPFOLGING = "oppfolging", "Under oppfølging"
     LUKKET = "lukket", "Lukket"
-
-
-class Tiltaksstatus(models.TextChoices):
-    PLANLAGT = "planlagt", "Planlagt"
-    PAAGAAR = "paagaar", "Pågår"
-    GJENNOMFORT = "gjennomfort", "Gjennomført"
 
 
 class Merknad(models.Model):
@@ -98,32 +93,17 @@ class Merknad(models.Model):
         return self.status == Merknadsstatus.LUKKET
 
 
-class Revisjonstiltak(models.Model):
+class Revisjonstiltak(Tiltak):
     """A measure in the agency's follow-up plan for a remark."""
 
     merknad = models.ForeignKey(Merknad, on_delete=models.CASCADE, related_name="tiltak")
-    tekst = models.TextField("tiltak")
-    ansvarlig = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="ansvarlig", on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="revisjonstiltak")
-    frist = models.DateField("frist", null=True, blank=True)
-    status = models.CharField("status", max_length=12, choices=Tiltaksstatus.choices,
-                              default=Tiltaksstatus.PLANLAGT)
-    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
     history = historikk()
 
-    class Meta:
+    class Meta(Tiltak.Meta):
         verbose_name = "tiltak etter Riksrevisjonens merknad"
         verbose_name_plural = "tiltak etter Riksrevisjonens merknader"
         ordering = ["merknad", "rekkefolge", "pk"]
-        constraints = [models.CheckConstraint(condition=~Q(tekst=""), name="revisjonstiltak_har_tekst")]
-
-    def __str__(self) -> str:
-        return self.tekst[:80]
-
-    @property
-    def er_ferdig(self) -> bool:
-        return self.status == Tiltaksstatus.GJENNOMFORT
 
 
 def svarbrev_path(instance: Svarbrev, filename: str) -> str:

@@ -20,6 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from kjerne.historikk import historikk
+from kjerne.tiltak import Tiltak, Tiltaksstatus  # noqa: F401  (Tiltaksstatus: imported from here by forms)
 
 from .querysets import RisikovurderingQuerySet
 
@@ -58,12 +59,6 @@ class Periodetype(models.TextChoices):
 class Vurderingsstatus(models.TextChoices):
     UTKAST = "utkast", "Utkast"
     DELT = "delt", "Delt med departementet"
-
-
-class Tiltaksstatus(models.TextChoices):
-    PLANLAGT = "planlagt", "Planlagt"
-    PAAGAAR = "paagaar", "Pågår"
-    GJENNOMFORT = "gjennomfort", "Gjennomført"
 
 
 class Risikovurdering(models.Model):
@@ -177,29 +172,14 @@ class Risiko(models.Model):
         return nivaa(self.rest_sannsynlighet, self.rest_konsekvens)
 
 
-class Risikotiltak(models.Model):
+class Risikotiltak(Tiltak):
     """A measure against a risk, with the person who answers for it and a frist that reminds."""
 
     risiko = models.ForeignKey(Risiko, on_delete=models.CASCADE, related_name="tiltak")
-    tekst = models.TextField("tiltak")
-    ansvarlig = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="ansvarlig", on_delete=models.SET_NULL,
-                                  null=True, blank=True, related_name="risikotiltak")
-    frist = models.DateField("frist", null=True, blank=True)
-    status = models.CharField("status", max_length=12, choices=Tiltaksstatus.choices,
-                              default=Tiltaksstatus.PLANLAGT)
-    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
 
     history = historikk()
 
-    class Meta:
+    class Meta(Tiltak.Meta):
         verbose_name = "tiltak mot risiko"
         verbose_name_plural = "tiltak mot risiko"
         ordering = ["risiko", "rekkefolge", "pk"]
-        constraints = [models.CheckConstraint(condition=~Q(tekst=""), name="risikotiltak_har_tekst")]
-
-    def __str__(self) -> str:
-        return self.tekst[:80]
-
-    @property
-    def er_ferdig(self) -> bool:
-        return self.status == Tiltaksstatus.GJENNOMFORT
