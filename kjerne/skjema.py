@@ -61,3 +61,13 @@ class Datofelt(forms.DateField):
             return les_dato(str(value))
         except UgyldigDato as exc:
             raise ValidationError(exc.melding, code="invalid") from None
+
+
+def feil_til_skjema(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: at the field it names when the form has that field,
+    otherwise above the form."""
+    if hasattr(exc, "error_dict"):
+        for felt, feil in exc.error_dict.items():
+            form.add_error(felt if felt in form.fields else None, feil)
+    else:
+        form.add_error(None, exc)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from kjerne.historikk import acting_user
+from kjerne.skjema import feil_til_skjema
 from styring.models import Moete, Tildelingsbrev
 
 from . import dagsorden, services, tilgang
@@ -44,14 +45,6 @@ def _mote_qs(user):
 
 def _hent(request, pk: int) -> Mote:
     return get_object_or_404(_mote_qs(request.user), pk=pk)
-
-
-def _feil_til_skjema(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for felt, feil in exc.error_dict.items():
-            form.add_error(felt if felt in form.fields else None, feil)
-    else:
-        form.add_error(None, exc)
 
 
 def _til_motet(mote: Mote, anker: str = "") -> str:
@@ -160,7 +153,7 @@ def deltaker_ny(request, pk: int):
         try:
             d = services.deltaker_legg_til(mote=mote, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"{d.visningsnavn} er lagt til som deltaker.")
             return redirect(_til_motet(mote, "deltakere"))
@@ -194,7 +187,7 @@ def sak_ny(request, pk: int):
         try:
             services.sak_foreslaa(mote=mote, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"«{form.cleaned_data['tittel']}» er foreslått til dagsordenen.")
             return redirect(_til_motet(mote, "dagsorden"))
@@ -229,7 +222,7 @@ def vedlegg_ny(request, pk: int):
         try:
             services.vedlegg_last_opp(mote=mote, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"«{form.cleaned_data['tittel']}» er lastet opp.")
             return redirect(_til_motet(mote, "dokumenter"))
@@ -351,7 +344,7 @@ def referat_merknad(request, pk: int):
         try:
             services.referat_merknad(mote=mote, tekst=form.cleaned_data["tekst"], acting_user=request.user)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Merknaden er lagret.")
             return redirect(_til_referatet(mote, "merknader"))
@@ -385,7 +378,7 @@ def _vedtak_side(request, mote: Mote, vedtak: Vedtak, *, ny: bool):
         try:
             services.vedtak_lagre(vedtak=form.save(commit=False), acting_user=request.user)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"Vedtak {vedtak.nummer} er lagret.")
             return redirect(_til_referatet(mote, "vedtak"))
@@ -450,7 +443,7 @@ def punkt_oppdater(request, pk: int, vedtak_pk: int):
         try:
             services.punkt_oppdater(vedtak=vedtak, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"Oppfølgingen av vedtak {vedtak.nummer} er lagret.")
             return redirect(_til_referatet(mote, f"vedtak-{vedtak.nummer}"))

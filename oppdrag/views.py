@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
 from kjerne.endringslogg import historikkside
+from kjerne.skjema import feil_til_skjema
 from kjerne.tid import lokal_dato
 from styring.models import Tildelingsbrev
 
@@ -336,7 +337,7 @@ def oppdrag_oppfolging(request, pk: int):
             with transaction.atomic():
                 services.oppdrag_set_status(oppdrag=_laast(oppdrag), acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             return _ferdig(request, oppdrag, "Statusoppdateringen er registrert.", "oppfolging")
     return _vis(request, _hent(request, pk), skjema={"status": form})
@@ -348,14 +349,6 @@ def _laast(oppdrag: Oppdrag) -> Oppdrag:
     return Oppdrag.objects.select_for_update().get(pk=oppdrag.pk)
 
 
-def _feil_til_skjema(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for felt, feil in exc.error_dict.items():
-            form.add_error(felt if felt in form.fields else None, feil)
-    else:
-        form.add_error(None, exc)
-
-
 @login_required
 @require_POST
 def oppdrag_leveranse_ny(request, pk: int):
@@ -365,7 +358,7 @@ def oppdrag_leveranse_ny(request, pk: int):
         try:
             services.leveranse_create(oppdrag=oppdrag, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             return _ferdig(request, oppdrag, f"«{form.cleaned_data['tittel']}» er lastet opp.", "leveranser")
     return _vis(request, _hent(request, pk), skjema={"leveranse": form})
@@ -406,7 +399,7 @@ def oppdrag_avslutt(request, pk: int):
                 entry = services.oppdrag_avslutt(oppdrag=_laast(oppdrag), acting_user=request.user,
                                                  **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             return _ferdig(request, oppdrag, f"Oppdraget er markert som {entry.get_status_display().lower()}.",
                            "oppfolging")

@@ -14,20 +14,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import i_virksomheten
 from kjerne.endringslogg import Oppslag, endringer, historikkside
+from kjerne.skjema import feil_til_skjema
 
 from . import services
 from .forms import LukkForm, MerknadForm, SvarbrevForm, TiltakForm
 from .models import ALVORLIGHET_REKKEFOLGE, Merknad, Revisjonstiltak, Svarbrev
 
 HISTORIKK_DELER = [("merknad", "Merknaden"), ("tiltak", "Oppfølgingsplanen"), ("svarbrev", "Svarbrev")]
-
-
-def _feil_til_skjema(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for felt, feil in exc.error_dict.items():
-            form.add_error(felt if felt in form.fields else None, feil)
-    else:
-        form.add_error(None, exc)
 
 
 @login_required
@@ -55,7 +48,7 @@ def merknad_ny(request):
             merknad = services.merknad_opprett(virksomhet_id=user.organisasjon_id, acting_user=user,
                                                **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Merknaden er registrert. Legg inn oppfølgingsplanen under.")
             return redirect("revisjon:detalj", pk=merknad.pk)
@@ -126,7 +119,7 @@ def merknad_rediger(request, pk: int):
         try:
             services.merknad_oppdater(merknad=merknad, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Merknaden er lagret.")
             return redirect("revisjon:detalj", pk=pk)
@@ -142,7 +135,7 @@ def tiltak_ny(request, pk: int):
         try:
             services.tiltak_lagre(merknad=merknad, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Tiltaket er lagt til i oppfølgingsplanen.")
             return redirect("revisjon:detalj", pk=pk)
@@ -163,7 +156,7 @@ def tiltak_rediger(request, pk: int, tpk: int):
         try:
             services.tiltak_lagre(merknad=merknad, tiltak=tiltak, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Tiltaket er lagret.")
             return redirect("revisjon:detalj", pk=pk)
@@ -180,7 +173,7 @@ def merknad_lukk(request, pk: int):
             services.merknad_lukk(merknad=merknad, acting_user=request.user, lukket=form.cleaned_data["lukket"],
                                   begrunnelse=form.cleaned_data["lukket_begrunnelse"])
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Merknaden er lukket.")
             return redirect("revisjon:detalj", pk=pk)
@@ -198,7 +191,7 @@ def svarbrev_ny(request, pk: int):
         try:
             services.svarbrev_last_opp(merknad=merknad, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"«{form.cleaned_data['tittel']}» er lastet opp.")
             return redirect("revisjon:detalj", pk=pk)

@@ -15,20 +15,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import er_admin
 from kjerne.endringslogg import Oppslag, endringer, historikkside
+from kjerne.skjema import feil_til_skjema
 
 from . import services
 from .forms import NyVurderingForm, RisikoForm, SammendragForm, TiltakForm
 from .models import Risiko, Risikotiltak, Risikovurdering
 
 HISTORIKK_DELER = [("vurdering", "Vurderingen"), ("risikoer", "Risikoer"), ("tiltak", "Tiltak")]
-
-
-def _feil_til_skjema(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for felt, feil in exc.error_dict.items():
-            form.add_error(felt if felt in form.fields else None, feil)
-    else:
-        form.add_error(None, exc)
 
 
 def _hent(request, pk: int) -> Risikovurdering:
@@ -75,7 +68,7 @@ def vurdering_ny(request):
             vurdering = services.vurdering_opprett(virksomhet_id=user.organisasjon_id, acting_user=user,
                                                    **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"Risikovurderingen for {vurdering.periode} er opprettet som utkast.")
             return redirect("risiko:detalj", pk=vurdering.pk)
@@ -183,7 +176,7 @@ def risiko_ny(request, pk: int):
         try:
             risiko = services.risiko_lagre(vurdering=vurdering, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"{risiko.kode} er lagt til. Legg inn tiltak under.")
             return redirect("risiko:risiko", pk=pk, rpk=risiko.pk)
@@ -202,7 +195,7 @@ def risiko_rediger(request, pk: int, rpk: int):
         try:
             services.risiko_lagre(vurdering=vurdering, risiko=risiko, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, f"{risiko.kode} er lagret.")
             return redirect(reverse("risiko:detalj", kwargs={"pk": pk}) + f"#risiko-{risiko.kode}")
@@ -230,7 +223,7 @@ def tiltak_ny(request, pk: int, rpk: int):
         try:
             services.tiltak_lagre(risiko=risiko, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Tiltaket er lagt til.")
             return redirect("risiko:risiko", pk=pk, rpk=rpk)
@@ -257,7 +250,7 @@ def tiltak_rediger(request, pk: int, rpk: int, tpk: int):
         try:
             services.tiltak_lagre(risiko=risiko, tiltak=tiltak, acting_user=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _feil_til_skjema(form, exc)
+            feil_til_skjema(form, exc)
         else:
             messages.success(request, "Tiltaket er lagret.")
             return redirect("risiko:risiko", pk=pk, rpk=rpk)
