@@ -3,7 +3,8 @@
 A Rapport answers one row of a letter's reporting table (type, telletidspunkt, frist). It is
 prefilled from the letter when created (rapporter.services.rapport_opprett) and holds:
 text parts (Rapportdel), a result per styringsparameter (Parameterresultat), the oppdrag with
-their status as of the telletidspunkt (Oppdragsstatus), and the finance per post (Postrapport).
+their status as of the telletidspunkt (Oppdragsstatus), the finance per post (Postrapport), and in
+the årsrapport an answer per fellesføring with its numbers (Fellesforingssvar, Tallsvar).
 The ministry's comments on any of those are Kommentar rows.
 """
 
@@ -300,6 +301,56 @@ class Postrapport(models.Model):
     @property
     def mangler(self) -> bool:
         return self.forbruk_kr is None or self.prognose_kr is None
+
+
+class Fellesforingssvar(models.Model):
+    """The agency's answer to one fellesføring of the letter in its årsrapport: text, and one
+    number per tallfelt the fellesføring asks for (``Tallsvar``)."""
+
+    rapport = models.ForeignKey(Rapport, on_delete=models.CASCADE, related_name="fellesforingssvar")
+    fellesforing = models.ForeignKey("styring.Fellesforing", verbose_name="fellesføring", on_delete=models.PROTECT,
+                                     related_name="rapportsvar")
+    tekst = models.TextField("svar", blank=True)
+    rekkefolge = models.PositiveIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "svar på fellesføring"
+        verbose_name_plural = "svar på fellesføringer"
+        ordering = ["rapport", "rekkefolge"]
+        constraints = [models.UniqueConstraint(fields=["rapport", "fellesforing"], name="ett_svar_per_fellesforing")]
+
+    def __str__(self) -> str:
+        return f"{self.fellesforing} i {self.rapport}"
+
+    @property
+    def mangler(self) -> bool:
+        return not self.tekst.strip()
+
+
+class Tallsvar(models.Model):
+    """The number the agency reports for one tallfelt of a fellesføring (empty until stated)."""
+
+    svar = models.ForeignKey(Fellesforingssvar, verbose_name="svar", on_delete=models.CASCADE, related_name="tall")
+    tallfelt = models.ForeignKey("styring.Tallfelt", verbose_name="tallfelt", on_delete=models.PROTECT,
+                                 related_name="svar")
+    verdi = models.DecimalField("verdi", max_digits=16, decimal_places=2, null=True, blank=True)
+    rekkefolge = models.PositiveIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "tall i svar på fellesføring"
+        verbose_name_plural = "tall i svar på fellesføringer"
+        ordering = ["svar", "rekkefolge"]
+        constraints = [
+            models.UniqueConstraint(fields=["svar", "tallfelt"], name="ett_tall_per_tallfelt"),
+            models.CheckConstraint(condition=Q(verdi__isnull=True) | Q(verdi__gte=0), name="tallsvar_ikke_negativt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tallfelt.navn} i {self.svar.rapport}"
 
 
 class Kommentar(models.Model):

@@ -4,6 +4,7 @@ the meeting calendar, fellesføringer and other dated duties)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 from django.conf import settings
@@ -524,10 +525,27 @@ class Moete(models.Model):
         return self.tittel
 
 
+_AARSTALL = re.compile(r"\b(19|20)\d\d\b")
+_ASCII = str.maketrans({"æ": "ae", "ø": "o", "å": "aa", "Æ": "Ae", "Ø": "O", "Å": "Aa"})
+
+
+def stabil_nokkel(tekst: str, maks: int = 80) -> str:
+    """The stable key of a fellesføring or tallfelt derived from its name: ASCII, lower case, years
+    left out, so "Konsulentbruk i 2024" and "Konsulentbruk i 2025" share "konsulentbruk-i"."""
+    nokkel = slugify(_AARSTALL.sub(" ", tekst or "").translate(_ASCII))[:maks].strip("-")
+    return nokkel or "uten-navn"
+
+
 class Fellesforing(models.Model):
-    """A government-wide requirement (fellesføring), with what to report in the årsrapport."""
+    """A government-wide requirement (fellesføring), with what to report in the årsrapport.
+
+    ``nokkel`` is its identity across years: kept when the letter is carried forward, so the
+    årsrapporter of different years can be compared field by field (see ``Tallfelt``)."""
 
     tildelingsbrev = models.ForeignKey(Tildelingsbrev, on_delete=models.CASCADE, related_name="fellesforinger")
+    nokkel = models.SlugField("nøkkel", max_length=80, blank=True, allow_unicode=False,
+                              help_text="Fast nøkkel på tvers av år, f.eks. «redusere-konsulentbruken». "
+                                        "Utledes av tittelen når den står tom.")
     tittel = models.CharField("tittel", max_length=300)
     tekst = models.TextField("tekst", blank=True)
     rapportering = models.TextField("rapporteres i årsrapporten", blank=True)
@@ -539,9 +557,89 @@ class Fellesforing(models.Model):
         verbose_name = "fellesføring"
         verbose_name_plural = "fellesføringer"
         ordering = ["tildelingsbrev", "rekkefolge"]
+        constraints = [
+            models.UniqueConstraint(fields=["tildelingsbrev", "nokkel"], name="fellesforing_unik_nokkel"),
+        ]
 
     def __str__(self) -> str:
         return self.tittel
+
+    def save(self, *args, **kwargs):
+        if not self.nokkel:
+            self.nokkel = stabil_nokkel(self.tittel)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "nokkel"}
+        super().save(*args, **kwargs)
+
+
+class Tallfelt(models.Model):
+    """A number a fellesføring asks the agency to state in the årsrapport ("Totalbeløp for kjøp av
+    konsulenttjenester", kroner), with the baseline it is measured against, if any.
+
+    The baseline is a stated value (``grunnlag_verdi``), a description ("gjennomsnitt 2020–2021")
+    with the years it averages (``grunnlag_fra_aar``–``grunnlag_til_aar``), or both; with only the
+    years, the report computes it from the agency's own årsrapporter of those years.
+    Identity across years: the fellesføring's ``nokkel`` and this ``nokkel``."""
+
+    class Enhet(models.TextChoices):
+        ANTALL = "antall", "antall"
+        KRONER = "kroner", "kroner"
+        PROSENT = "prosent", "prosent"
+
+    fellesforing = models.ForeignKey(Fellesforing, verbose_name="fellesføring", on_delete=models.CASCADE,
+                                     related_name="tallfelt")
+    nokkel = models.SlugField("nøkkel", max_length=80, blank=True,
+                              help_text="Fast nøkkel på tvers av år. Utledes av navnet når den står tom.")
+    navn = models.CharField("navn", max_length=200)
+    enhet = models.CharField("enhet", max_length=10, choices=Enhet.choices, default=Enhet.ANTALL)
+    grunnlag_verdi = models.DecimalField("oppgitt grunnlag", max_digits=16, decimal_places=2, null=True, blank=True)
+    grunnlag_tekst = models.CharField("grunnlag (som i brevet)", max_length=200, blank=True,
+                                      help_text="F.eks. «gjennomsnitt for 2020 og 2021».")
+    grunnlag_fra_aar = models.PositiveSmallIntegerField("gjennomsnitt fra år", null=True, blank=True)
+    grunnlag_til_aar = models.PositiveSmallIntegerField("gjennomsnitt til år", null=True, blank=True)
+    rekkefolge = models.PositiveSmallIntegerField("rekkefølge", default=0)
+
+    history = historikk()
+
+    class Meta:
+        verbose_name = "tallfelt"
+        verbose_name_plural = "tallfelt"
+        ordering = ["fellesforing", "rekkefolge", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["fellesforing", "nokkel"], name="tallfelt_unik_nokkel"),
+            models.CheckConstraint(condition=Q(grunnlag_fra_aar__isnull=True, grunnlag_til_aar__isnull=True)
+                                   | Q(grunnlag_fra_aar__isnull=False, grunnlag_til_aar__isnull=False,
+                                       grunnlag_fra_aar__lte=models.F("grunnlag_til_aar")),
+                                   name="tallfelt_grunnlagsaar_fra_til"),
+            models.CheckConstraint(condition=Q(grunnlag_verdi__isnull=True) | Q(grunnlag_verdi__gte=0),
+                                   name="tallfelt_grunnlag_ikke_negativt"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.navn} ({self.enhet})"
+
+    def save(self, *args, **kwargs):
+        if not self.nokkel:
+            self.nokkel = stabil_nokkel(self.navn)
+            if kwargs.get("update_fields") is not None:
+                kwargs["update_fields"] = {*kwargs["update_fields"], "nokkel"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        fra, til = self.grunnlag_fra_aar, self.grunnlag_til_aar
+        if (fra is None) != (til is None):
+            raise ValidationError({"grunnlag_til_aar": "Oppgi både første og siste år i gjennomsnittet, eller ingen."})
+        if fra is not None and fra > til:
+            raise ValidationError({"grunnlag_til_aar": "Siste år kan ikke være før første år."})
+        if fra is not None and not 1900 <= fra <= 2200:
+            raise ValidationError({"grunnlag_fra_aar": "Oppgi et årstall, f.eks. 2020."})
+
+    @property
+    def grunnlagsaar(self) -> list[int]:
+        """The years the baseline averages (empty when it names none)."""
+        if self.grunnlag_fra_aar is None or self.grunnlag_til_aar is None:
+            return []
+        return list(range(self.grunnlag_fra_aar, self.grunnlag_til_aar + 1))
 
 
 class FristFelter(models.Model):
