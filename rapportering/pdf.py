@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.template.loader import render_to_string
 
+from rapportering.diagrammer import rapportdiagrammer, synlige_for_dokument
 from rapportering.innhold import rapport_innhold
 from rapportering.models import Rapport
 
@@ -35,7 +36,10 @@ def bygg_rapport(rapport: Rapport) -> Bygget:
     rapport = _lastet(rapport)
     innhold = rapport_innhold(rapport)
     tittel = f"{rapport.tittel} – {rapport.virksomhet.navn}"
-    html = render_to_string("pdf/rapport.html", {"rapport": rapport, "innhold": innhold, "tittel": tittel})
+    # The charts draw on what the ministry may read (sent reports) and this report, whoever orders the PDF.
+    diagrammer = rapportdiagrammer(rapport, synlige_for_dokument(rapport), id_prefiks="pdf-diagram")
+    html = render_to_string("pdf/rapport.html", {"rapport": rapport, "innhold": innhold, "tittel": tittel,
+                                                 "diagrammer": diagrammer})
     filnavn = f"{'halvaarsrapport' if rapport.type == 'halvaarsrapport' else 'aarsrapport'}-" \
               f"{rapport.virksomhet.kortnavn}-{rapport.rapport_aar}.pdf"
     return Bygget(html=html, tittel=tittel, filnavn=filnavn)

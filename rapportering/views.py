@@ -13,6 +13,7 @@ from kjerne.tid import lokal
 from styring.models import Rapporteringspunkt, Tildelingsbrev
 
 from . import services
+from .diagrammer import rapportdiagrammer
 from .forms import AutolagreForm, DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
 from .innhold import rapport_innhold
 from .models import Rapport
@@ -63,6 +64,7 @@ def rapport_detalj(request, pk: int):
     return render(request, "rapportering/rapport_detail.html", {
         "rapport": rapport,
         "innhold": rapport_innhold(rapport),
+        "diagrammer": rapportdiagrammer(rapport, Rapport.objects.for_user(user)),
         "kan_skrive": services.kan_skrive(user, rapport),
         "kan_sende": services.kan_sende(user, rapport),
         "kan_kommentere": services.kan_kommentere(user, rapport),

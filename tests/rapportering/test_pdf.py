@@ -34,7 +34,10 @@ def test_load_demo_creates_the_2024_aarsrapport_draft_once(demo):
     assert rapport.parameterresultater.count() == 16 and rapport.deler.count() == 6
     assert rapport.oppdragsstatuser.filter(risiko="rod").exists()  # 2024-13 from the demo follow-up
     call_command("load_demo", stdout=StringIO())
-    assert Rapport.objects.count() == 1
+    # and, with demo assessments for the charts, the årsrapport 2023 received and the halvårsrapport 2024 sent
+    assert sorted(Rapport.objects.values_list("type", "rapport_aar", "status")) == [
+        ("aarsrapport", 2023, "mottatt"), ("aarsrapport", 2024, "utkast"), ("halvaarsrapport", 2024, "sendt")]
+    assert not Rapport.objects.get(type="halvaarsrapport").parameterresultater.filter(risiko="").exists()
 
 
 def test_render_rapport_demo_aarsrapport(demo, tmp_path):
@@ -70,13 +73,14 @@ def test_render_rapport_demo_aarsrapport(demo, tmp_path):
 def test_render_rapport_previews_without_saving_and_refuses_unknowns(demo, tmp_path):
     path = tmp_path / "halvaar.pdf"
     out = StringIO()
-    call_command("render_rapport", "--virksomhet", "imdi", "--aar", "2024", "--type", "halvaar",
+    # The demo has the halvårsrapport 2024 (sent); the one for 2023 is not made.
+    call_command("render_rapport", "--virksomhet", "imdi", "--aar", "2023", "--type", "halvaar",
                  "--out", str(path), "--pdfa", stdout=out)
     assert "ikke lagret" in out.getvalue()
     _, tekster = _pdf_tekst(path)
-    assert "Halvårsrapport 2024" in tekster[0] and "Budsjettutfordringer" in " ".join(tekster)
+    assert "Halvårsrapport 2023" in tekster[0] and "Budsjettutfordringer" in " ".join(tekster)
     assert path.read_bytes()[:5] == b"%PDF-"
-    assert not Rapport.objects.filter(type="halvaarsrapport").exists()
+    assert not Rapport.objects.filter(type="halvaarsrapport", rapport_aar=2023).exists()
 
     for args, melding in ((["--virksomhet", "Ukjent", "--aar", "2024", "--type", "aar"], "Fant ingen virksomhet med kortnavn «Ukjent»"),
                           (["--virksomhet", "IMDi", "--aar", "2030", "--type", "aar"], "ingen årsrapport for 2030"),
