@@ -58,6 +58,12 @@ def _nr(v) -> str | None:
     return None if v is None else (" ".join(v.split()) if isinstance(v, str) else str(v))
 
 
+def _gjentatt(sett: dict, nokkel, indeks: int) -> int | None:
+    """Where ``nokkel`` first stood when it stands again; None the first time (which notes it)."""
+    forste = sett.setdefault(nokkel, indeks)
+    return forste if forste != indeks else None
+
+
 def _periode(aar: int, periodetype: str) -> str:
     return f"Halvår {aar}" if periodetype == Periodetype.HALVAAR else str(aar)
 
@@ -116,6 +122,24 @@ def _organisasjon(kortnavn: str, type_: str, path: str, errors: list[str]) -> Or
     return org
 
 
+def _sjekk_felt(obj, path: str, errors: list[str], exclude: list[str], navn: dict[str, str] | None = None) -> None:
+    """The row's own fields checked as the model checks them (lengths as on PostgreSQL, choices, the
+    1–5 scales), before anything is written. ``navn`` gives a field's key in the file where it
+    differs (``periodetype`` is ``periode``); a choice refused names the values it may take."""
+    egne: list[str] = []
+    _full_clean(obj, path, egne, exclude=exclude, bare_felt=True)
+    navn = navn or {}
+    for feil in egne:
+        felt_sti, _, melding = feil.partition(": ")
+        felt = felt_sti.removeprefix(path + ".") if felt_sti.startswith(path + ".") else None
+        if felt:
+            modellfelt = obj._meta.get_field(felt)
+            if modellfelt.choices and "gyldig valg" in melding:
+                melding += f" Gyldige verdier: {', '.join(str(v) for v, _ in modellfelt.choices)}."
+            felt_sti = f"{path}.{navn.get(felt, felt)}"
+        errors.append(f"{felt_sti}: {melding}")
+
+
 def _sjekk_tid(verdi: str | None, path: str, errors: list[str], *, paakrevd: bool = True) -> None:
     if verdi is None:
         if paakrevd:
@@ -148,7 +172,8 @@ def _sjekk_personer(data: dict, opprett: bool, errors: list[str]) -> dict:
             continue
         if p["organisasjon"] is not None and not Organisasjon.objects.filter(kortnavn=p["organisasjon"]).exists():
             errors.append(f"personer[{i}].organisasjon: organisasjonen «{p['organisasjon']}» finnes ikke i portalen.")
-        _full_clean(_ny_bruker(p), f"personer[{i}]", errors, exclude=["password", "organisasjon"], bare_felt=True)
+        _sjekk_felt(_ny_bruker(p), f"personer[{i}]", errors, ["password", "organisasjon"],
+                    {"username": "brukernavn", "email": "epost", "first_name": "navn", "last_name": "navn"})
     return finnes
 
 
@@ -165,8 +190,8 @@ def _sjekk_tiltak(liste: list[dict], modell, path: str, errors: list[str]) -> No
         tp = f"{path}.tiltak[{k}]"
         if not t["tekst"].strip():
             errors.append(f"{tp}.tekst: et tiltak må ha en tekst.")
-        _full_clean(modell(tekst=t["tekst"] or "-", frist=_d(t["frist"]), status=t["status"], rekkefolge=k + 1),
-                    tp, errors, exclude=["risiko", "merknad", "ansvarlig"], bare_felt=True)
+        _sjekk_felt(modell(tekst=t["tekst"] or "-", frist=_d(t["frist"]), status=t["status"], rekkefolge=k + 1),
+                    tp, errors, ["risiko", "merknad", "ansvarlig"])
 
 
 def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
@@ -184,18 +209,16 @@ def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
     for i, m in enumerate(moter):
         p = f"moter[{i}]"
         nokkel = (m["dato"], m["tittel"])
-        if nokkel in i_filen:
-            errors.append(f"{p}: møtet «{m['tittel']}» {_d(m['dato']):%d.%m.%Y} står allerede (moter[{i_filen[nokkel]}]).")
-        i_filen.setdefault(nokkel, i)
+        if (forste := _gjentatt(i_filen, nokkel, i)) is not None:
+            errors.append(f"{p}: møtet «{m['tittel']}» {_d(m['dato']):%d.%m.%Y} står allerede (moter[{forste}]).")
         if (_d(m["dato"]), m["tittel"]) in finnes:
             errors.append(f"{p}: møtet «{m['tittel']}» {_d(m['dato']):%d.%m.%Y} finnes allerede i portalen.")
         if m["klokkeslett"] is not None and not KLOKKESLETT.fullmatch(m["klokkeslett"]):
             errors.append(f"{p}.klokkeslett: «{m['klokkeslett']}» er ikke et klokkeslett (TT:MM).")
         if m["dagsorden_frist"] and m["dagsorden_frist"] > m["dato"]:
             errors.append(f"{p}.dagsorden_frist: fristen for saker til dagsorden må være før møtet.")
-        _full_clean(Mote(type=m["type"], tittel=m["tittel"], dato=_d(m["dato"]), sted=m["sted"],
-                         dagsorden_frist=_d(m["dagsorden_frist"])), p, errors,
-                    exclude=["tildelingsbrev", "kalenderpunkt", "grunnlag", "opprettet_av"], bare_felt=True)
+        _sjekk_felt(Mote(type=m["type"], tittel=m["tittel"], dato=_d(m["dato"]), sted=m["sted"],
+                         dagsorden_frist=_d(m["dagsorden_frist"])), p, errors, ["tildelingsbrev", "kalenderpunkt", "grunnlag", "opprettet_av"])
         if "kalenderpunkt" in m:
             k = m["kalenderpunkt"]
             punkt = kx.kalender.get((k["tittel"], _d(k["dato"])))
@@ -209,13 +232,12 @@ def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
         for j, d in enumerate(m["deltakere"]):
             if d["bruker"] is None and not d["navn"].strip():
                 errors.append(f"{p}.deltakere[{j}]: en deltaker har en bruker eller et navn.")
-            _full_clean(Deltaker(side=d["side"], navn=d["navn"], stilling=d["stilling"]), f"{p}.deltakere[{j}]",
-                        errors, exclude=["mote", "bruker"], bare_felt=True)
+            _sjekk_felt(Deltaker(side=d["side"], navn=d["navn"], stilling=d["stilling"]), f"{p}.deltakere[{j}]",
+                        errors, ["mote", "bruker"])
         for j, s in enumerate(m["dagsorden"]):
             sp = f"{p}.dagsorden[{j}]"
-            _full_clean(Sak(kilde=s["kilde"], tittel=s["tittel"], beskrivelse=s["beskrivelse"], side=s["side"],
-                            rekkefolge=j + 1), sp, errors, exclude=["mote", "oppdrag", "punkt", "foreslatt_av"],
-                        bare_felt=True)
+            _sjekk_felt(Sak(kilde=s["kilde"], tittel=s["tittel"], beskrivelse=s["beskrivelse"], side=s["side"],
+                            rekkefolge=j + 1), sp, errors, ["mote", "oppdrag", "punkt", "foreslatt_av"])
             if "punkt" in s:
                 pk = s["punkt"]
                 if (pk["mote_dato"], pk["mote_tittel"], pk["nummer"]) not in vedtak_i_filen and not Vedtak.objects.filter(
@@ -229,8 +251,7 @@ def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
                 errors.append(f"{dp}.fil: mangler filnavn.")
             elif Vedlegg.objects.filter(fil=d["fil"]).exists():
                 errors.append(f"{dp}.fil: filen «{d['fil']}» hører allerede til et annet møte i portalen.")
-            _full_clean(Vedlegg(tittel=d["tittel"], fil=d["fil"], storrelse=d["storrelse"]), dp, errors,
-                        exclude=["mote", "lastet_opp_av"], bare_felt=True)
+            _sjekk_felt(Vedlegg(tittel=d["tittel"], fil=d["fil"], storrelse=d["storrelse"]), dp, errors, ["mote", "lastet_opp_av"])
         _sjekk_referat(m, p, errors)
 
 
@@ -244,25 +265,21 @@ def _sjekk_referat(m: dict, p: str, errors: list[str]) -> None:
     if r["status"] == Referatstatus.UTKAST:
         errors.append(f"{rp}.status: et referat i utkast er departementets alene og hører ikke hjemme i arkivet; "
                       "bare sendte og godkjente referater leses inn.")
-    _full_clean(Referat(tekst=r["tekst"], status=r["status"]), rp, errors,
-                exclude=["mote", "sendt_av", "godkjent_departement_av", "godkjent_virksomhet_av"], bare_felt=True)
+    _sjekk_felt(Referat(tekst=r["tekst"], status=r["status"]), rp, errors, ["mote", "sendt_av", "godkjent_departement_av", "godkjent_virksomhet_av"])
     _sjekk_tid(r["sendt"], f"{rp}.sendt", errors)
     godkjent = r["status"] == Referatstatus.GODKJENT
     for side in ("departement", "virksomhet"):
         _sjekk_tid(r[f"godkjent_{side}"], f"{rp}.godkjent_{side}", errors, paakrevd=godkjent)
     for j, k in enumerate(r["merknader"]):
         _sjekk_tid(k["skrevet"], f"{rp}.merknader[{j}].skrevet", errors)
-        _full_clean(Referatmerknad(tekst=k["tekst"]), f"{rp}.merknader[{j}]", errors,
-                    exclude=["referat", "skrevet_av"], bare_felt=True)
+        _sjekk_felt(Referatmerknad(tekst=k["tekst"]), f"{rp}.merknader[{j}]", errors, ["referat", "skrevet_av"])
     nummer: dict[int, int] = {}
     for j, v in enumerate(m["vedtak"]):
         vp = f"{p}.vedtak[{j}]"
-        if v["nummer"] in nummer:
-            errors.append(f"{vp}.nummer: vedtak {v['nummer']} står allerede ({p}.vedtak[{nummer[v['nummer']]}]).")
-        nummer.setdefault(v["nummer"], j)
-        _full_clean(Vedtak(nummer=v["nummer"], art=v["art"], tittel=v["tittel"], tekst=v["tekst"],
-                           frist=_d(v["frist"]), status=v["status"]), vp, errors,
-                    exclude=["mote", "ansvarlig", "oppdrag"], bare_felt=True)
+        if (forste := _gjentatt(nummer, v["nummer"], j)) is not None:
+            errors.append(f"{vp}.nummer: vedtak {v['nummer']} står allerede ({p}.vedtak[{forste}]).")
+        _sjekk_felt(Vedtak(nummer=v["nummer"], art=v["art"], tittel=v["tittel"], tekst=v["tekst"],
+                           frist=_d(v["frist"]), status=v["status"]), vp, errors, ["mote", "ansvarlig", "oppdrag"])
         if v["art"] == Vedtak.Art.OPPFOLGING and v["frist"] is None:
             errors.append(f"{vp}.frist: et oppfølgingspunkt må ha en frist.")
         if v["art"] == Vedtak.Art.OPPDRAG:
@@ -277,8 +294,7 @@ def _sjekk_referat(m: dict, p: str, errors: list[str]) -> None:
         for k, o in enumerate(v["oppfolging"]):
             op = f"{vp}.oppfolging[{k}]"
             _sjekk_tid(o["skrevet"], f"{op}.skrevet", errors)
-            _full_clean(Punktoppdatering(status=o["status"], tekst=o["tekst"]), op, errors,
-                        exclude=["vedtak", "skrevet_av"], bare_felt=True)
+            _sjekk_felt(Punktoppdatering(status=o["status"], tekst=o["tekst"]), op, errors, ["vedtak", "skrevet_av"])
 
 
 def _sjekk_risiko(data: dict, kx: _Kontekst, errors: list[str]) -> None:
@@ -296,20 +312,19 @@ def _sjekk_risiko(data: dict, kx: _Kontekst, errors: list[str]) -> None:
         if v["departement"] not in kx.orgs:
             kx.orgs[v["departement"]] = _organisasjon(v["departement"], "departement", f"{p}.departement", errors)
         _sjekk_tid(v["delt"], f"{p}.delt", errors)
-        _full_clean(Risikovurdering(aar=aar, periodetype=periode, gjelder_per=_d(v["gjelder_per"]),
+        _sjekk_felt(Risikovurdering(aar=aar, periodetype=periode, gjelder_per=_d(v["gjelder_per"]),
                                     sammendrag=v["sammendrag"], status=Vurderingsstatus.DELT), p, errors,
-                    exclude=["virksomhet", "departement", "opprettet_av", "delt_av"], bare_felt=True)
+                    ["virksomhet", "departement", "opprettet_av", "delt_av"], {"periodetype": "periode"})
         nummer: dict[int, int] = {}
         for j, r in enumerate(v["risikoer"]):
             rp = f"{p}.risikoer[{j}]"
-            if r["nummer"] in nummer:
-                errors.append(f"{rp}.nummer: R{r['nummer']} står allerede ({p}.risikoer[{nummer[r['nummer']]}]).")
-            nummer.setdefault(r["nummer"], j)
-            _full_clean(Risiko(nummer=r["nummer"], tittel=r["tittel"], beskrivelse=r["beskrivelse"],
+            if (forste := _gjentatt(nummer, r["nummer"], j)) is not None:
+                errors.append(f"{rp}.nummer: R{r['nummer']} står allerede ({p}.risikoer[{forste}]).")
+            _sjekk_felt(Risiko(nummer=r["nummer"], tittel=r["tittel"], beskrivelse=r["beskrivelse"],
                                sannsynlighet=r["sannsynlighet"], konsekvens=r["konsekvens"],
                                rest_sannsynlighet=r["rest_sannsynlighet"], rest_konsekvens=r["rest_konsekvens"],
                                akseptabel=r["akseptabel"], begrunnelse=r["begrunnelse"]), rp, errors,
-                        exclude=["vurdering", "maal", "oppdrag", "forrige"], bare_felt=True)
+                        ["vurdering", "maal", "oppdrag", "forrige"])
             if r["maal"] is not None and _nr(r["maal"]) not in kx.maal:
                 errors.append(f"{rp}.maal: {kx.virksomhet}s tildelingsbrev for {aar} har ikke mål {_nr(r['maal'])}.")
             _sjekk_tiltak(r["tiltak"], Risikotiltak, rp, errors)
@@ -335,9 +350,8 @@ def _sjekk_revisjon(data: dict, kx: _Kontekst, errors: list[str]) -> None:
             errors.append(f"{p}.merknad.dato: merknaden er datert {dato:%d.%m.%Y}; filen gjelder {aar} og har "
                           f"merknadene datert det året.")
         nokkel = (m["dato"], m["tittel"])
-        if nokkel in sett:
-            errors.append(f"{p}.merknad: merknaden står allerede (riksrevisjonen[{sett[nokkel]}]).")
-        sett.setdefault(nokkel, i)
+        if (forste := _gjentatt(sett, nokkel, i)) is not None:
+            errors.append(f"{p}.merknad: merknaden står allerede (riksrevisjonen[{forste}]).")
         if Merknad.objects.filter(virksomhet=kx.virksomhet, dato=dato, tittel=m["tittel"]).exists():
             errors.append(f"{p}.merknad: merknaden «{m['tittel']}» {dato:%d.%m.%Y} finnes allerede i portalen.")
         if r["departement"] not in kx.orgs:
@@ -349,10 +363,12 @@ def _sjekk_revisjon(data: dict, kx: _Kontekst, errors: list[str]) -> None:
         if r["status"] == Merknadsstatus.LUKKET and (r["lukket"] is None or not r["lukket_begrunnelse"].strip()):
             errors.append(f"{p}.status: en lukket merknad har dato for lukking (lukket) og grunnlag "
                           "(lukket_begrunnelse).")
-        _full_clean(Merknad(kilde=m["kilde"], dato=dato, revidert_aar=m["revidert_aar"], referanse=m["referanse"],
+        _sjekk_felt(Merknad(kilde=m["kilde"], dato=dato, revidert_aar=m["revidert_aar"], referanse=m["referanse"],
                             tittel=m["tittel"] or "-", beskrivelse=m["tekst"], alvorlighet=m["alvorlighet"],
                             status=r["status"], lukket=_d(r["lukket"]), lukket_begrunnelse=r["lukket_begrunnelse"]),
-                    p, errors, exclude=["virksomhet", "departement", "registrert_av"], bare_felt=True)
+                    p, errors, ["virksomhet", "departement", "registrert_av"],
+                    {f: f"merknad.{f}" for f in ("kilde", "dato", "revidert_aar", "referanse", "tittel", "alvorlighet")}
+                    | {"beskrivelse": "merknad.tekst"})
         _sjekk_tiltak(r["tiltak"], Revisjonstiltak, p, errors)
         for j, s in enumerate(r["svarbrev"]):
             sp = f"{p}.svarbrev[{j}]"
@@ -360,8 +376,8 @@ def _sjekk_revisjon(data: dict, kx: _Kontekst, errors: list[str]) -> None:
                 errors.append(f"{sp}.fil: mangler filnavn.")
             elif Svarbrev.objects.filter(fil=s["fil"]).exists():
                 errors.append(f"{sp}.fil: filen «{s['fil']}» hører allerede til en annen merknad i portalen.")
-            _full_clean(Svarbrev(tittel=s["tittel"], datert=_d(s["datert"]), fil=s["fil"], storrelse=s["storrelse"]),
-                        sp, errors, exclude=["merknad", "lastet_opp_av"], bare_felt=True)
+            _sjekk_felt(Svarbrev(tittel=s["tittel"], datert=_d(s["datert"]), fil=s["fil"], storrelse=s["storrelse"]),
+                        sp, errors, ["merknad", "lastet_opp_av"])
 
 
 def _sjekk_fellesforinger(data: dict, kx: _Kontekst, errors: list[str]) -> None:
@@ -373,9 +389,8 @@ def _sjekk_fellesforinger(data: dict, kx: _Kontekst, errors: list[str]) -> None:
     sett: dict[str, int] = {}
     for i, f in enumerate(data.get("fellesforinger", [])):
         p = f"fellesforinger[{i}]"
-        if f["nokkel"] in sett:
-            errors.append(f"{p}.nokkel: «{f['nokkel']}» står allerede (fellesforinger[{sett[f['nokkel']]}]).")
-        sett.setdefault(f["nokkel"], i)
+        if (forste := _gjentatt(sett, f["nokkel"], i)) is not None:
+            errors.append(f"{p}.nokkel: «{f['nokkel']}» står allerede (fellesforinger[{forste}]).")
         if f["nokkel"] not in tallfelt:
             errors.append(f"{p}.nokkel: {kx.virksomhet}s tildelingsbrev for {kx.brev.aar} har ingen "
                           f"fellesføring «{f['nokkel']}».")
@@ -386,8 +401,8 @@ def _sjekk_fellesforinger(data: dict, kx: _Kontekst, errors: list[str]) -> None:
             if t["nokkel"] not in tallfelt[f["nokkel"]]:
                 errors.append(f"{p}.tall[{j}].nokkel: fellesføringen «{f['nokkel']}» ber ikke om tallet "
                               f"«{t['nokkel']}».")
-            _full_clean(Tallsvar(verdi=None if t["verdi"] is None else Decimal(str(t["verdi"]))),
-                        f"{p}.tall[{j}]", errors, exclude=["svar", "tallfelt"], bare_felt=True)
+            _sjekk_felt(Tallsvar(verdi=None if t["verdi"] is None else Decimal(str(t["verdi"]))),
+                        f"{p}.tall[{j}]", errors, ["svar", "tallfelt"])
 
 
 def _kontekst(data: dict, opprett_brukere: bool, errors: list[str]) -> _Kontekst | None:

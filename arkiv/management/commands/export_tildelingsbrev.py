@@ -3,6 +3,7 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 
 from arkiv.eksport import export_tildelingsbrev
+from arkiv.kommando import virksomhet_og_aar
 from styring.models import Tildelingsbrev
 
 
@@ -10,8 +11,7 @@ class Command(BaseCommand):
     help = "Skriver et tildelingsbrev som JSON (arkivformatet, se docs/arkivformat.md) til standard ut."
 
     def add_arguments(self, parser):
-        parser.add_argument("--virksomhet", required=True, help="Virksomhetens kortnavn, f.eks. IMDi.")
-        parser.add_argument("--aar", required=True, type=int, help="Budsjettåret, f.eks. 2024.")
+        virksomhet_og_aar(parser)
 
     def handle(self, *args, virksomhet: str, aar: int, **options):
         brev = Tildelingsbrev.objects.filter(virksomhet__kortnavn=virksomhet, aar=aar).first()

@@ -1,10 +1,8 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from arkiv.dialog_innlesing import import_styringsdialog
-from arkiv.skjema import ArkivFeil, les_json
-from brukere.models import User
+from arkiv.kommando import avvist, historikkbruker, les_arkivfil
+from arkiv.skjema import ArkivFeil
 
 
 class Command(BaseCommand):
@@ -19,23 +17,12 @@ class Command(BaseCommand):
                                  "uten innlogging (inaktive, uten passord og rolle).")
 
     def handle(self, *args, fil: str, bruker: str | None = None, opprett_brukere: bool = False, **options):
-        try:
-            raw = Path(fil).read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Kan ikke lese {fil}: {exc.strerror}.") from exc
-        try:
-            data = les_json(raw)
-        except ArkivFeil as exc:
-            raise CommandError(f"{fil}: {exc} Ingenting er lagret.") from exc
-        user = None
-        if bruker:
-            user = User.objects.filter(username=bruker).first()
-            if user is None:
-                raise CommandError(f"Fant ikke brukeren «{bruker}». Ingenting er lagret.")
+        data = les_arkivfil(fil)
+        user = historikkbruker(bruker)
         try:
             r = import_styringsdialog(data, user=user, opprett_brukere=opprett_brukere)
         except ArkivFeil as exc:
-            raise CommandError("Filen ble avvist, og ingenting er lagret:\n  " + "\n  ".join(exc.feil)) from exc
+            raise avvist(exc) from exc
         melding = (f"Importerte styringsdialogen for {r.brev.virksomhet} {r.brev.aar}: {r.moter} møter, "
                    f"{r.risikovurderinger} risikovurderinger, {r.merknader} merknader fra Riksrevisjonen.")
         if r.brukere_opprettet:

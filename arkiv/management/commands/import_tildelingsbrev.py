@@ -1,10 +1,7 @@
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from arkiv.innlesing import ArkivFeil, import_tildelingsbrev
-from arkiv.skjema import les_json
-from brukere.models import User
+from arkiv.kommando import avvist, historikkbruker, les_arkivfil
 
 
 class Command(BaseCommand):
@@ -18,24 +15,12 @@ class Command(BaseCommand):
                                  "i portalen, med navn og type fra filens «organisasjoner».")
 
     def handle(self, *args, fil: str, bruker: str | None = None, opprett_organisasjon: bool = False, **options):
-        path = Path(fil)
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise CommandError(f"Kan ikke lese {fil}: {exc.strerror}.") from exc
-        try:
-            data = les_json(raw)
-        except ArkivFeil as exc:
-            raise CommandError(f"{fil}: {exc} Ingenting er lagret.") from exc
-        user = None
-        if bruker:
-            user = User.objects.filter(username=bruker).first()
-            if user is None:
-                raise CommandError(f"Fant ikke brukeren «{bruker}». Ingenting er lagret.")
+        data = les_arkivfil(fil)
+        user = historikkbruker(bruker)
         try:
             brev = import_tildelingsbrev(data, user=user, opprett_organisasjoner=opprett_organisasjon)
         except ArkivFeil as exc:
-            raise CommandError("Filen ble avvist, og ingenting er lagret:\n  " + "\n  ".join(exc.feil)) from exc
+            raise avvist(exc) from exc
         def oppdrag(n: int) -> str:
             return f"{n} {'nytt' if n == 1 else 'nye'} oppdrag"
 
