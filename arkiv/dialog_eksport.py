@@ -63,13 +63,14 @@ def _mote(m: Mote, person: Personer) -> dict:
     ut["dagsorden"] = [{
         "kilde": s.kilde, "tittel": s.tittel, "beskrivelse": s.beskrivelse,
         "oppdrag": s.oppdrag.nummer if s.oppdrag_id else None, "side": s.side,
-        "foreslatt_av": person(s.foreslatt_av),
+        "foreslatt_av": person(s.foreslatt_av), "foreslatt": tid_iso(s.opprettet),
         **({"punkt": {"mote_dato": _iso(s.punkt.mote.dato), "mote_tittel": s.punkt.mote.tittel,
                       "nummer": s.punkt.nummer}} if s.punkt_id else {}),
     } for s in m.saker.all()]
     if dokumenter := list(m.vedlegg.all()):
         ut["dokumenter"] = [{"tittel": v.tittel, "fil": v.fil.name, "storrelse": v.storrelse,
-                             "lastet_opp_av": person(v.lastet_opp_av)} for v in dokumenter]
+                             "lastet_opp": tid_iso(v.lastet_opp), "lastet_opp_av": person(v.lastet_opp_av)}
+                            for v in dokumenter]
     if sendt:
         ut["referat"] = {
             "status": referat.status, "tekst": referat.tekst,
@@ -150,7 +151,8 @@ def _riksrevisjonen(virksomhet: Organisasjon, aar: int, person: Personer) -> lis
                  .order_by("dato", "pk")
                  .prefetch_related(Prefetch("tiltak", queryset=Revisjonstiltak.objects.select_related(
                      "ansvarlig__organisasjon")),
-                     Prefetch("svarbrev", queryset=Svarbrev.objects.order_by("datert", "pk"))))
+                     Prefetch("svarbrev", queryset=Svarbrev.objects.select_related("lastet_opp_av__organisasjon")
+                              .order_by("datert", "pk"))))
     return [{
         "merknad": {"kilde": m.kilde, "dato": _iso(m.dato), "revidert_aar": m.revidert_aar,
                     "referanse": m.referanse, "tittel": m.tittel, "tekst": m.beskrivelse,
@@ -158,7 +160,8 @@ def _riksrevisjonen(virksomhet: Organisasjon, aar: int, person: Personer) -> lis
         "departement": m.departement.kortnavn, "status": m.status, "lukket": _iso(m.lukket),
         "lukket_begrunnelse": m.lukket_begrunnelse,
         "tiltak": [_tiltak(t, person) for t in m.tiltak.all()],
-        "svarbrev": [{"tittel": s.tittel, "datert": _iso(s.datert), "fil": s.fil.name, "storrelse": s.storrelse}
+        "svarbrev": [{"tittel": s.tittel, "datert": _iso(s.datert), "fil": s.fil.name, "storrelse": s.storrelse,
+                      "lastet_opp": tid_iso(s.lastet_opp), "lastet_opp_av": person(s.lastet_opp_av)}
                      for s in m.svarbrev.all()],
     } for m in merknader]
 

@@ -95,6 +95,8 @@ def _personreferanser(data: dict) -> list[tuple[str, str]]:
                      for k, t in enumerate(r["tiltak"])]
     for i, m in enumerate(data.get("riksrevisjonen", [])):
         refs += [(f"riksrevisjonen[{i}].tiltak[{k}].ansvarlig", t["ansvarlig"]) for k, t in enumerate(m["tiltak"])]
+        refs += [(f"riksrevisjonen[{i}].svarbrev[{k}].lastet_opp_av", s["lastet_opp_av"])
+                 for k, s in enumerate(m["svarbrev"])]
     return [(p, u) for p, u in refs if u is not None]
 
 
@@ -236,6 +238,7 @@ def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
                         errors, ["mote", "bruker"])
         for j, s in enumerate(m["dagsorden"]):
             sp = f"{p}.dagsorden[{j}]"
+            _sjekk_tid(s["foreslatt"], f"{sp}.foreslatt", errors)
             _sjekk_felt(Sak(kilde=s["kilde"], tittel=s["tittel"], beskrivelse=s["beskrivelse"], side=s["side"],
                             rekkefolge=j + 1), sp, errors, ["mote", "oppdrag", "punkt", "foreslatt_av"])
             if "punkt" in s:
@@ -247,6 +250,7 @@ def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
                                   f"{_d(pk['mote_dato']):%d.%m.%Y} finnes ikke i filen eller i portalen.")
         for j, d in enumerate(m.get("dokumenter", [])):
             dp = f"{p}.dokumenter[{j}]"
+            _sjekk_tid(d["lastet_opp"], f"{dp}.lastet_opp", errors)
             if not d["fil"].strip():
                 errors.append(f"{dp}.fil: mangler filnavn.")
             elif Vedlegg.objects.filter(fil=d["fil"]).exists():
@@ -372,6 +376,7 @@ def _sjekk_revisjon(data: dict, kx: _Kontekst, errors: list[str]) -> None:
         _sjekk_tiltak(r["tiltak"], Revisjonstiltak, p, errors)
         for j, s in enumerate(r["svarbrev"]):
             sp = f"{p}.svarbrev[{j}]"
+            _sjekk_tid(s["lastet_opp"], f"{sp}.lastet_opp", errors)
             if not s["fil"].strip():
                 errors.append(f"{sp}.fil: mangler filnavn.")
             elif Svarbrev.objects.filter(fil=s["fil"]).exists():
@@ -535,7 +540,8 @@ def _skriv_mote(m: dict, p: str, kx: _Kontekst, hvem, vedtak: dict, resultat: Re
         # The file itself is not in the archive: its name in the storage is (docs/arkivformat.md).
         dok = Vedlegg(mote=mote, tittel=d["tittel"], fil=d["fil"], storrelse=d["storrelse"],
                       lastet_opp_av=hvem(d["lastet_opp_av"]))
-        _lagre(dok, f"{p}.dokumenter[{j}]", errors, exclude=["mote", "lastet_opp_av"])
+        if _lagre(dok, f"{p}.dokumenter[{j}]", errors, exclude=["mote", "lastet_opp_av"]):
+            _med_tidspunkt(dok, "lastet_opp", d["lastet_opp"])
     if "referat" in m:
         r = m["referat"]
         referat = Referat(mote=mote, tekst=r["tekst"], status=r["status"], sendt=tidspunkt(r["sendt"]),
@@ -568,10 +574,11 @@ def _skriv_mote(m: dict, p: str, kx: _Kontekst, hvem, vedtak: dict, resultat: Re
             punkt = vedtak.get((pk["mote_dato"], pk["mote_tittel"], pk["nummer"])) or Vedtak.objects.filter(
                 mote__tildelingsbrev__virksomhet=kx.virksomhet, mote__dato=_d(pk["mote_dato"]),
                 mote__tittel=pk["mote_tittel"], nummer=pk["nummer"]).first()
-        _lagre(Sak(mote=mote, kilde=s["kilde"], tittel=s["tittel"], beskrivelse=s["beskrivelse"], side=s["side"],
-                   oppdrag=kx.oppdrag[s["oppdrag"]] if s["oppdrag"] else None, punkt=punkt,
-                   foreslatt_av=hvem(s["foreslatt_av"]), rekkefolge=j + 1),
-               f"{p}.dagsorden[{j}]", errors, exclude=["mote", "oppdrag", "punkt", "foreslatt_av"])
+        sak = Sak(mote=mote, kilde=s["kilde"], tittel=s["tittel"], beskrivelse=s["beskrivelse"], side=s["side"],
+                  oppdrag=kx.oppdrag[s["oppdrag"]] if s["oppdrag"] else None, punkt=punkt,
+                  foreslatt_av=hvem(s["foreslatt_av"]), rekkefolge=j + 1)
+        if _lagre(sak, f"{p}.dagsorden[{j}]", errors, exclude=["mote", "oppdrag", "punkt", "foreslatt_av"]):
+            _med_tidspunkt(sak, "opprettet", s["foreslatt"])
 
 
 def _skriv_tiltak(liste: list[dict], modell, eier: dict, path: str, hvem, errors: list[str]) -> None:
@@ -615,6 +622,7 @@ def _skriv_merknad(r: dict, p: str, kx: _Kontekst, hvem, errors: list[str]) -> N
     _skriv_tiltak(r["tiltak"], Revisjonstiltak, {"merknad": merknad}, p, hvem, errors)
     for j, s in enumerate(r["svarbrev"]):
         svar = Svarbrev(merknad=merknad, tittel=s["tittel"], datert=_d(s["datert"]), fil=s["fil"],
-                        storrelse=s["storrelse"])
-        _lagre(svar, f"{p}.svarbrev[{j}]", errors, exclude=["merknad", "lastet_opp_av"])
+                        storrelse=s["storrelse"], lastet_opp_av=hvem(s["lastet_opp_av"]))
+        if _lagre(svar, f"{p}.svarbrev[{j}]", errors, exclude=["merknad", "lastet_opp_av"]):
+            _med_tidspunkt(svar, "lastet_opp", s["lastet_opp"])
 

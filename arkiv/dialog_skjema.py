@@ -27,8 +27,8 @@ TILTAK = {"tekst": "str", "ansvarlig": "str?", "frist": "date?", "status": "str"
 DELTAKER = {"side": "str", "bruker": "str?", "navn": "str", "stilling": "str"}
 # An agenda item; "punkt" (an oppfølgingspunkt of an earlier meeting) only when it names one.
 SAK = _opt({"kilde": "str", "tittel": "str", "beskrivelse": "str", "oppdrag": "str?", "side": "str",
-            "foreslatt_av": "str?", "punkt": {"mote_dato": "date", "mote_tittel": "str", "nummer": "int"}}, "punkt")
-DOKUMENT = {"tittel": "str", "fil": "str", "storrelse": "int", "lastet_opp_av": "str?"}
+            "foreslatt_av": "str?", "foreslatt": "str", "punkt": {"mote_dato": "date", "mote_tittel": "str", "nummer": "int"}}, "punkt")
+DOKUMENT = {"tittel": "str", "fil": "str", "storrelse": "int", "lastet_opp": "str", "lastet_opp_av": "str?"}
 MERKNAD_TIL_REFERAT = {"tekst": "str", "skrevet": "str", "skrevet_av": "str"}
 REFERAT = {"status": "str", "tekst": "str", "sendt": "str", "sendt_av": "str?",
            "godkjent_departement": "str?", "godkjent_departement_av": "str?",
@@ -52,7 +52,8 @@ RISIKOVURDERING = {"periode": "str", "gjelder_per": "date", "departement": "str"
 
 MERKNAD = {"kilde": "str", "dato": "date", "revidert_aar": "int?", "referanse": "str", "tittel": "str",
            "tekst": "str", "alvorlighet": "str"}
-SVARBREV = {"tittel": "str", "datert": "date", "fil": "str", "storrelse": "int"}
+SVARBREV = {"tittel": "str", "datert": "date", "fil": "str", "storrelse": "int", "lastet_opp": "str",
+            "lastet_opp_av": "str?"}
 RIKSREVISJONEN = {"merknad": MERKNAD, "departement": "str", "status": "str", "lukket": "date?",
                   "lukket_begrunnelse": "str", "tiltak": [TILTAK], "svarbrev": [SVARBREV]}
 

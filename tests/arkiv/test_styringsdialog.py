@@ -66,6 +66,7 @@ def test_demo_round_trip_into_an_empty_database_is_identical(tmp_path):
         ("oppdrag", "2024-18", "aapen"), ("oppfolging", None, "aapen")]
     assert var["vedtak"][1]["ansvarlig"] == "imdi.leder" and var["vedtak"][1]["frist"] == "2024-09-15"
     assert [s["kilde"] for s in var["dagsorden"]][-2:] == ["forslag", "forslag"]
+    assert var["dagsorden"][-1]["foreslatt"] == "2024-04-15T07:00:00+00:00"  # 09.00 in Oslo, as the page shows
     assert "referat" not in data["moter"][1] and data["moter"][1]["vedtak"] == []
     assert [v["periode"] for v in data["risikovurderinger"]] == ["halvaar", "aar"]
     assert len(data["risikovurderinger"][1]["risikoer"]) >= 6
@@ -75,7 +76,7 @@ def test_demo_round_trip_into_an_empty_database_is_identical(tmp_path):
     assert risiko["akseptabel"] is False and risiko["tiltak"][0]["ansvarlig"] == "imdi.leder"
     [merknad] = data["riksrevisjonen"]
     assert merknad["merknad"]["alvorlighet"] == "kritikkverdig" and len(merknad["tiltak"]) == 3
-    assert merknad["svarbrev"][0]["datert"] == "2024-06-14"
+    assert merknad["svarbrev"][0]["datert"] == "2024-06-14" and merknad["svarbrev"][0]["lastet_opp_av"] == "imdi.kontakt"
     assert len(data["fellesforinger"]) == 3  # the årsrapport is a draft: no answers leave
     assert all(f["svar"] is None for f in data["fellesforinger"])
 
