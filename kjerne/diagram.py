@@ -96,7 +96,8 @@ def _felles(serier: Sequence[Serie], perioder: Sequence[str], **tillegg) -> dict
         "truncate_legend": -1, "truncate_label": -1, "x_labels": list(perioder),
         "formatter": format_verdi, "value_formatter": format_verdi, "no_data_text": "Ingen tall",
         "x_label_rotation": 0 if len(perioder) <= 4 else 30,
-        "margin_right": 28,
+        # room for the last period's label, centred on the plot's right edge
+        "margin_right": max(16, 4 * len(perioder[-1]) if perioder else 0),
     }
 
 
@@ -137,8 +138,10 @@ def _farg(rot, serier: Sequence[Serie], *, linje: bool) -> None:
     rot.set("font-size", "12")
     rot.set("fill", TEKST)
 
-    def gaa(el, serie: Serie | None):
+    def gaa(el, serie: Serie | None, akse: str = ""):
         klasser = _klasser(el)
+        if "axis" in klasser:
+            akse = "x" if "x" in klasser else "y"
         nr = _serienummer(klasser)
         if nr is not None and nr < len(serier):
             serie = serier[nr]
@@ -170,8 +173,16 @@ def _farg(rot, serier: Sequence[Serie], *, linje: bool) -> None:
                 el.set("font-weight", "bold")
             else:
                 el.set("fill", TEKST)
+            # pygal's graph.css: x labels centred under their point (from their start when rotated),
+            # y labels ending at the axis
+            if akse == "x":
+                el.set("text-anchor", "start" if el.get("transform") else "middle")
+            elif akse == "y":
+                el.set("text-anchor", "end")
+            elif "centered" in klasser or "no_data" in klasser:
+                el.set("text-anchor", "middle")
         for barn in el:
-            gaa(barn, serie)
+            gaa(barn, serie, akse)
 
     for barn in rot:
         gaa(barn, None)
@@ -244,8 +255,12 @@ def linjediagram(*, id_: str, tittel: str, perioder: Sequence[str], serier: Sequ
                  innledning: str = "") -> Diagram:
     """Values over periods as lines with points; the description lists every value in words."""
     _sjekk(perioder, serier)
-    chart = pygal.Line(**_felles(serier, perioder, show_minor_y_labels=False), allow_interruptions=False, dots_size=4.5,
-                       print_values=False, include_x_axis=False)
+    tall = [float(v) for s in serier for v in s.verdier if v is not None]
+    lav, hoy = (min(tall), max(tall)) if tall else (0.0, 1.0)
+    luft = (hoy - lav) * 0.1 or abs(hoy) * 0.1 or 1.0  # points off the plot's edges
+    chart = pygal.Line(**_felles(serier, perioder, show_minor_y_labels=True), allow_interruptions=False,
+                       dots_size=4.5, print_values=False, include_x_axis=False, range=(lav - luft, hoy + luft),
+                       min_scale=3, max_scale=6)
     for s in serier:
         chart.add(s.navn, [_som_tall(v) for v in s.verdier])
     beskrivelse = " ".join(filter(None, [innledning] + [_serie_i_ord(s, perioder, enhet) for s in serier]))
