@@ -36,8 +36,11 @@ class Personer:
         return user.username
 
     def liste(self) -> list[dict]:
+        # The organisations in one query, however each user was fetched.
+        kortnavn = dict(Organisasjon.objects.filter(pk__in={u.organisasjon_id for u in self._alle.values()})
+                        .values_list("pk", "kortnavn"))
         return [{"brukernavn": u.username, "navn": u.get_full_name(), "epost": u.email,
-                 "organisasjon": u.organisasjon.kortnavn if u.organisasjon_id else None}
+                 "organisasjon": kortnavn.get(u.organisasjon_id)}
                 for u in sorted(self._alle.values(), key=lambda u: u.username)]
 
 
@@ -102,25 +105,25 @@ def _moter(brev: Tildelingsbrev) -> list[Mote]:
         .select_related("kalenderpunkt", "grunnlag", "referat__sendt_av", "referat__godkjent_departement_av",
                         "referat__godkjent_virksomhet_av")
         .prefetch_related(
-            Prefetch("deltakere", queryset=Deltaker.objects.select_related("bruker__organisasjon")),
-            Prefetch("saker", queryset=Sak.objects.select_related("oppdrag", "foreslatt_av__organisasjon",
+            Prefetch("deltakere", queryset=Deltaker.objects.select_related("bruker")),
+            Prefetch("saker", queryset=Sak.objects.select_related("oppdrag", "foreslatt_av",
                                                                   "punkt__mote")),
-            "vedlegg__lastet_opp_av__organisasjon",
+            "vedlegg__lastet_opp_av",
             Prefetch("referat__merknader", queryset=Referatmerknad.objects.select_related(
-                "skrevet_av__organisasjon")),
-            Prefetch("vedtak", queryset=Vedtak.objects.select_related("ansvarlig__organisasjon", "oppdrag")
+                "skrevet_av")),
+            Prefetch("vedtak", queryset=Vedtak.objects.select_related("ansvarlig", "oppdrag")
                      .prefetch_related(Prefetch("oppdateringer", queryset=Punktoppdatering.objects.select_related(
-                         "skrevet_av__organisasjon")))),
+                         "skrevet_av")))),
         ))
 
 
 def _risikovurderinger(virksomhet: Organisasjon, aar: int, person: Personer) -> list[dict]:
     """The year's assessments shared with the ministry (a draft is the agency's alone), half year first."""
     vurderinger = (Risikovurdering.objects.filter(virksomhet=virksomhet, aar=aar, status=Vurderingsstatus.DELT)
-                   .select_related("departement", "delt_av__organisasjon").order_by("gjelder_per", "pk")
+                   .select_related("departement", "delt_av").order_by("gjelder_per", "pk")
                    .prefetch_related(Prefetch("risikoer", queryset=Risiko.objects.select_related(
                        "maal", "oppdrag", "forrige__vurdering").prefetch_related(
-                       Prefetch("tiltak", queryset=Risikotiltak.objects.select_related("ansvarlig__organisasjon"))))))
+                       Prefetch("tiltak", queryset=Risikotiltak.objects.select_related("ansvarlig"))))))
     ut = []
     for v in vurderinger:
         risikoer = []
@@ -150,8 +153,8 @@ def _riksrevisjonen(virksomhet: Organisasjon, aar: int, person: Personer) -> lis
     merknader = (Merknad.objects.filter(virksomhet=virksomhet, dato__year=aar).select_related("departement")
                  .order_by("dato", "pk")
                  .prefetch_related(Prefetch("tiltak", queryset=Revisjonstiltak.objects.select_related(
-                     "ansvarlig__organisasjon")),
-                     Prefetch("svarbrev", queryset=Svarbrev.objects.select_related("lastet_opp_av__organisasjon")
+                     "ansvarlig")),
+                     Prefetch("svarbrev", queryset=Svarbrev.objects.select_related("lastet_opp_av")
                               .order_by("datert", "pk"))))
     return [{
         "merknad": {"kilde": m.kilde, "dato": _iso(m.dato), "revidert_aar": m.revidert_aar,

@@ -284,3 +284,27 @@ def test_commands_name_what_is_wrong(tmp_path):
                    encoding="utf-8")
     with pytest.raises(CommandError, match="ingenting er lagret:\n  versjon: filen har versjon 9"):
         call_command("import_styringsdialog", str(sti), stdout=StringIO())
+
+
+def test_export_queries_do_not_grow_with_the_dialog(django_assert_num_queries):
+    last_demo()
+    brev = _brev()
+    with django_assert_num_queries(17):
+        export_styringsdialog(brev)
+    dep = User.objects.get(username="dep.redaktor")
+    kontakt = User.objects.get(username="imdi.kontakt")
+    for n in range(3):
+        mote = Mote.objects.create(tildelingsbrev=brev, type="fagmote", tittel=f"Fagmøte {n}",
+                                   dato=datetime(2024, 11, 1 + n).date())
+        mote_services.deltaker_legg_til(mote=mote, acting_user=dep, side="departement", bruker=dep)
+        mote_services.deltaker_legg_til(mote=mote, acting_user=dep, side="virksomhet", navn="Gjest uten innlogging")
+        mote_services.sak_foreslaa(mote=mote, acting_user=kontakt, tittel=f"Sak {n}", idag=datetime(2024, 10, 1).date())
+        mote_services.referat_start(mote=mote, acting_user=dep)
+        mote_services.vedtak_lagre(vedtak=Vedtak(mote=mote, art=Vedtak.Art.OPPFOLGING, tittel=f"Punkt {n}",
+                                                 ansvarlig=kontakt, frist=datetime(2025, 1, 1).date()),
+                                   acting_user=dep)
+        mote_services.referat_send(mote=mote, acting_user=dep)
+        mote_services.referat_merknad(mote=mote, acting_user=kontakt, tekst="Merknad")
+    with django_assert_num_queries(17):
+        data = export_styringsdialog(brev)
+    assert len(data["moter"]) == 5 and data["moter"][4]["vedtak"][0]["tittel"] == "Punkt 2"
