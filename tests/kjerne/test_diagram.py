@@ -131,3 +131,12 @@ def test_format_verdi_is_norwegian():
     assert format_verdi(Decimal("1234.500"), "kr") == "1 234,5 kr"
     assert format_verdi(Decimal("70.000")) == "70"
     assert format_verdi(None) == ""
+
+
+def test_axis_labels_are_anchored_without_a_stylesheet():
+    rot = _rot(_linje())
+    for g in rot.iter(f"{{{NS['s']}}}g"):
+        klasser = g.get("class", "").split()
+        if "axis" in klasser:
+            anker = {t.get("text-anchor") for t in g.iter(f"{{{NS['s']}}}text")}
+            assert anker == ({"middle"} if "x" in klasser else {"end"}), klasser
