@@ -216,8 +216,12 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
                          for r in brev.rapporteringspunkter.all()],
         "kalender": [{"type": m.type, "tittel": m.tittel, "dato": _iso(m.dato), "tidspunkt_tekst": m.tidspunkt_tekst,
                       "beskrivelse": m.beskrivelse} for m in brev.moter.all()],
-        "fellesforinger": [{"tittel": f.tittel, "tekst": f.tekst, "rapportering": f.rapportering}
-                           for f in brev.fellesforinger.all()],
+        "fellesforinger": [{"nokkel": f.nokkel, "tittel": f.tittel, "tekst": f.tekst, "rapportering": f.rapportering,
+                            "tallfelt": [{"nokkel": t.nokkel, "navn": t.navn, "enhet": t.enhet,
+                                          "grunnlag_verdi": _dec(t.grunnlag_verdi), "grunnlag_tekst": t.grunnlag_tekst,
+                                          "grunnlag_fra_aar": t.grunnlag_fra_aar, "grunnlag_til_aar": t.grunnlag_til_aar}
+                                         for t in f.tallfelt.all()]}
+                           for f in brev.fellesforinger.prefetch_related("tallfelt")],
         "plikter": [{"beskrivelse": p.beskrivelse, "kilde": p.kilde, **_frist_dict(p)} for p in brev.plikter.all()],
         "vedlegg": [{"nummer": v.nummer, "tittel": v.tittel, "tekst": v.tekst} for v in brev.vedlegg.all()],
         "signaturer": [{"navn": s.navn, "tittel": s.tittel, "ef": s.ef} for s in brev.signaturer.all()],

@@ -41,10 +41,12 @@ from styring.models import (
     Resultatkrav,
     Signatur,
     Styringsparameter,
+    Tallfelt,
     Tildelingsbrev,
     Tillegg,
     Vedlegg,
     maal_navn,
+    stabil_nokkel,
 )
 
 from .skjema import FORMAT, MAKS_DYBDE, ROOT, ArkivFeil, _d, _validate, for_dyp, sjekk_versjon
@@ -528,8 +530,7 @@ def _import(data: dict, errors: list[str]) -> Tildelingsbrev:
     for i, m in enumerate(data.get("kalender", [])):
         _lagre(Moete(tildelingsbrev=brev, type=m["type"], tittel=m["tittel"], dato=_d(m["dato"]),
                      tidspunkt_tekst=m["tidspunkt_tekst"], beskrivelse=m["beskrivelse"]), f"kalender[{i}]", errors, ex)
-    for i, f in enumerate(data.get("fellesforinger", [])):
-        _lagre(Fellesforing(tildelingsbrev=brev, rekkefolge=i, **f), f"fellesforinger[{i}]", errors, ex)
+    _import_fellesforinger(data.get("fellesforinger", []), brev, errors, ex)
 
     grupper = _import_omraader(data, brev, errors)
     maal_by_nr: dict[str, Maal] = {}
@@ -680,6 +681,41 @@ def _lagre_frist(o: Oppdrag, f: dict, fpath: str, brev: Tildelingsbrev, tillegg:
                       f"{o.start:%d.%m.%Y} for oppdrag {o.nummer}.")
         return
     _lagre(frist, fpath, errors, exclude=["oppdrag", "tildelingsbrev", "tillegg"])
+
+
+def _import_fellesforinger(rader: list, brev: Tildelingsbrev, errors: list[str], ex: list[str]) -> None:
+    """The fellesføringer with the numbers each asks for. A file without keys (before version 2
+    carried them) gets them from the titles, "-2", "-3" … where two titles give the same key; a key
+    the file states twice is refused."""
+    brukt = {f["nokkel"] for f in rader if f.get("nokkel")}
+    for i, f in enumerate(rader):
+        path = f"fellesforinger[{i}]"
+        nokkel = f.get("nokkel") or ""
+        if not nokkel:
+            grunn = stabil_nokkel(f["tittel"], 76)
+            nokkel, n = grunn, 1
+            while nokkel in brukt:
+                n += 1
+                nokkel = f"{grunn}-{n}"
+            brukt.add(nokkel)
+        elif any(g.get("nokkel") == nokkel for g in rader[:i]):
+            errors.append(f"{path}.nokkel: nøkkelen «{nokkel}» står to ganger i brevet.")
+            continue
+        ff = Fellesforing(tildelingsbrev=brev, rekkefolge=i, nokkel=nokkel, tittel=f["tittel"], tekst=f["tekst"],
+                          rapportering=f["rapportering"])
+        if not _lagre(ff, path, errors, ex):
+            continue
+        sett = set()
+        for j, t in enumerate(f.get("tallfelt", [])):
+            tf = Tallfelt(fellesforing=ff, rekkefolge=j, nokkel=t.get("nokkel") or stabil_nokkel(t["navn"]),
+                          navn=t["navn"], enhet=t["enhet"], grunnlag_verdi=_tall(t.get("grunnlag_verdi")),
+                          grunnlag_tekst=t.get("grunnlag_tekst", ""), grunnlag_fra_aar=t.get("grunnlag_fra_aar"),
+                          grunnlag_til_aar=t.get("grunnlag_til_aar"))
+            if tf.nokkel in sett:
+                errors.append(f"{path}.tallfelt[{j}].nokkel: nøkkelen «{tf.nokkel}» står to ganger i fellesføringen.")
+                continue
+            sett.add(tf.nokkel)
+            _lagre(tf, f"{path}.tallfelt[{j}]", errors, ["fellesforing"])
 
 
 def _import_tillegg(t: dict, path: str, brev: Tildelingsbrev, maal_by_nr: dict, known: dict, errors: list[str], *,

@@ -61,6 +61,9 @@ OPPDRAG = _opt({
     "frist_tekst", "tilleggsinformasjon", "milepaeler", "hovedansvar", "delt_med", "jf_oppdrag", "opprinnelig_tittel")
 MAALEVERDI = {"periode": "str", "dato": "date?", "verdi": "dec?", "enhet": "str", "tekst": "str"}
 RESULTATKRAV = {"verdi": "dec?", "enhet": "str", "tekst": "str"}
+TALLFELT = _opt({"nokkel": "str", "navn": "str", "enhet": "str", "grunnlag_verdi": "dec?", "grunnlag_tekst": "str",
+                 "grunnlag_fra_aar": "int?", "grunnlag_til_aar": "int?"},
+                "nokkel", "grunnlag_verdi", "grunnlag_tekst", "grunnlag_fra_aar", "grunnlag_til_aar")
 SP = _opt({"kode": "str", "tekst": "str", "i_aarsrapport": "bool", "i_halvaarsrapport": "bool", "formaal": "str",
            "maaleutgangspunkt": "str", "nokkeltall": "str", "maaleverdier": [MAALEVERDI],
            "resultatkrav": [RESULTATKRAV]},
@@ -116,7 +119,10 @@ ROOT = _opt({
     "kapittel_sum": [KAPITTEL],
     "rapportering": [RAPPORTERING],
     "kalender": [{"type": "str", "tittel": "str", "dato": "date?", "tidspunkt_tekst": "str", "beskrivelse": "str"}],
-    "fellesforinger": [{"tittel": "str", "tekst": "str", "rapportering": "str"}],
+    # "nokkel" and "tallfelt" (the numbers asked for in the årsrapport) are optional: files written
+    # before them import with the key derived from the title and no numbers.
+    "fellesforinger": [_opt({"tittel": "str", "tekst": "str", "rapportering": "str", "nokkel": "str",
+                             "tallfelt": [TALLFELT]}, "nokkel", "tallfelt")],
     "plikter": [_opt({"beskrivelse": "str", "kilde": "str", **_FRIST_FIELDS}, *_FRIST_DERIVED)],
     "vedlegg": [{"nummer": "int", "tittel": "str", "tekst": "str"}],
     "signaturer": [{"navn": "str", "tittel": "str", "ef": "bool"}],

@@ -249,7 +249,7 @@ def brev_queryset(qs):
     return qs.select_related("virksomhet", "departement", "instruks", "godkjent_av", "kontaktperson").prefetch_related(
         "maal__styringsparametere__resultatkrav", "maal__styringsparametere__maaleverdier", "maalgrupper",
         "rapporteringskrav",
-        "rapporteringspunkter", "kopi_til", "moter", "fellesforinger", "plikter", "signaturer", "vedlegg",
+        "rapporteringspunkter", "kopi_til", "moter", "fellesforinger__tallfelt", "plikter", "signaturer", "vedlegg",
         "risikodefinisjoner",
         Prefetch("tillegg", queryset=Tillegg.objects.order_by("nummer")),
         Prefetch("avsnitt", queryset=Brevavsnitt.objects.order_by("rekkefolge", "id")),

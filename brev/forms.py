@@ -20,6 +20,7 @@ from oppdrag.models import Frist, Milepael, Oppdrag, Samarbeidspartner, Tittelva
 from oppdrag.services import apply_frist_text
 from styring.models import (
     Brevavsnitt,
+    Fellesforing,
     FristFelter,
     Maal,
     Maaleverdi,
@@ -28,9 +29,11 @@ from styring.models import (
     Rapporteringskrav,
     Resultatkrav,
     Styringsparameter,
+    Tallfelt,
     Tildelingsbrev,
     Tillegg,
     maal_navn,
+    stabil_nokkel,
 )
 
 
@@ -654,3 +657,62 @@ class TilleggOpprettForm(forms.Form):
     dato = Datofelt(label="Dato", required=False,
                     help_text="Datoen tillegget har i brevet, f.eks. 11. september 2019. Tomt felt: datoen det "
                               "sendes.")
+
+
+class FellesforingForm(Redigeringsskjema):
+    """A fellesføring as the letter states it, with its stable key across years."""
+
+    class Meta:
+        model = Fellesforing
+        fields = ["tittel", "tekst", "rapportering", "nokkel"]
+        widgets = {"tittel": forms.TextInput, "tekst": forms.Textarea(attrs={"rows": 6}),
+                   "rapportering": forms.Textarea(attrs={"rows": 4})}
+        labels = {"rapportering": "Hva skal rapporteres i årsrapporten"}
+
+    def __init__(self, *args, brev, **kwargs):
+        self.brev = brev
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        nokkel = cleaned.get("nokkel") or stabil_nokkel(cleaned.get("tittel") or "")
+        annen = Fellesforing.objects.filter(tildelingsbrev=self.brev, nokkel=nokkel).exclude(pk=self.instance.pk).first()
+        if annen and "nokkel" not in self.errors:
+            self.add_error("nokkel", f"Nøkkelen «{nokkel}» er allerede brukt av «{annen.tittel}» i dette brevet. "
+                                     "Skriv en annen nøkkel.")
+        cleaned["nokkel"] = nokkel
+        return cleaned
+
+
+class TallfeltForm(RadKonfliktMixin, Redigeringsskjema):
+    """A number the fellesføring asks for in the årsrapport, with its baseline."""
+
+    class Meta:
+        model = Tallfelt
+        fields = ["navn", "enhet", "grunnlag_tekst", "grunnlag_verdi", "grunnlag_fra_aar", "grunnlag_til_aar", "nokkel"]
+        localized_fields = ["grunnlag_verdi"]
+        labels = {"grunnlag_tekst": "Grunnlag (som i brevet)", "grunnlag_verdi": "Oppgitt grunnlag (tall)",
+                  "grunnlag_fra_aar": "Gjennomsnitt fra år", "grunnlag_til_aar": "til og med år"}
+        help_texts = {"navn": "F.eks. «Totalbeløp for kjøp av konsulenttjenester».",
+                      "grunnlag_verdi": "Når brevet oppgir grunnlaget som et tall.",
+                      "grunnlag_fra_aar": "Når grunnlaget er et gjennomsnitt av år, f.eks. 2020 til 2021: rapporten "
+                                          "regner det ut av årsrapportene for disse årene."}
+
+
+class BaseTallfeltFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        sett = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
+                continue
+            nokkel = form.cleaned_data.get("nokkel") or stabil_nokkel(form.cleaned_data.get("navn") or "")
+            if nokkel in sett:
+                form.add_error("nokkel", f"To tall har samme nøkkel «{nokkel}». Gi dem ulike navn eller nøkler.")
+            sett[nokkel] = form
+            form.cleaned_data["nokkel"] = nokkel
+            form.instance.nokkel = nokkel
+
+
+TallfeltFormSet = forms.inlineformset_factory(Fellesforing, Tallfelt, form=TallfeltForm, formset=BaseTallfeltFormSet,
+                                              extra=1, can_delete=True)

@@ -282,6 +282,7 @@ def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkas
         Rapporteringspunkt,
         Resultatkrav,
         Signatur,
+        Tallfelt,
         Tillegg,
         Vedlegg,
     )
@@ -318,6 +319,8 @@ def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkas
         ("rapportering", Moete.history.filter(tildelingsbrev_id=pk)),
         ("brev", Plikt.history.filter(tildelingsbrev_id=pk)),
         ("brev", Fellesforing.history.filter(tildelingsbrev_id=pk)),
+        ("brev", Tallfelt.history.filter(fellesforing_id__in=Fellesforing.history.filter(tildelingsbrev_id=pk)
+                                         .values("id"))),
         ("brev", Signatur.history.filter(tildelingsbrev_id=pk)),
         ("brev", Vedlegg.history.filter(tildelingsbrev_id=pk)),
     ]

@@ -28,6 +28,7 @@ from styring.models import (
     Signatur,
     Status,
     Styringsparameter,
+    Tallfelt,
     Tildelingsbrev,
     Tillegg,
 )
@@ -332,10 +333,16 @@ def brev_viderefor(*, brev: Tildelingsbrev, acting_user) -> Tildelingsbrev:
                 else rp.betegnelse,
                 telletidspunkt=_pluss_ett_aar(rp.telletidspunkt), frist=_pluss_ett_aar(rp.frist),
                 rekkefolge=rp.rekkefolge)
-        for f in brev.fellesforinger.all():
-            Fellesforing.objects.create(tildelingsbrev=ny, tittel=_nytt_aar(f.tittel, brev.aar), tekst=tekst(f.tekst),
-                                        rapportering=tekst(f.rapportering),
-                                        rekkefolge=f.rekkefolge)
+        for f in brev.fellesforinger.prefetch_related("tallfelt"):
+            # The key stays: it is what matches this year's numbers in the årsrapport with last year's.
+            nf = Fellesforing.objects.create(tildelingsbrev=ny, nokkel=f.nokkel, tittel=_nytt_aar(f.tittel, brev.aar),
+                                             tekst=tekst(f.tekst), rapportering=tekst(f.rapportering),
+                                             rekkefolge=f.rekkefolge)
+            for tf in f.tallfelt.all():
+                Tallfelt.objects.create(fellesforing=nf, nokkel=tf.nokkel, navn=_nytt_aar(tf.navn, brev.aar),
+                                        enhet=tf.enhet, grunnlag_verdi=tf.grunnlag_verdi,
+                                        grunnlag_tekst=tf.grunnlag_tekst, grunnlag_fra_aar=tf.grunnlag_fra_aar,
+                                        grunnlag_til_aar=tf.grunnlag_til_aar, rekkefolge=tf.rekkefolge)
         for s in brev.signaturer.all():
             Signatur.objects.create(tildelingsbrev=ny, navn=s.navn, tittel=s.tittel, ef=s.ef, rekkefolge=s.rekkefolge)
 

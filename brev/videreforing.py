@@ -99,8 +99,9 @@ def brevtekster(brev) -> list[tuple[str, str]]:
         for sp in m.styringsparametere.all():
             ut.append((f"{navn}, styringsparameter {sp.kode}", sp.tekst))
             ut += [(f"{navn}, resultatkrav til {sp.kode}", rk.tekst) for rk in sp.resultatkrav.all()]
-    for f in brev.fellesforinger.all():
+    for f in brev.fellesforinger.prefetch_related("tallfelt"):
         ut += [(f"Fellesføringen «{f.tittel}»", f.tekst), (f"Fellesføringen «{f.tittel}», rapportering", f.rapportering)]
+        ut += [(f"Fellesføringen «{f.tittel}», tallet «{tf.navn}»", tf.navn) for tf in f.tallfelt.all()]
     for kap in Budsjettkapittel.objects.filter(tildelingsbrev=brev).prefetch_related("poster"):
         ut.append((f"Kap. {kap.nummer}", kap.tekst))
         ut += [(f"Kap. {kap.nummer} post {p.post:02d}, overskriften", p.overskrift) for p in kap.poster.all()]

@@ -7,7 +7,16 @@ from django.contrib import admin
 
 from kjerne.admin import HistorikkAdmin
 
-from .models import Kommentar, Oppdragsstatus, Parameterresultat, Postrapport, Rapport, Rapportdel
+from .models import (
+    Fellesforingssvar,
+    Kommentar,
+    Oppdragsstatus,
+    Parameterresultat,
+    Postrapport,
+    Rapport,
+    Rapportdel,
+    Tallsvar,
+)
 
 
 class LesAdmin(HistorikkAdmin):
@@ -58,6 +67,20 @@ class PostrapportAdmin(LesAdmin):
     list_display = ["__str__", "tildelt_kr", "forbruk_kr", "prognose_kr"]
     search_fields = ["post__betegnelse", "kommentar"]
     list_select_related = ["rapport__virksomhet", "post__kapittel"]
+
+
+@admin.register(Fellesforingssvar)
+class FellesforingssvarAdmin(LesAdmin):
+    list_display = ["__str__"]
+    search_fields = ["fellesforing__tittel", "tekst"]
+    list_select_related = ["rapport__virksomhet", "fellesforing"]
+
+
+@admin.register(Tallsvar)
+class TallsvarAdmin(LesAdmin):
+    list_display = ["__str__", "verdi", "svar"]
+    search_fields = ["tallfelt__navn"]
+    list_select_related = ["tallfelt", "svar__fellesforing", "svar__rapport__virksomhet"]
 
 
 @admin.register(Kommentar)

@@ -17,8 +17,20 @@ from kjerne.tallgrenser import kolonnegrense
 from . import rik_tekst
 from .format import format_desimal, krav_tekst
 from .krav import beskrivelse, krav_for_deler
-from .models import Parameterresultat, Postrapport, Risiko
-from .services import DEL_FELTER, OPPDRAG_FELTER, POST_FELTER, RESULTAT_FELTER, Postverdier, Resultat
+from .models import Fellesforingssvar, Parameterresultat, Postrapport, Risiko, Tallsvar
+from .services import (
+    DEL_FELTER,
+    FELLESFORING_FELTER,
+    OPPDRAG_FELTER,
+    POST_FELTER,
+    RESULTAT_FELTER,
+    TALL_FELTER,
+    Fellesforingsverdier,
+    Postverdier,
+    Resultat,
+    svarnokkel,
+    tallnokkel,
+)
 
 _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _TUSENPUNKT = re.compile(r"-?\d{1,3}(\.\d{3})+(,\d+)?")
@@ -277,6 +289,107 @@ class PostForm(RadForm):
     def post_verdier(self) -> Postverdier:
         d = self.cleaned_data
         return Postverdier(forbruk_kr=d["forbruk"], prognose_kr=d["prognose"], kommentar=d["kommentar"])
+
+
+class FellesforingForm(RadForm):
+    """The answer to one fellesføring: text, and one field per number it asks for (``t<id>``),
+    each number with its own version so two people can fill in different numbers at once."""
+
+    felter = FELLESFORING_FELTER
+    tekst = forms.CharField(label="Svar", required=False, widget=forms.Textarea(attrs={"rows": 5}))
+
+    def __init__(self, *args, rad: Fellesforingssvar, **kwargs):
+        self.rad = rad
+        self.tallrader: list[Tallsvar] = list(rad.tall.all())
+        super().__init__(*args, prefix=f"f{rad.pk}", initial={"tekst": rad.tekst}, **kwargs)
+        self.tallkonflikter: dict[int, konflikt.Konflikt] = {}
+        grense = kolonnegrense(Tallsvar._meta.get_field("verdi"))
+        for t in self.tallrader:
+            tf = t.tallfelt
+            if tf.enhet == tf.Enhet.KRONER:
+                felt = BelopField(label=f"{tf.navn} (kroner)", help_text="F.eks. 12 500 000 eller 12,5 mill.")
+                initial = format_tall(int(t.verdi)) if t.verdi is not None else ""
+            else:
+                felt = forms.CharField(label=f"{tf.navn} ({tf.get_enhet_display()})", required=False,
+                                       help_text="Et tall, f.eks. 14 eller 12,5.")
+                felt.widget.attrs["inputmode"] = "decimal"
+                initial = format_desimal(t.verdi)
+            if tf.grunnlag_visning:
+                felt.help_text += f" Grunnlag: {tf.grunnlag_visning}."
+            felt.initial = initial
+            felt.grense = grense
+            self.fields[f"t{t.pk}"] = felt
+            self.fields[f"versjon_t{t.pk}"] = Versjonsfelt(initial=konflikt.signer(t, TALL_FELTER))
+
+    def _clean_tall(self, t: Tallsvar):
+        felt = self.fields[f"t{t.pk}"]
+        raw = self.cleaned_data.get(f"t{t.pk}")
+        if isinstance(felt, BelopField):
+            return None if raw is None else Decimal(raw)
+        tekst = (raw or "").strip()
+        if not tekst:
+            return None
+        verdi = parse_tall(tekst)
+        if verdi != verdi.quantize(Decimal("0.01")):
+            raise ValidationError("Bruk høyst to desimaler.", code="desimaler")
+        return verdi
+
+    def clean(self):
+        data = super().clean()
+        for t in self.tallrader:
+            navn = f"t{t.pk}"
+            if navn in self.errors:
+                continue
+            try:
+                verdi = self._clean_tall(t)
+            except ValidationError as exc:
+                # parse_tall speaks of styringsparametere; here the field is a fellesføring's number.
+                melding = (f"«{self.data.get(self.add_prefix(navn), '').strip()}» er ikke et tall. Skriv et tall, "
+                           "f.eks. 14 eller 12,5, eller la feltet stå tomt." if exc.code == "ikke_tall"
+                           else " ".join(exc.messages))
+                self.add_error(navn, melding)
+                continue
+            if verdi is not None and verdi < 0:
+                self.add_error(navn, "Tallet kan ikke være negativt.")
+                continue
+            if verdi is not None:
+                try:
+                    self.fields[navn].grense(verdi)
+                except ValidationError as exc:
+                    self.add_error(navn, exc)
+                    continue
+            data[navn] = verdi
+            if konflikt.les_versjon(self.data.get(self.add_prefix(f"versjon_{navn}"))) is None:
+                self.add_error(navn, konflikt.MANGLER_VERSJON)
+        return data
+
+    @property
+    def tallfelter(self) -> list[tuple[forms.BoundField, forms.BoundField, konflikt.Konflikt | None]]:
+        return [(self[f"t{t.pk}"], self[f"versjon_t{t.pk}"], self.tallkonflikter.get(t.pk)) for t in self.tallrader]
+
+    def svar_verdier(self) -> Fellesforingsverdier:
+        return Fellesforingsverdier(tekst=self.cleaned_data["tekst"],
+                                    tall={t.pk: self.cleaned_data[f"t{t.pk}"] for t in self.tallrader})
+
+    def versjoner(self) -> dict[str, str]:
+        ut = {svarnokkel(self.rad.pk): self.versjon_verdi()}
+        for t in self.tallrader:
+            ut[tallnokkel(t.pk)] = self.data.get(self.add_prefix(f"versjon_t{t.pk}"), "")
+        return ut
+
+    def vis_konflikt(self, konflikter) -> None:
+        """As RadForm.vis_konflikt, for the answer's text and each of its numbers."""
+        data = self.data.copy()
+        if (k := konflikter.get(svarnokkel(self.rad.pk))) is not None:
+            self.konflikt = k
+            data[self.add_prefix("versjon")] = k.versjon
+            self.add_error(None, k.melding)
+        for t in self.tallrader:
+            if (k := konflikter.get(tallnokkel(t.pk))) is not None:
+                self.tallkonflikter[t.pk] = k
+                data[self.add_prefix(f"versjon_t{t.pk}")] = k.versjon
+                self.add_error(f"t{t.pk}", k.melding)
+        self.data = data
 
 
 class KommentarForm(forms.Form):

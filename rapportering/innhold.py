@@ -10,6 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from kjerne.belop import format_kroner, format_mill
+from rapportering.fellesforinger import Svarblokk, svarblokker
 from rapportering.format import format_desimal, krav_tekst, maaleverdi_tekst
 from rapportering.krav import beskrivelse, krav_for_deler
 from rapportering.models import (
@@ -64,17 +65,25 @@ class Innhold:
     rapportkommentarer: list[Kommentar]
     # The risk assessment for the period that the agency has shared with the report's ministry.
     risikovurdering: object | None = None
+    # The årsrapport's answers to the letter's fellesføringer (rapportering/fellesforinger.py).
+    fellesforinger: list[Svarblokk] = field(default_factory=list)
+
+    @property
+    def mangler_fellesforinger(self) -> int:
+        return sum(b.mangler for b in self.fellesforinger)
 
     @property
     def mangler(self) -> int:
-        return self.mangler_parametere + self.mangler_poster
+        return self.mangler_parametere + self.mangler_poster + self.mangler_fellesforinger
 
 
 def _belop(value: int | None) -> str:
     return format_kroner(value) if value is not None else ""
 
 
-def rapport_innhold(rapport: Rapport) -> Innhold:
+def rapport_innhold(rapport: Rapport, *, user=None) -> Innhold:
+    """``user``: who reads, for what counts as earlier years beside the fellesføringer's numbers
+    (None, the PDF: sent reports only)."""
     per_element: dict[tuple[str, int], list[Kommentar]] = defaultdict(list)
     rapportkommentarer = []
     for k in rapport.kommentarer.all():
@@ -138,6 +147,9 @@ def rapport_innhold(rapport: Rapport) -> Innhold:
         risikovurdering = vurdering_for_rapport(virksomhet_id=rapport.virksomhet_id,
                                                 departement_id=rapport.departement_id, per=rapport.telletidspunkt)
 
+    fellesforinger = svarblokker(rapport, user=user) if any("fellesforinger" in d.blokker for d in deler) else []
+
     return Innhold(rapport=rapport, deler=deler, maal=list(maal.values()), oppdrag=oppdrag, poster=poster,
                    summer=summer, mangler_parametere=mangler_parametere, mangler_poster=mangler_poster,
-                   ingenting=ingenting, rapportkommentarer=rapportkommentarer, risikovurdering=risikovurdering)
+                   ingenting=ingenting, rapportkommentarer=rapportkommentarer, risikovurdering=risikovurdering,
+                   fellesforinger=fellesforinger)

@@ -48,8 +48,9 @@ class Deldefinisjon:
     kode: str
     tittel: str
     hjelp: str
-    # Any of "parametere", "oppdrag", "poster", and "risiko": the agency's risk assessment for the
-    # period as shared with the ministry (risiko app), with its matrices.
+    # Any of "parametere", "oppdrag", "poster", "risiko": the agency's risk assessment for the
+    # period as shared with the ministry (risiko app), with its matrices, and "fellesforinger": the
+    # answers to the letter's fellesføringer with their numbers (rapportering/fellesforinger.py).
     blokker: tuple[str, ...] = ()
 
 
@@ -64,7 +65,7 @@ DELER: dict[str, tuple[Deldefinisjon, ...]] = {
                       "Resultater per mål og styringsparameter, effekter av tiltak og årsaker til vesentlige avvik.",
                       ("parametere", "oppdrag")),
         Deldefinisjon("IV", "IV Styring og kontroll i virksomheten",
-                      "Risikostyring, internkontroll og fellesføringer.", ("risiko",)),
+                      "Risikostyring, internkontroll og fellesføringer.", ("risiko", "fellesforinger")),
         Deldefinisjon("V", "V Vurdering av framtidsutsikter",
                       "Forhold som kan påvirke evnen til å løse samfunnsoppdraget på sikt."),
         Deldefinisjon("VI", "VI Årsregnskap", "Ledelseskommentarer og bevilgningsrapportering.", ("poster",)),
@@ -350,7 +351,7 @@ class Tallsvar(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.tallfelt.navn} i {self.svar.rapport}"
+        return self.tallfelt.navn
 
 
 class Kommentar(models.Model):

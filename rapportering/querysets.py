@@ -24,7 +24,14 @@ class RapportQuerySet(TilgangQuerySet):
 
     def with_report_data(self):
         """Everything the report page and the PDF show, in a fixed number of queries."""
-        from rapportering.models import Kommentar, Oppdragsstatus, Parameterresultat, Postrapport
+        from rapportering.models import (
+            Fellesforingssvar,
+            Kommentar,
+            Oppdragsstatus,
+            Parameterresultat,
+            Postrapport,
+            Tallsvar,
+        )
 
         return self.select_related(
             "virksomhet", "departement", "tildelingsbrev", "punkt", "sendt_av", "mottatt_av", "opprettet_av",
@@ -39,4 +46,6 @@ class RapportQuerySet(TilgangQuerySet):
             Prefetch("oppdragsstatuser", queryset=Oppdragsstatus.objects.select_related("oppdrag")),
             Prefetch("postrapporter", queryset=Postrapport.objects.select_related("post__kapittel")),
             Prefetch("kommentarer", queryset=Kommentar.objects.select_related("opprettet_av")),
+            Prefetch("fellesforingssvar", queryset=Fellesforingssvar.objects.select_related("fellesforing")
+                     .prefetch_related(Prefetch("tall", queryset=Tallsvar.objects.select_related("tallfelt")))),
         )

@@ -8,7 +8,7 @@ the history.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -28,7 +28,7 @@ from oppdrag.querysets import oppdrag_i_brev
 from revisjon.services import aapne_merknader
 from styring.models import Rapporteringspunkt, Styringsparameter, Tildelingsbrev
 
-from . import krav, rik_tekst
+from . import fellesforinger, krav, rik_tekst
 from .models import (
     DELER,
     Kommentar,
@@ -38,6 +38,7 @@ from .models import (
     Rapport,
     Rapportdel,
     RapportStatus,
+    Tallsvar,
     Type,
 )
 
@@ -65,6 +66,8 @@ DEL_FELTER = ("tekst",)
 RESULTAT_FELTER = ("resultat_tall", "resultat_tekst", "vurdering", "risiko", "ingenting_aa_rapportere")
 OPPDRAG_FELTER = ("kommentar",)
 POST_FELTER = ("forbruk_kr", "prognose_kr", "kommentar")
+FELLESFORING_FELTER = ("tekst",)
+TALL_FELTER = ("verdi",)
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -192,6 +195,9 @@ def _fyll(rapport: Rapport, brev: Tildelingsbrev) -> None:
             status=s.status if s else OppdragStatus.IKKE_STARTET, risiko=s.risiko if s else "",
             vurdering=s.risiko_tekst if s else "", tiltak=s.tiltak if s else "",
         )
+
+    # The årsrapport answers each of the letter's fellesføringer, with its numbers.
+    fellesforinger.suppler(rapport)
 
     poster = list(Budsjettpost.objects.filter(kapittel__tildelingsbrev=brev).select_related("kapittel")
                   .order_by("kapittel__rekkefolge", "kapittel__nummer", "post"))
@@ -423,6 +429,73 @@ def rapport_lagre_poster(*, rapport: Rapport, verdier: Mapping[int, Postverdier]
         for r in _skriv(rader, nye, versjoner, POST_FELTER):
             r.full_clean()
             r.save()
+
+
+@dataclass
+class Fellesforingsverdier:
+    """The agency's answer to one fellesføring: text, and a number per Tallsvar id (None: not stated)."""
+
+    tekst: str = ""
+    tall: Mapping[int, Decimal | None] = field(default_factory=dict)
+
+
+def svarnokkel(svar_id: int) -> str:
+    """The key of an answer's text in ``versjoner`` and in a RapportKonflikt."""
+    return f"f{svar_id}"
+
+
+def tallnokkel(tall_id: int) -> str:
+    """The key of one number in ``versjoner`` and in a RapportKonflikt."""
+    return f"t{tall_id}"
+
+
+@transaction.atomic
+def rapport_lagre_fellesforinger(*, rapport: Rapport, svar: Mapping[int, Fellesforingsverdier], user,
+                                 versjoner: Mapping[str, str] | None = None) -> None:
+    """Save the answers to the letter's fellesføringer, keyed by Fellesforingssvar id, with their
+    numbers keyed by Tallsvar id; ``versjoner`` by ``svarnokkel``/``tallnokkel``. All or nothing:
+    a number that is negative, not of this answer, or changed by someone else since the page was
+    opened refuses the whole save."""
+    fersk = _krev_skriver(user, rapport)
+    svarrader = {svarnokkel(r.pk): r for r in fersk.fellesforingssvar.filter(pk__in=list(svar)).select_for_update()}
+    if len(svarrader) != len(svar):
+        raise RapportFeil("En av fellesføringene hører ikke til denne rapporten.")
+    tallrader = {}
+    for r in Tallsvar.objects.filter(svar__in=[r.pk for r in svarrader.values()]).select_related("tallfelt") \
+            .select_for_update(of=("self",)):
+        tallrader[tallnokkel(r.pk)] = r
+    svarverdier, tallverdier = {}, {}
+    for pk, v in svar.items():
+        svarverdier[svarnokkel(pk)] = {"tekst": v.tekst.strip()}
+        for tall_id, verdi in v.tall.items():
+            rad = tallrader.get(tallnokkel(tall_id))
+            if rad is None or rad.svar_id != pk:
+                raise RapportFeil("Et av tallene hører ikke til denne fellesføringen.")
+            if verdi is not None and verdi < 0:
+                raise RapportFeil(f"«{rad.tallfelt.navn}» kan ikke være negativt.")
+            tallverdier[tallnokkel(tall_id)] = {"verdi": verdi}
+    konflikter, endret = {}, []
+    for rader, verdier, felter in ((svarrader, svarverdier, FELLESFORING_FELTER),
+                                   (tallrader, tallverdier, TALL_FELTER)):
+        try:
+            endret += _skriv(rader, verdier, versjoner, felter)
+        except RapportKonflikt as exc:
+            konflikter.update(exc.konflikter)
+    if konflikter:
+        raise RapportKonflikt(konflikter)
+    with acting_user(user):
+        for r in endret:
+            r.full_clean()
+            r.save()
+
+
+@transaction.atomic
+def rapport_suppler_fellesforinger(*, rapport: Rapport, user) -> int:
+    """Add to an årsrapport draft the fellesføringer and numbers of its letter that it lacks (a
+    draft created before they were in the letter); what the agency wrote stays. Returns rows added."""
+    fersk = _krev_skriver(user, rapport)
+    with acting_user(user):
+        return fellesforinger.suppler(fersk)
 
 
 # --- workflow --------------------------------------------------------------------------------

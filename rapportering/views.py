@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -14,9 +15,17 @@ from styring.models import Rapporteringspunkt, Tildelingsbrev
 
 from . import services
 from .diagrammer import rapportdiagrammer
-from .forms import AutolagreForm, DelerForm, KommentarForm, OppdragForm, ParameterForm, PostForm
+from .forms import (
+    AutolagreForm,
+    DelerForm,
+    FellesforingForm,
+    KommentarForm,
+    OppdragForm,
+    ParameterForm,
+    PostForm,
+)
 from .innhold import rapport_innhold
-from .models import Rapport
+from .models import Rapport, Tallsvar, Type
 from .oversikt import rapportoversikt
 from .services import RapportFeil, RapportKonflikt
 
@@ -25,7 +34,15 @@ SEKSJONER = {
     "parametere": "Mål og styringsparametere",
     "oppdrag": "Oppdrag",
     "poster": "Økonomi per post",
+    "fellesforinger": "Fellesføringer",
 }
+
+
+def _seksjoner(rapport: Rapport) -> dict[str, str]:
+    """The sections of this report: only the årsrapport answers the letter's fellesføringer."""
+    if rapport.type == Type.AARSRAPPORT:
+        return SEKSJONER
+    return {k: v for k, v in SEKSJONER.items() if k != "fellesforinger"}
 
 
 def _avvist(request, rapport, melding: str):
@@ -63,13 +80,13 @@ def rapport_detalj(request, pk: int):
     user = request.user
     return render(request, "rapportering/rapport_detail.html", {
         "rapport": rapport,
-        "innhold": rapport_innhold(rapport),
+        "innhold": rapport_innhold(rapport, user=user),
         "diagrammer": rapportdiagrammer(rapport, Rapport.objects.for_user(user)),
         "kan_skrive": services.kan_skrive(user, rapport),
         "kan_sende": services.kan_sende(user, rapport),
         "kan_kommentere": services.kan_kommentere(user, rapport),
         "kan_motta": services.kan_motta(user, rapport),
-        "seksjoner": SEKSJONER,
+        "seksjoner": _seksjoner(rapport),
     })
 
 
@@ -80,15 +97,25 @@ def rapport_historikk(request, pk: int):
     from dokumenter.services import pdf_historikk
     from kjerne.endringslogg import Oppslag, endringer, historikkside
 
-    from .models import Kommentar, Oppdragsstatus, Parameterresultat, Postrapport, Rapportdel
+    from .models import (
+        Fellesforingssvar,
+        Kommentar,
+        Oppdragsstatus,
+        Parameterresultat,
+        Postrapport,
+        Rapportdel,
+    )
 
     deler = [("rapport", "Rapporten"), ("deler", "Tekstdeler"), ("parametere", "Mål og styringsparametere"),
-             ("oppdrag", "Oppdrag"), ("poster", "Økonomi per post"), ("kommentarer", "Kommentarer")]
+             ("oppdrag", "Oppdrag"), ("poster", "Økonomi per post"), ("fellesforinger", "Fellesføringer"),
+             ("kommentarer", "Kommentarer")]
     kilder = [(Rapportdel, "deler"), (Parameterresultat, "parametere"), (Oppdragsstatus, "oppdrag"),
-              (Postrapport, "poster"), (Kommentar, "kommentarer")]
+              (Postrapport, "poster"), (Fellesforingssvar, "fellesforinger"), (Kommentar, "kommentarer")]
     rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
     kilder = [(Rapport.history.filter(id=rapport.pk), "rapport")] + [
-        (model.history.filter(rapport_id=rapport.pk), del_) for model, del_ in kilder]
+        (model.history.filter(rapport_id=rapport.pk), del_) for model, del_ in kilder] + [
+        (Tallsvar.history.filter(svar_id__in=Fellesforingssvar.history.filter(rapport_id=rapport.pk).values("id")),
+         "fellesforinger")]
     if not (tilgang.er_admin(request.user) or tilgang.i_virksomheten(request.user, rapport.virksomhet_id)):
         # The drafts are the agency's: outside it, the history starts when the report was sent.
         kilder = [(qs.filter(history_date__gte=rapport.sendt) if rapport.sendt else qs.none(), del_)
@@ -110,6 +137,10 @@ def _skjema(seksjon: str, rapport: Rapport, data=None) -> list:
         return [ParameterForm(data, rad=r) for r in rader]
     if seksjon == "oppdrag":
         return [OppdragForm(data, rad=r) for r in rapport.oppdragsstatuser.select_related("oppdrag")]
+    if seksjon == "fellesforinger":
+        rader = rapport.fellesforingssvar.select_related("fellesforing").prefetch_related(
+            Prefetch("tall", queryset=Tallsvar.objects.select_related("tallfelt")))
+        return [FellesforingForm(data, rad=r) for r in rader]
     return [PostForm(data, rad=r) for r in rapport.postrapporter.select_related("post__kapittel")]
 
 
@@ -124,6 +155,9 @@ def _lagre(seksjon: str, rapport: Rapport, skjemaer: list, user) -> None:
     if seksjon == "parametere":
         services.rapport_lagre_parametere(rapport=rapport, user=user, versjoner=versjoner,
                                           resultater={f.rad.pk: f.resultat_verdier() for f in skjemaer})
+    elif seksjon == "fellesforinger":
+        services.rapport_lagre_fellesforinger(rapport=rapport, user=user, svar={f.rad.pk: f.svar_verdier() for f in skjemaer},
+                                              versjoner={k: v for f in skjemaer for k, v in f.versjoner().items()})
     elif seksjon == "oppdrag":
         services.rapport_lagre_oppdrag(rapport=rapport, user=user, versjoner=versjoner,
                                        kommentarer={f.rad.pk: f.cleaned_data["kommentar"] for f in skjemaer})
@@ -148,6 +182,8 @@ def rapport_rediger(request, pk: int, seksjon: str):
     if seksjon not in SEKSJONER:
         raise Http404
     rapport = get_object_or_404(Rapport.objects.for_user(request.user).select_related("virksomhet"), pk=pk)
+    if seksjon not in _seksjoner(rapport):
+        raise Http404
     if rapport.er_laast:
         return _avvist(request, rapport, services.LAAST_MELDING)
     if not services.kan_skrive(request.user, rapport):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.text import slugify
 
+from kjerne.belop import format_kroner, format_tall
 from kjerne.historikk import historikk
 from kjerne.sortering import naturlig_nokkel
 
@@ -633,6 +635,28 @@ class Tallfelt(models.Model):
             raise ValidationError({"grunnlag_til_aar": "Siste år kan ikke være før første år."})
         if fra is not None and not 1900 <= fra <= 2200:
             raise ValidationError({"grunnlag_fra_aar": "Oppgi et årstall, f.eks. 2020."})
+
+    def format_verdi(self, verdi: Decimal | None) -> str:
+        """A number in this field's unit, as Norwegians write it: "1 250 000 kr", "14", "12,5 %"."""
+        if verdi is None:
+            return ""
+        if self.enhet == self.Enhet.KRONER:
+            return format_kroner(int(verdi.quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+        normal = verdi.normalize()
+        tekst = format_tall(normal, desimaler=max(0, -normal.as_tuple().exponent))
+        return f"{tekst} %" if self.enhet == self.Enhet.PROSENT else tekst
+
+    @property
+    def grunnlag_visning(self) -> str:
+        """The baseline as the letter states it: "gjennomsnitt for 2020 og 2021", "12 000 kr", both."""
+        deler = []
+        if self.grunnlag_tekst:
+            deler.append(self.grunnlag_tekst)
+        elif self.grunnlagsaar:
+            deler.append(f"gjennomsnitt {self.grunnlag_fra_aar}–{self.grunnlag_til_aar}")
+        if self.grunnlag_verdi is not None:
+            deler.append(self.format_verdi(self.grunnlag_verdi))
+        return ": ".join(deler)
 
     @property
     def grunnlagsaar(self) -> list[int]:

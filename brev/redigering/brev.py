@@ -65,6 +65,7 @@ def oversikt(request, pk: int):
                 antall_krav=Count("resultatkrav", distinct=True)))))
         ctx["omraader_etter"] = plasser_omraader(ctx["maal_liste"], list(brev.maalgrupper.all()))
         ctx["krav_liste"] = list(brev.rapporteringskrav.select_related("maal").prefetch_related("styringsparametere"))
+        ctx["fellesforing_liste"] = list(brev.fellesforinger.prefetch_related("tallfelt"))
         ctx["per_maal"] = oppdrag_i_brev(brev)
         ctx["kapitler"] = list(brev.kapitler.prefetch_related(
             Prefetch("poster", queryset=Budsjettpost.objects.prefetch_related("bindinger", "tilskudd"))))

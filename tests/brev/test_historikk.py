@@ -45,9 +45,9 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Session and user, the letter, one per history table (25), the referenced records once per model
+# Session and user, the letter, one per history table (26), the referenced records once per model
 # for the whole page, the PDF list.
-HISTORIKK_SPORRINGER = 37
+HISTORIKK_SPORRINGER = 38
 
 
 @pytest.fixture

@@ -1,0 +1,42 @@
+"""The fellesføringer in the årsrapport (#14 item 5) in a real browser: IMDi's 2024 draft answers the
+letter's three fellesføringer with the numbers they ask for; the report page's section and the
+agency's edit page pass axe-core (WCAG 2.1 AA) with no CSP error at 1366 and 375 px, and a phone
+gets no page-wide horizontal scrolling (the tables scroll in their own region)."""
+
+from __future__ import annotations
+
+import pytest
+
+from brukere.models import Rolle
+from rapportering.models import Rapport
+
+from .test_tilgjengelighet import Sjekker, _bruker
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
+
+
+@pytest.mark.parametrize("bredde", [1366, 375])
+def test_fellesforingene_i_aarsrapporten(demo_live, innlogget, bredde, tmp_path):
+    rapport = Rapport.objects.get(virksomhet__kortnavn="IMDi", type="aarsrapport", rapport_aar=2024)
+    page = innlogget(_bruker("imdi", "IMDi", Rolle.VIRKSOMHET_KONTAKT))
+    page.set_viewport_size({"width": bredde, "height": 900})
+    sjekk = Sjekker(page)
+    sjekk(f"/rapporter/{rapport.pk}/", tekst="Fellesføringer i tildelingsbrevet")
+    seksjon = page.locator("#fellesforinger")
+    seksjon.scroll_into_view_if_needed()
+    tekst = page.inner_text("#del-IV")
+    # The demo's figures beside the stated (demo) baseline, with the difference: 6 against 4,5.
+    assert "14 350 000 kr" in tekst and "420 000 kr" in tekst and "+1,5" in tekst
+    assert "demotall, ikke oppgitt i brevet" in tekst
+    assert page.evaluate("document.documentElement.scrollWidth") <= bredde
+    page.locator("#del-IV").screenshot(path=str(tmp_path / f"fellesforinger-{bredde}.png"))
+
+    sjekk(f"/rapporter/{rapport.pk}/rediger/fellesforinger/", tekst="Totalbeløp for kjøp av konsulenttjenester")
+    assert page.evaluate("document.documentElement.scrollWidth") <= bredde
+    # A number the field cannot take: the page says so in Norwegian, on the field, and saves nothing.
+    felt = page.get_by_label("Ansettelser av personer med funksjonsnedsettelse og/eller hull i CV-en (antall)")
+    felt.fill("seks")
+    page.get_by_role("button", name="Lagre").click()
+    sjekk.sjekk_her("rediger med feil", tekst="«seks» er ikke et tall")
+    assert "Ingenting er lagret" in page.content()
+    sjekk.ferdig()
