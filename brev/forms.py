@@ -698,20 +698,24 @@ class TallfeltForm(RadKonfliktMixin, Redigeringsskjema):
                       "grunnlag_fra_aar": "Når grunnlaget er et gjennomsnitt av år, f.eks. 2020 til 2021: rapporten "
                                           "regner det ut av årsrapportene for disse årene."}
 
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("nokkel") and cleaned.get("navn"):
+            cleaned["nokkel"] = stabil_nokkel(cleaned["navn"])
+        return cleaned
+
 
 class BaseTallfeltFormSet(forms.BaseInlineFormSet):
-    def clean(self):
-        super().clean()
-        sett = {}
+    def validate_unique(self):
+        """The key is the only unique field; a duplicate is named in Norwegian on the row."""
+        sett = set()
         for form in self.forms:
             if not hasattr(form, "cleaned_data") or not form.cleaned_data or form.cleaned_data.get("DELETE"):
                 continue
-            nokkel = form.cleaned_data.get("nokkel") or stabil_nokkel(form.cleaned_data.get("navn") or "")
+            nokkel = form.cleaned_data.get("nokkel")
             if nokkel in sett:
                 form.add_error("nokkel", f"To tall har samme nøkkel «{nokkel}». Gi dem ulike navn eller nøkler.")
-            sett[nokkel] = form
-            form.cleaned_data["nokkel"] = nokkel
-            form.instance.nokkel = nokkel
+            sett.add(nokkel)
 
 
 TallfeltFormSet = forms.inlineformset_factory(Fellesforing, Tallfelt, form=TallfeltForm, formset=BaseTallfeltFormSet,
