@@ -8,11 +8,13 @@ it were not; every header made from user text goes through ``en_linje`` first.
 from __future__ import annotations
 
 import base64
-import copy
 import string
+import time
 import unicodedata
+from bisect import bisect_right
 from email.utils import formatdate, make_msgid
 from functools import cache, lru_cache
+from itertools import accumulate
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -65,30 +67,33 @@ def subject_header(subject: str) -> str:
     encoded words between characters so that each line fits."""
     if "\n" in subject or "\r" in subject or subject.isascii():
         return _django_header("Subject", subject)  # refuses line breaks; ASCII is folded, not encoded
-    costs = [_char_cost(ch) for ch in subject]  # (utf-8 bytes, Q-encoded length) per character
-    use_b64 = (sum(c[0] for c in costs) + 2) // 3 * 4 < sum(c[1] for c in costs)
-    words, current, n_bytes, q_len = [], [], 0, 0
-    room = _FIRST_LINE - _CHROME
-    for ch, (cb, cq) in zip(subject, costs, strict=True):
-        length = (n_bytes + cb + 2) // 3 * 4 if use_b64 else q_len + cq
-        if length > room and current:
-            words.append("".join(current))
-            current, n_bytes, q_len, room = [ch], cb, cq, _NEXT_LINE - _CHROME
-        else:
-            current.append(ch)
-            n_bytes, q_len = n_bytes + cb, q_len + cq
-    words.append("".join(current))
+    costs = [_char_cost(ch) for ch in subject]  # (utf-8 bytes, Q-encoded length, Q text) per character
+    n_bytes = list(accumulate(c[0] for c in costs))
+    q_len = list(accumulate(c[1] for c in costs))
+    use_b64 = (n_bytes[-1] + 2) // 3 * 4 < q_len[-1]
+    # A word takes characters while its encoded length fits the line's room: at most ``room``
+    # Q-encoded characters, or 3 * (room // 4) bytes in base64 (4 characters per 3 bytes, rounded
+    # up). The break points are found on the running totals; a character too long alone still
+    # makes a word of its own, as in the standard library.
+    cum = n_bytes if use_b64 else q_len
+    words, start, room = [], 0, _FIRST_LINE - _CHROME
+    while start < len(subject):
+        limit = 3 * (room // 4) if use_b64 else room
+        end = max(bisect_right(cum, (cum[start - 1] if start else 0) + limit, lo=start), start + 1)
+        words.append((start, end))
+        start, room = end, _NEXT_LINE - _CHROME
     if use_b64:
-        encoded = ["=?utf-8?b?" + base64.b64encode(w.encode("utf-8")).decode("ascii") + "?=" for w in words]
+        encoded = ["=?utf-8?b?" + base64.b64encode(subject[i:j].encode("utf-8")).decode("ascii") + "?="
+                   for i, j in words]
     else:
-        encoded = ["=?utf-8?q?" + "".join(_Q_MAP[b] for b in w.encode("utf-8")) + "?=" for w in words]
+        encoded = ["=?utf-8?q?" + "".join(c[2] for c in costs[i:j]) + "?=" for i, j in words]
     return "\n ".join(encoded)
 
 
 @cache
-def _char_cost(ch: str) -> tuple[int, int]:
-    cb = ch.encode("utf-8")
-    return len(cb), sum(_Q_LEN[b] for b in cb)
+def _char_cost(ch: str) -> tuple[int, int, str]:
+    q = "".join(_Q_MAP[b] for b in ch.encode("utf-8"))
+    return len(ch.encode("utf-8")), len(q), q
 
 
 @lru_cache(maxsize=4096)
@@ -105,11 +110,27 @@ def _templates() -> tuple:
 
 
 def _copy(template, payload):
-    msg = copy.copy(template)
+    # What copy.copy does for these objects (a new instance sharing the attributes), without its
+    # generic __reduce_ex__ round: a run makes three of these per e-mail.
+    msg = object.__new__(type(template))
+    msg.__dict__.update(template.__dict__)
     msg._headers = list(template._headers)
     msg._payload = payload
     msg.defects = []
     return msg
+
+
+_dato: list = [None, ""]  # (second, Date header) of the last message built
+
+
+def _date_header() -> str:
+    """``formatdate(localtime=EMAIL_USE_LOCALTIME)`` as Django sets it, worked out once a second:
+    the header names the second, so every message built in it gets the same text either way."""
+    naa = time.time()
+    sekund = int(naa)
+    if _dato[0] != (sekund, settings.EMAIL_USE_LOCALTIME):
+        _dato[:] = [(sekund, settings.EMAIL_USE_LOCALTIME), formatdate(sekund, localtime=settings.EMAIL_USE_LOCALTIME)]
+    return _dato[1]
 
 
 def _text_part(text: str, subtype: str):
@@ -145,7 +166,7 @@ class FastEmail(EmailMultiAlternatives):
         headers.append(("From", _django_header("From", str(self.from_email))))
         if self.to:
             headers.append(("To", _django_header("To", ", ".join(str(v) for v in self.to))))
-        headers.append(("Date", formatdate(localtime=settings.EMAIL_USE_LOCALTIME)))
+        headers.append(("Date", _date_header()))
         headers.append(("Message-ID", make_msgid(domain=DNS_NAME)))
         for name, value in self.extra_headers.items():
             headers.append(forbid_multi_line_headers(name, value, "utf-8"))
@@ -154,7 +175,8 @@ class FastEmail(EmailMultiAlternatives):
     def __deepcopy__(self, memo):
         # The locmem backend keeps a deep copy of each message; every field here is a string or a
         # list of strings and tuples, so copying the lists is a deep copy. The connection is shared.
-        new = copy.copy(self)
+        new = object.__new__(type(self))
+        new.__dict__.update(self.__dict__)
         for attr in ("to", "cc", "bcc", "reply_to", "attachments", "alternatives"):
             setattr(new, attr, list(getattr(self, attr)))
         new.extra_headers = dict(self.extra_headers)
