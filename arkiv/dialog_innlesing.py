@@ -406,8 +406,10 @@ def _sjekk_fellesforinger(data: dict, kx: _Kontekst, errors: list[str]) -> None:
             if t["nokkel"] not in tallfelt[f["nokkel"]]:
                 errors.append(f"{p}.tall[{j}].nokkel: fellesføringen «{f['nokkel']}» ber ikke om tallet "
                               f"«{t['nokkel']}».")
-            _sjekk_felt(Tallsvar(verdi=None if t["verdi"] is None else Decimal(str(t["verdi"]))),
-                        f"{p}.tall[{j}]", errors, ["svar", "tallfelt"])
+            verdi = None if t["verdi"] is None else Decimal(str(t["verdi"]))
+            if verdi is not None and verdi < 0:
+                errors.append(f"{p}.tall[{j}].verdi: tallet kan ikke være negativt ({t['verdi']}).")
+            _sjekk_felt(Tallsvar(verdi=verdi), f"{p}.tall[{j}]", errors, ["svar", "tallfelt"])
 
 
 def _kontekst(data: dict, opprett_brukere: bool, errors: list[str]) -> _Kontekst | None:

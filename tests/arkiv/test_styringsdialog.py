@@ -226,6 +226,15 @@ def fil():
                                                                     "er ikke et gyldig valg. Gyldige verdier: halvaar, aar."),
     (lambda d: d["fellesforinger"][0].update(nokkel="finnes-ikke"),
      "fellesforinger[0].nokkel: IMDis tildelingsbrev for 2024 har ingen fellesføring «finnes-ikke»."),
+    (lambda d: d["fellesforinger"][2].update(svar="Svar", tall=[{"nokkel": "finnes-ikke", "navn": "X", "enhet": "antall",
+                                                                 "verdi": "1"}]),
+     "fellesforinger[2].tall[0].nokkel: fellesføringen «redusere-konsulentbruken» ber ikke om tallet «finnes-ikke»."),
+    (lambda d: d["fellesforinger"][2].update(svar=None, tall=[{"nokkel": "x", "navn": "X", "enhet": "antall",
+                                                               "verdi": "1"}]),
+     "fellesforinger[2].tall: tall uten svar; årsrapporten er ikke sendt (svar er null)."),
+    (lambda d: d["fellesforinger"][2].update(svar="Svar", tall=[{"nokkel": "x", "navn": "X", "enhet": "kroner",
+                                                                 "verdi": "-5"}]),
+     "fellesforinger[2].tall[0].verdi: tallet kan ikke være negativt (-5)."),
     (lambda d: d["moter"][0].update(varighet=2), "moter[0].varighet: ukjent felt."),
     (lambda d: d["moter"][0]["referat"].update(tekst="a\x00b"), "moter[0].referat.tekst: teksten inneholder et NUL"),
 ])
@@ -308,3 +317,22 @@ def test_export_queries_do_not_grow_with_the_dialog(django_assert_num_queries):
     with django_assert_num_queries(17):
         data = export_styringsdialog(brev)
     assert len(data["moter"]) == 5 and data["moter"][4]["vedtak"][0]["tittel"] == "Punkt 2"
+
+
+def test_answers_of_a_sent_report_are_checked_on_import_and_said_not_written(tmp_path):
+    last_demo()
+    rapport = Rapport.objects.get(virksomhet__kortnavn="IMDi", type="aarsrapport", rapport_aar=2024)
+    Rapport.objects.filter(pk=rapport.pk).update(status="sendt", sendt=datetime(2025, 3, 14, tzinfo=UTC),
+                                                 sendt_av=User.objects.get(username="imdi.leder"))
+    data = export_styringsdialog(_brev())
+    besvart = [f for f in data["fellesforinger"] if f["svar"] is not None]
+    assert len(besvart) == 3 and any(f["tall"] for f in besvart)
+    svar_foer = list(Fellesforingssvar.objects.values_list("pk", "tekst"))
+    _fjern_dialogen()
+    sti = tmp_path / "dialog.json"
+    sti.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    out = StringIO()
+    call_command("import_styringsdialog", str(sti), stdout=out)
+    assert ("Merk: fellesforinger: 3 svar fra årsrapporten er kontrollert mot brevets fellesføringer, men ikke lest "
+            "inn (årsrapporten er ikke en del av arkivformatet).") in out.getvalue()
+    assert list(Fellesforingssvar.objects.values_list("pk", "tekst")) == svar_foer
