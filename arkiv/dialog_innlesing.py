@@ -196,6 +196,18 @@ def _sjekk_tiltak(liste: list[dict], modell, path: str, errors: list[str]) -> No
                     tp, errors, ["risiko", "merknad", "ansvarlig"])
 
 
+def _sjekk_fil(obj, d: dict, path: str, eier: str, errors: list[str]) -> None:
+    """A document or reply letter: its metadata only (the file is not in the archive), under a name in
+    the file storage that no other row of the portal uses, so it cannot come to point at another's file."""
+    _sjekk_tid(d["lastet_opp"], f"{path}.lastet_opp", errors)
+    if not d["fil"].strip():
+        errors.append(f"{path}.fil: mangler filnavn.")
+    elif type(obj).objects.filter(fil=d["fil"]).exists():
+        errors.append(f"{path}.fil: filen «{d['fil']}» hører allerede til {eier} i portalen.")
+    fk = [f.name for f in obj._meta.concrete_fields if f.is_relation]
+    _sjekk_felt(obj, path, errors, fk)
+
+
 def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
     moter = data.get("moter", [])
     if moter and kx.brev.status != "sendt":
@@ -249,13 +261,8 @@ def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
                     errors.append(f"{sp}.punkt: oppfølgingspunkt {pk['nummer']} fra «{pk['mote_tittel']}» "
                                   f"{_d(pk['mote_dato']):%d.%m.%Y} finnes ikke i filen eller i portalen.")
         for j, d in enumerate(m.get("dokumenter", [])):
-            dp = f"{p}.dokumenter[{j}]"
-            _sjekk_tid(d["lastet_opp"], f"{dp}.lastet_opp", errors)
-            if not d["fil"].strip():
-                errors.append(f"{dp}.fil: mangler filnavn.")
-            elif Vedlegg.objects.filter(fil=d["fil"]).exists():
-                errors.append(f"{dp}.fil: filen «{d['fil']}» hører allerede til et annet møte i portalen.")
-            _sjekk_felt(Vedlegg(tittel=d["tittel"], fil=d["fil"], storrelse=d["storrelse"]), dp, errors, ["mote", "lastet_opp_av"])
+            _sjekk_fil(Vedlegg(tittel=d["tittel"], fil=d["fil"], storrelse=d["storrelse"]), d,
+                       f"{p}.dokumenter[{j}]", "et annet møte", errors)
         _sjekk_referat(m, p, errors)
 
 
@@ -375,14 +382,8 @@ def _sjekk_revisjon(data: dict, kx: _Kontekst, errors: list[str]) -> None:
                     | {"beskrivelse": "merknad.tekst"})
         _sjekk_tiltak(r["tiltak"], Revisjonstiltak, p, errors)
         for j, s in enumerate(r["svarbrev"]):
-            sp = f"{p}.svarbrev[{j}]"
-            _sjekk_tid(s["lastet_opp"], f"{sp}.lastet_opp", errors)
-            if not s["fil"].strip():
-                errors.append(f"{sp}.fil: mangler filnavn.")
-            elif Svarbrev.objects.filter(fil=s["fil"]).exists():
-                errors.append(f"{sp}.fil: filen «{s['fil']}» hører allerede til en annen merknad i portalen.")
-            _sjekk_felt(Svarbrev(tittel=s["tittel"], datert=_d(s["datert"]), fil=s["fil"], storrelse=s["storrelse"]),
-                        sp, errors, ["merknad", "lastet_opp_av"])
+            _sjekk_fil(Svarbrev(tittel=s["tittel"], datert=_d(s["datert"]), fil=s["fil"], storrelse=s["storrelse"]), s,
+                       f"{p}.svarbrev[{j}]", "en annen merknad", errors)
 
 
 def _sjekk_fellesforinger(data: dict, kx: _Kontekst, errors: list[str]) -> None:

@@ -16,7 +16,7 @@ from arkiv.dialog_innlesing import import_styringsdialog
 from arkiv.skjema import ArkivFeil
 from brukere.models import User
 from moter import services as mote_services
-from moter.models import Mote, Punktoppdatering, Referat, Sak, Vedtak
+from moter.models import Mote, Punktoppdatering, Referat, Sak, Vedlegg, Vedtak
 from rapportering.models import Fellesforingssvar, Rapport, Tallsvar
 from revisjon.models import Merknad, Revisjonstiltak, Svarbrev
 from risiko import services as risiko_services
@@ -102,7 +102,11 @@ def test_demo_round_trip_into_an_empty_database_is_identical(tmp_path):
 
 def test_reading_back_into_the_letters_database_gives_the_same_file():
     last_demo()
+    var = Mote.objects.get(tildelingsbrev=_brev(), tittel="Etatsstyringsmøte vår 2024")
+    Vedlegg.objects.create(mote=var, tittel="IMDis presentasjon", fil="moter/IMDi/presentasjon.pdf", storrelse=48213,
+                           lastet_opp_av=User.objects.get(username="imdi.kontakt"))
     data = export_styringsdialog(_brev())
+    assert data["moter"][0]["dokumenter"][0]["fil"] == "moter/IMDi/presentasjon.pdf"
     _fjern_dialogen()
     r = import_styringsdialog(copy.deepcopy(data), user=User.objects.get(username="admin"))
     assert (r.moter, r.risikovurderinger, r.merknader, r.brukere_opprettet) == (2, 2, 1, [])
