@@ -65,6 +65,7 @@ class Avsnittsblokk:
     nivaa: int
     med_maal: bool = False
     med_budsjett: bool = False
+    med_fellesforinger: bool = False
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _brev_med_data(brev: Tildelingsbrev) -> Tildelingsbrev:
             Prefetch("kapitler", queryset=Budsjettkapittel.objects.order_by("rekkefolge", "nummer").prefetch_related(
                 Prefetch("poster", queryset=Budsjettpost.objects.order_by("rekkefolge", "post").prefetch_related(
                     "tilskudd", "bindinger", "fordelinger")))),
-            "signaturer", "vedlegg", "kopi_til", "risikodefinisjoner",
+            "signaturer", "vedlegg", "kopi_til", "risikodefinisjoner", "fellesforinger__tallfelt",
         )
         .get(pk=brev.pk)
     )
@@ -114,6 +115,8 @@ def _plasser(avsnitt: list[Brevavsnitt]) -> list[Avsnittsblokk]:
         b.med_maal = True
     if (b := finn("budsjettrammen", "tildeling av midler")) is not None:
         b.med_budsjett = True
+    if (b := finn("fellesføring")) is not None:
+        b.med_fellesforinger = True
     return blokker
 
 
@@ -222,6 +225,8 @@ def tildelingsbrev_html(brev: Tildelingsbrev) -> str:
                                         if p.tildelt_kr is not None)),
         "budsjett_uten_belop": sum(len(t.uten_belop) for t in budsjett),
         "budsjett_plassert": any(b.med_budsjett for b in blokker),
+        "fellesforinger": list(brev.fellesforinger.all()),
+        "fellesforinger_plassert": any(b.med_fellesforinger for b in blokker),
         "vedlegg_oppdrag": _vedlegg_oppdrag(brev, listing),
         "signaturer": list(brev.signaturer.all()),
         "vedlegg": list(brev.vedlegg.all()),

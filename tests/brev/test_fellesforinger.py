@@ -120,3 +120,16 @@ def test_carried_forward_with_keys_and_numbers(oppsett):
     assert (ntf.nokkel, ntf.navn, ntf.grunnlagsaar) == ("konsulenter", "Konsulenter i 2025", [2020, 2021])
     assert timezone.now()  # the copy is a draft of the ministry's
     assert ny.status == "utkast"
+
+
+def test_the_letter_pdf_prints_the_fellesforinger_with_their_numbers(oppsett):
+    from brev.pdf import tildelingsbrev_html
+
+    brev = oppsett["sendt"]
+    f = Fellesforing.objects.create(tildelingsbrev=brev, tittel="Redusere konsulentbruken",
+                                    rapportering="Oppgi totalbeløpet.")
+    Tallfelt.objects.create(fellesforing=f, navn="Konsulenttjenester totalt", enhet="kroner")
+    html = tildelingsbrev_html(brev)
+    # The letter has no chapter «Fellesføringer» here: they get a section of their own.
+    assert '<h2 class="kapittel niva-1">Fellesføringer</h2>' in html
+    assert "Redusere konsulentbruken" in html and "Konsulenttjenester totalt (kroner)" in html
