@@ -12,6 +12,7 @@ node id is on ``CI_TILLATTE_HOPP`` with the reason it cannot run in CI. Locally 
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -162,3 +163,19 @@ def klient(client, brev):
 
     client.force_login(UserFactory(organisasjon=brev.departement))
     return client
+
+
+@contextmanager
+def delt_verden(django_db_blocker, **innstillinger):
+    """Build a test world once for several tests: inside it, everything written stays until the block
+    ends and is then rolled back. Each test's own transaction (pytest-django's ``db``) becomes a
+    savepoint inside this one, so a test still starts from the world as it was built and leaves
+    nothing behind. For a module-scoped fixture whose world costs seconds (the access matrix, the
+    marker crawl); not for transactional tests, which flush the database.
+    """
+    from django.db import transaction
+    from django.test.utils import override_settings
+
+    with django_db_blocker.unblock(), override_settings(**innstillinger), transaction.atomic():
+        yield
+        transaction.set_rollback(True)

@@ -322,11 +322,15 @@ def _kryp(client: Client, rolle: str, start: list[str], markorer: list[Markor]) 
 
 # --- the test ----------------------------------------------------------------------------------------
 
-@pytest.fixture
-def verden(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-    return _bygg()
+@pytest.fixture(scope="module")
+def verden(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world per module (per pytest-xdist worker), rolled back when the module is done; each
+    test runs in a savepoint inside it (tests/conftest.py, ``delt_verden``)."""
+    from tests.conftest import delt_verden
+
+    with delt_verden(django_db_blocker, MEDIA_ROOT=tmp_path_factory.mktemp("markorer"),
+                     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend"):
+        yield _bygg()
 
 
 @pytest.mark.parametrize("rolle", ROLLER)

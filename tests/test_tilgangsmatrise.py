@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -698,10 +699,30 @@ def _alle_tilfeller():
             yield pytest.param(navn, t, id=f"{navn}[{t.navn}]" if t.navn else navn)
 
 
-@pytest.fixture
-def verden(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
-    return Verden()
+@pytest.fixture(scope="module")
+def verden(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world per module (per pytest-xdist worker): building it costs seconds, and every case
+    below rolls back what its request changed, so each test and each role starts from it as built.
+    Every role logs in once here; each case then sends that session's cookie."""
+    from tests.conftest import delt_verden
+
+    with delt_verden(django_db_blocker, MEDIA_ROOT=tmp_path_factory.mktemp("tilgang")):
+        w = Verden()
+        w.okter = {}
+        for rolle, user in w.users.items():
+            client = Client()
+            client.force_login(user)
+            w.okter[rolle] = client.cookies[settings.SESSION_COOKIE_NAME].value
+        w.fingeravtrykk = _fingeravtrykk()
+        yield w
+
+
+def _klient(verden, rolle: str, **kw) -> Client:
+    """A client with ``rolle``'s session from the world (anonymous: none)."""
+    client = Client(**kw)
+    if rolle != "anonym":
+        client.cookies[settings.SESSION_COOKIE_NAME] = verden.okter[rolle]
+    return client
 
 
 def _svar(client, url, t: Tilfelle, w):
@@ -753,6 +774,19 @@ def _fingeravtrykk() -> tuple:
         return tuple(zip(tabeller, cur.fetchone(), strict=True))
 
 
+def _endringer_i_alt() -> int | None:
+    """Rows inserted, updated or deleted on this connection so far: SQLite counts them itself
+    (``total_changes()``), so a request that wrote nothing needs no row count after it. None where
+    the database has no such counter: then the counts are always taken."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cur:
+        cur.execute("SELECT total_changes()")
+        return cur.fetchone()[0]
+
+
 def _forskjell(for_: tuple, etter: tuple) -> str:
     return ", ".join(f"{t}: {a} → {b}" for (t, a), (_, b) in zip(for_, etter, strict=True) if a != b)
 
@@ -760,14 +794,14 @@ def _forskjell(for_: tuple, etter: tuple) -> str:
 def _sjekk(url, tilfelle, verden, roller=ROLLER) -> list[str]:
     feil = []
     for rolle in roller:
-        client = Client()
-        if rolle != "anonym":
-            client.force_login(verden.users[rolle])
-        # Each role starts from the same world: what one role's request changed is rolled back.
+        client = _klient(verden, rolle)
+        # Each role starts from the same world: what one role's request changed is rolled back, so
+        # the row counts before every request are those taken once when the world was built.
         with transaction.atomic():
-            for_ = _fingeravtrykk()
+            for_ = verden.fingeravtrykk
+            endringer = _endringer_i_alt()
             r = _svar(client, url, tilfelle, verden)
-            etter = _fingeravtrykk()
+            etter = for_ if endringer is not None and _endringer_i_alt() == endringer else _fingeravtrykk()
             virket = (tilfelle.virkning(verden, rolle) if tilfelle.virkning and rolle != "anonym" else None)
             transaction.set_rollback(True)
         sted = f"{url} [{tilfelle.navn}] som {rolle}"
@@ -813,14 +847,12 @@ def test_hver_visning_krever_csrf_for_post(verden):
         roller = sorted(tilfelle.tillatt - {"anonym"})
         if not roller:
             continue
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(verden.users[roller[0]])
+        client = _klient(verden, roller[0], enforce_csrf_checks=True)
         body = {**(tilfelle.query(verden) if tilfelle.query else {}),
                 **(tilfelle.data(verden) if tilfelle.data else {})}
         with transaction.atomic():
-            for_ = _fingeravtrykk()
             r = client.post(reverse(url, kwargs=tilfelle.kwargs(verden)), body)
-            endret = _forskjell(for_, _fingeravtrykk())
+            endret = _forskjell(verden.fingeravtrykk, _fingeravtrykk())
             transaction.set_rollback(True)
         if r.status_code != 403 or endret:
             feil.append(f"{url} [{tilfelle.navn}]: POST uten CSRF-token som {roller[0]} ga {r.status_code}"
@@ -842,8 +874,7 @@ def test_csrf_kreves_for_endringer(verden):
     for param in _endrende():
         url, tilfelle = param.values
         rolle = sorted(tilfelle.tillatt - {"anonym"})[0]
-        client = Client(enforce_csrf_checks=True)
-        client.force_login(verden.users[rolle])
+        client = _klient(verden, rolle, enforce_csrf_checks=True)
         body = {**(tilfelle.query(verden) if tilfelle.query else {}),
                 **(tilfelle.data(verden) if tilfelle.data else {})}
         with transaction.atomic():
