@@ -40,3 +40,23 @@ def test_fellesforingene_i_aarsrapporten(demo_live, innlogget, bredde, tmp_path)
     sjekk.sjekk_her("rediger med feil", tekst="«seks» er ikke et tall")
     assert "Ingenting er lagret" in page.content()
     sjekk.ferdig()
+
+
+@pytest.mark.parametrize("bredde", [1366, 375])
+def test_fellesforingen_i_brevredigeringen(demo_live, innlogget, bredde):
+    """The ministry edits a fellesføring and its numbers in next year's draft (carried forward)."""
+    from brev.services import brev_viderefor
+    from styring.models import Tildelingsbrev
+
+    redaktor = _bruker("redaktor", "AID", Rolle.DEPARTEMENT_REDAKTOR)
+    utkast = brev_viderefor(brev=Tildelingsbrev.objects.get(virksomhet__kortnavn="IMDi", aar=2024),
+                            acting_user=redaktor)
+    f = utkast.fellesforinger.get(nokkel="redusere-konsulentbruken")
+    page = innlogget(redaktor)
+    page.set_viewport_size({"width": bredde, "height": 900})
+    sjekk = Sjekker(page)
+    sjekk(f"/brev/{utkast.pk}/rediger/fellesforing/{f.pk}/", tekst="Tall som oppgis i årsrapporten")
+    assert page.evaluate("document.documentElement.scrollWidth") <= bredde
+    assert page.get_by_label("Navn").first.input_value() == "Totalbeløp for kjøp av konsulenttjenester"
+    sjekk(f"/brev/{utkast.pk}/", tekst="Totalbeløp for kjøp av tjenester fra kommunikasjonsbransjen (kroner)")
+    sjekk.ferdig()
