@@ -260,6 +260,8 @@ def _endringer(draw):
             forelder[sti[-1]]
         except (KeyError, IndexError, TypeError):
             continue  # an earlier change removed or replaced this place
+        if not isinstance(forelder, (dict, list)):
+            continue  # an earlier change put a text where this place was: "abc"[0] reads but cannot be set
         if isinstance(forelder, dict) and draw(st.booleans()) and draw(st.booleans()):
             del forelder[sti[-1]]  # a missing key
         else:
