@@ -97,6 +97,24 @@ def test_the_fast_path_gives_every_recipient_the_message_the_templates_give(mang
     assert "<b>" not in html
 
 
+def test_the_fast_message_goes_to_the_server_as_djangos_with_its_own_boundary_and_folds(mange_slag):
+    """As SMTP sends it (the generator's bytes, both line endings): the boundary FastEmail chose is
+    written as ``set_boundary`` writes it, and every header folded as the standard library folds it
+    (the remembered folds included: each message is serialised twice)."""
+    maler = Paaminnelsesmaler()
+    for rad in paaminnelser_planlegg(dato=DAG):
+        f = rad._planlagt.forekomst
+        rask = maler.melding(paaminnelse=rad, forekomst=f, dato=DAG).message()
+        fasit = paaminnelse_melding(paaminnelse=rad, forekomst=f, dato=DAG).message()
+        for navn in ("Date", "Message-ID"):
+            fasit.replace_header(navn, rask[navn])
+        assert rask.get_boundary().startswith("=" * 15) and rask.get_boundary() not in str(rask.get_payload())
+        fasit.set_boundary(rask.get_boundary())
+        for _ in range(2):
+            assert rask.as_bytes(linesep="\r\n") == fasit.as_bytes(linesep="\r\n"), rad.emne
+            assert rask.as_bytes() == fasit.as_bytes(), rad.emne
+
+
 def test_a_template_change_the_fast_path_does_not_follow_is_caught(mange_slag, monkeypatch, caplog):
     """The first message of each kind is also rendered in full: a difference sends that kind
     through the templates from then on, and says so in the log."""
