@@ -213,13 +213,16 @@ def _sjekk_moter(data: dict, kx: _Kontekst, errors: list[str]) -> None:
     if moter and kx.brev.status != "sendt":
         errors.append(f"moter: {kx.virksomhet}s tildelingsbrev for {kx.brev.aar} er ikke sendt; møtene i "
                       "styringsdialogen hører til et sendt brev.")
-    finnes = set(Mote.objects.filter(tildelingsbrev=kx.brev).values_list("dato", "tittel"))
+    # A meeting the portal made from the calendar and nobody has touched is replaced by the file's.
+    tomme = Mote.objects.tomme_fra_kalender().values("pk")
+    finnes = set(Mote.objects.filter(tildelingsbrev=kx.brev).exclude(pk__in=tomme).values_list("dato", "tittel"))
     i_filen: dict[tuple, int] = {}
     vedtak_i_filen: set[tuple] = set()
     for m in moter:
         for v in m["vedtak"]:
             vedtak_i_filen.add((m["dato"], m["tittel"], v["nummer"]))
-    koblet = set(Mote.objects.filter(kalenderpunkt__isnull=False).values_list("kalenderpunkt_id", flat=True))
+    koblet = set(Mote.objects.filter(kalenderpunkt__isnull=False).exclude(pk__in=tomme)
+                 .values_list("kalenderpunkt_id", flat=True))
     for i, m in enumerate(moter):
         p = f"moter[{i}]"
         nokkel = (m["dato"], m["tittel"])
@@ -529,6 +532,9 @@ def _skriv_mote(m: dict, p: str, kx: _Kontekst, hvem, vedtak: dict, resultat: Re
                 f"{p}.grunnlag: {navn} for {m['grunnlag']['aar']} finnes ikke i portalen; møtet er lest inn uten "
                 "rapporten det bygger på.")
     k = m.get("kalenderpunkt")
+    if k:
+        for tom in Mote.objects.tomme_fra_kalender().filter(kalenderpunkt=kx.kalender[(k["tittel"], _d(k["dato"]))]):
+            tom.delete()
     mote = Mote(tildelingsbrev=kx.brev, type=m["type"], tittel=m["tittel"], dato=_d(m["dato"]),
                 klokkeslett=time.fromisoformat(m["klokkeslett"]) if m["klokkeslett"] else None, sted=m["sted"],
                 dagsorden_frist=_d(m["dagsorden_frist"]), grunnlag=grunnlag,

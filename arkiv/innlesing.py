@@ -24,6 +24,7 @@ from kjerne.belop import format_kroner
 from kjerne.historikk import acting_user
 from kjerne.tallgrenser import kolonnegrense
 from kjerne.tekst import avsnitt_i
+from moter.services import moter_fra_kalender
 from oppdrag.models import FoU, Frist, Milepael, Oppdrag, Risikodefinisjon, Samarbeidspartner, Tittelvariant
 from oppdrag.services import apply_frist_text
 from styring.models import (
@@ -447,6 +448,8 @@ def import_tildelingsbrev(data: Any, *, user=None, opprett_organisasjoner: bool 
                 _import_kvitteringer(data, brev, errors)
             if errors:
                 raise ArkivFeil(errors)
+            # A letter read in as sent is as if sent here: its calendar's meetings become meetings.
+            moter_fra_kalender(brev=brev, acting_user=user)
             return brev
     except IntegrityError as exc:  # a constraint the validation above did not foresee
         # Never the database's own wording ("UNIQUE constraint failed: …"): it names tables, not the file.

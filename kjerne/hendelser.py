@@ -22,8 +22,14 @@ OPPDRAG_AVSLUTTET = "oppdrag_avsluttet"
 RAPPORT_SENDT = "rapport_sendt"
 RAPPORT_MOTTATT = "rapport_mottatt"
 RAPPORT_KOMMENTERT = "rapport_kommentert"
+# Meetings (moter) and risk (risiko): the minutes sent to the agency for comments, a comment on
+# them, one side's approval (the second locks them); an assessment shared with the ministry.
+REFERAT_TIL_KOMMENTAR = "referat_til_kommentar"
+REFERAT_MERKNAD = "referat_merknad"
+REFERAT_GODKJENT = "referat_godkjent"
+RISIKO_DELT = "risiko_delt"
 
-#: sent with ``art``, ``objekt`` (the letter, tillegg, oppdrag or report), ``acting_user`` and
+#: sent with ``art``, ``objekt`` (the letter, tillegg, oppdrag, report, meeting or risk assessment), ``acting_user`` and
 #: ``detaljer`` (a dict: the reason, the comment, the new risk …).
 overlevering = Signal()
 

@@ -25,6 +25,16 @@ class MoteQuerySet(TilgangQuerySet):
     def for_observator(self):
         return self.filter(tildelingsbrev__status="sendt", referat__status="godkjent")
 
+    def tomme_fra_kalender(self):
+        """Meetings the portal made from the letter's calendar that nobody has planned or held yet:
+        no participants, agenda items, documents or minutes (an archive import may replace them)."""
+        from django.db.models import Exists, OuterRef
+
+        from .models import Deltaker, Referat, Sak, Vedlegg
+
+        return self.filter(*[~Exists(modell.objects.filter(mote=OuterRef("pk")))
+                             for modell in (Deltaker, Sak, Vedlegg, Referat)], kalenderpunkt__isnull=False)
+
 
 class VedtakQuerySet(TilgangQuerySet):
     """Decisions: visible where their meeting is, and outside the ministry only once the minutes

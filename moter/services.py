@@ -17,6 +17,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from brev.services import tillegg_opprett
+from kjerne import hendelser
 from kjerne.historikk import acting_user as _acting_user
 from oppdrag.models import Frist, Oppdrag
 from oppdrag.opplasting import kontroller_fil
@@ -27,6 +28,7 @@ from .models import (
     FRA_KALENDER,
     Merknad,
     Mote,
+    Motetype,
     Punktoppdatering,
     Referat,
     Referatstatus,
@@ -53,27 +55,70 @@ def _side(user, mote) -> str:
 
 # --- planning -------------------------------------------------------------------------------------
 
+def _fra_punktet(kalenderpunkt) -> dict:
+    """What a meeting takes from its entry in the letter's calendar."""
+    return {"type": FRA_KALENDER.get(kalenderpunkt.type, Motetype.SAERMOTE), "tittel": kalenderpunkt.tittel,
+            "dato": kalenderpunkt.dato}
+
+
+def _endret_siden(kalenderpunkt, tidspunkt) -> bool:
+    """Whether the entry was changed after ``tidspunkt`` (the previous time the letter or a tillegg was sent)."""
+    if tidspunkt is None:
+        return True
+    return kalenderpunkt.history.filter(history_date__gt=tidspunkt).exists()
+
+
 @transaction.atomic
-def mote_fra_kalender(*, kalenderpunkt, acting_user, dato: date | None = None) -> Mote:
-    """The meeting for a calendar entry of the letter, with the entry's type, title and date."""
-    brev = kalenderpunkt.tildelingsbrev
-    if not tilgang.i_departementet(acting_user, brev.departement_id):
-        raise PermissionDenied("Bare departementet som sendte brevet, kan planlegge møtene.")
-    if Mote.objects.filter(kalenderpunkt=kalenderpunkt).exists():
-        raise ValidationError("Møtet i kalenderen er allerede opprettet.")
-    dato = dato or kalenderpunkt.dato
-    if dato is None:
-        raise ValidationError({"dato": "Kalenderen har ingen dato for møtet. Skriv datoen."})
-    mote = Mote(tildelingsbrev=brev, kalenderpunkt=kalenderpunkt, type=FRA_KALENDER[kalenderpunkt.type],
-                tittel=kalenderpunkt.tittel, dato=dato, opprettet_av=acting_user)
-    _lagre(mote, acting_user)
-    return mote
+def moter_fra_kalender(*, brev, acting_user, tillegg=None) -> list[Mote]:
+    """Every dated entry in a sent letter's calendar is a meeting in the portal.
 
-
-def moter_fra_kalender(*, brev, acting_user) -> list[Mote]:
-    """Every dated calendar entry of the letter that has no meeting yet becomes one."""
-    return [mote_fra_kalender(kalenderpunkt=k, acting_user=acting_user)
-            for k in brev.moter.filter(dato__isnull=False, portalmote__isnull=True)]
+    Called when the letter or one of its tillegg is sent (``kjerne.hendelser``) and when a sent letter
+    is read in from the archive. Safe to run again: an entry that has its meeting gets no second one,
+    and a meeting planned by hand for the same letter, type and date is linked to the entry instead
+    of duplicated. An entry changed since the letter (or the tillegg before ``tillegg``) was sent,
+    and since the meeting itself was last changed, moves its meeting when ``tillegg`` is sent, unless
+    the meeting is held (its minutes are started). A draft makes nothing.
+    An entry without a date ("våren 2024") is left for the ministry to plan (Møter, "Fra brevets kalender").
+    Returns the meetings created or changed."""
+    if brev.status != "sendt":
+        return []
+    forrige_sending = None
+    if tillegg is not None:
+        tider = [brev.sendt, *brev.tillegg.filter(status="sendt").exclude(pk=tillegg.pk).values_list("sendt", flat=True)]
+        forrige_sending = max((t for t in tider if t is not None), default=None)
+    punkter = list(brev.moter.filter(dato__isnull=False).order_by("dato", "pk"))
+    koblet = {m.kalenderpunkt_id: m for m in Mote.objects.filter(kalenderpunkt__in=punkter)
+              .select_related("referat")}
+    for_haand = list(Mote.objects.filter(tildelingsbrev=brev, kalenderpunkt__isnull=True).order_by("pk"))
+    endret = []
+    for punkt in punkter:
+        verdier = _fra_punktet(punkt)
+        mote = koblet.get(punkt.pk)
+        if mote is None:
+            mote = next((m for m in for_haand if m.type == verdier["type"] and m.dato == punkt.dato), None)
+            if mote is not None:
+                for_haand.remove(mote)
+                mote.kalenderpunkt = punkt
+                _lagre(mote, acting_user, "Koblet til møtet i brevets kalender")
+                continue
+            mote = Mote(tildelingsbrev=brev, kalenderpunkt=punkt, opprettet_av=acting_user, **verdier)
+            _lagre(mote, acting_user, "Fra brevets kalender")
+            endret.append(mote)
+            continue
+        if mote.har_referat or all(getattr(mote, f) == v for f, v in verdier.items()):
+            continue
+        # The latest word wins: the entry moves the meeting only if changed after the previous sending
+        # and after the ministry last changed the meeting itself.
+        sist_endret = mote.history.values_list("history_date", flat=True).first()
+        if tillegg is not None and _endret_siden(punkt, max(filter(None, [forrige_sending, sist_endret]),
+                                                            default=None)):
+            for f, v in verdier.items():
+                setattr(mote, f, v)
+            if mote.dagsorden_frist and mote.dagsorden_frist > mote.dato:
+                mote.dagsorden_frist = None
+            _lagre(mote, acting_user, f"Endret i brevets kalender (tillegg nr. {tillegg.nummer})")
+            endret.append(mote)
+    return endret
 
 
 @transaction.atomic
@@ -215,6 +260,7 @@ def referat_send(*, mote: Mote, acting_user) -> Referat:
     referat.status = Referatstatus.TIL_KOMMENTAR
     referat.sendt, referat.sendt_av = timezone.now(), acting_user
     _lagre(referat, acting_user, "Sendt til virksomheten for kommentarer")
+    hendelser.meld(hendelser.REFERAT_TIL_KOMMENTAR, mote, acting_user, side=Side.DEPARTEMENT)
     return referat
 
 
@@ -229,6 +275,7 @@ def referat_merknad(*, mote: Mote, tekst: str, acting_user) -> Merknad:
         raise ValidationError({"tekst": "Skriv en merknad."})
     merknad = Merknad(referat=referat, tekst=tekst.strip(), skrevet_av=acting_user)
     _lagre(merknad, acting_user)
+    hendelser.meld(hendelser.REFERAT_MERKNAD, mote, acting_user, side=_side(acting_user, mote), tekst=merknad.tekst)
     return merknad
 
 
@@ -255,6 +302,8 @@ def referat_godkjenn(*, mote: Mote, acting_user) -> Referat:
         referat.status = Referatstatus.GODKJENT
         grunn = "Godkjent av begge parter og låst"
     _lagre(referat, acting_user, grunn)
+    hendelser.meld(hendelser.REFERAT_GODKJENT, mote, acting_user, side=_side(acting_user, mote),
+                   laast=referat.er_laast)
     return referat
 
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from brukere.models import Rolle
 from brukere.tilgang import i_virksomheten
+from kjerne import hendelser
 from oppdrag.models import FERDIGE_STATUSER, Oppdrag
 from styring.models import Maal, Tildelingsbrev
 
@@ -280,6 +281,7 @@ def vurdering_del(*, vurdering: Risikovurdering, acting_user) -> Risikovurdering
     fersk._history_user = acting_user
     fersk.full_clean()
     fersk.save(update_fields=["status", "delt", "delt_av"])
+    hendelser.meld(hendelser.RISIKO_DELT, fersk, acting_user)
     return fersk
 
 

@@ -161,6 +161,10 @@ class Varsel(models.Model):
         RAPPORT_SENDT = "rapport_sendt", "Rapport sendt til departementet"
         RAPPORT_MOTTATT = "rapport_mottatt", "Rapport mottatt av departementet"
         RAPPORT_KOMMENTERT = "rapport_kommentert", "Kommentar fra departementet på en rapport"
+        REFERAT_TIL_KOMMENTAR = "referat_til_kommentar", "Møtereferat sendt til kommentarer"
+        REFERAT_MERKNAD = "referat_merknad", "Merknad til et møtereferat"
+        REFERAT_GODKJENT = "referat_godkjent", "Møtereferat godkjent"
+        RISIKO_DELT = "risiko_delt", "Risikovurdering delt med departementet"
 
     mottaker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="varsler")
     art = models.CharField("hva", max_length=30, choices=Art.choices)

@@ -153,7 +153,57 @@ def _melding(art: str, objekt, acting_user, detaljer: dict):
         return (Art.RAPPORT_KOMMENTERT, f"Kommentar fra {r.departement.kortnavn} på {navn}",
                 f"{hvem} har kommentert {navn}:\n{detaljer.get('tekst', '')}", sti, Rapport, r.pk,
                 _virksomhetens_kontakter(r.virksomhet) + [r.sendt_av])
+    if art.startswith("referat_"):
+        return _referatmelding(art, objekt, hvem, detaljer)
+    if art == hendelser.RISIKO_DELT:
+        from risiko.models import Risikovurdering
+
+        v = objekt
+        brev = (Tildelingsbrev.objects.filter(virksomhet_id=v.virksomhet_id, departement_id=v.departement_id,
+                                              aar__lte=v.aar, status="sendt").order_by("-aar").first())
+        return (Art.RISIKO_DELT, f"{v.virksomhet.kortnavn} har delt risikovurderingen for {v.periode.lower()}",
+                f"{hvem} ({v.virksomhet.kortnavn}) har delt risiko- og vesentlighetsvurderingen for "
+                f"{v.periode.lower()} med {v.departement.kortnavn}.",
+                f"/risiko/{v.pk}/", Risikovurdering, v.pk, _departementets_kontakter(v.departement_id, brev))
     raise ValueError(f"Ukjent hendelse: {art}")
+
+
+def _motets_side(mote, side: str) -> list:
+    """One side of a meeting: its participants in the portal on that side, and the side's contacts
+    (the ministry's contact person for the letter, else its editors; the agency's contacts and leader)."""
+    brev = mote.tildelingsbrev
+    org = brev.departement_id if side == "departement" else brev.virksomhet_id
+    deltakere = list(get_user_model().objects.filter(is_active=True, motedeltakelser__mote=mote, organisasjon_id=org))
+    kontakter = (_departementets_kontakter(brev.departement_id, brev) if side == "departement"
+                 else _virksomhetens_kontakter(brev.virksomhet))
+    return deltakere + kontakter
+
+
+def _referatmelding(art: str, mote, hvem: str, detaljer: dict):
+    from moter.models import Mote
+
+    motet = f"{mote.tittel} {mote.dato:%d.%m.%Y}"
+    sti = f"/moter/{mote.pk}/referat/"
+    side = detaljer.get("side", "departement")
+    andre = "virksomhet" if side == "departement" else "departement"
+    if art == hendelser.REFERAT_TIL_KOMMENTAR:
+        return (Art.REFERAT_TIL_KOMMENTAR, f"Referat til kommentar: {motet}",
+                f"{hvem} ({mote.departement.kortnavn}) har sendt referatet fra {motet} til "
+                f"{mote.virksomhet.kortnavn} for kommentarer. Kommenter og godkjenn referatet i portalen.",
+                sti, Mote, mote.pk, _motets_side(mote, "virksomhet"))
+    if art == hendelser.REFERAT_MERKNAD:
+        return (Art.REFERAT_MERKNAD, f"Merknad til referatet fra {motet}",
+                f"{hvem} har skrevet en merknad til referatet fra {motet}:\n{detaljer.get('tekst', '')}",
+                sti, Mote, mote.pk, _motets_side(mote, andre))
+    part = mote.departement.kortnavn if side == "departement" else mote.virksomhet.kortnavn
+    if detaljer.get("laast"):
+        tittel = f"Referatet fra {motet} er godkjent av begge parter"
+        tekst = f"{hvem} ({part}) har godkjent referatet fra {motet}. Begge parter har godkjent, og referatet er låst."
+    else:
+        tittel = f"Referatet fra {motet} er godkjent av {part}"
+        tekst = (f"{hvem} ({part}) har godkjent referatet fra {motet}. "
+                 "Referatet låses når begge parter har godkjent det.")
+    return (Art.REFERAT_GODKJENT, tittel, tekst, sti, Mote, mote.pk, _motets_side(mote, andre))
 
 
 def varsle(*, art: str, objekt, acting_user, detaljer: dict | None = None) -> list[Varsel]:
