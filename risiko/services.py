@@ -91,10 +91,12 @@ def vurdering_for_rapport(*, virksomhet_id: int, departement_id: int, per: date)
             .med_risikoer().order_by("-gjelder_per").first())
 
 
-def forrige_vurdering(vurdering: Risikovurdering, *, bruker=None) -> Risikovurdering | None:
+def forrige_vurdering(vurdering: Risikovurdering, *, bruker=None, delt: bool = False) -> Risikovurdering | None:
     """The agency's assessment for the period before this one; with ``bruker``, the latest earlier
-    one that person may see (the ministry: the last one shared)."""
+    one that person may see (the ministry: the last one shared); with ``delt``, the last one shared."""
     qs = Risikovurdering.objects.for_user(bruker) if bruker is not None else Risikovurdering.objects.all()
+    if delt:
+        qs = qs.delte()
     return (qs.filter(virksomhet_id=vurdering.virksomhet_id, gjelder_per__lt=vurdering.gjelder_per)
             .order_by("-gjelder_per").first())
 
@@ -106,16 +108,38 @@ class Trend:
     symbol: str
 
 
-def trend(risiko: Risiko) -> Trend:
-    """How the risk (before measures: likelihood × consequence) moved since the last assessment."""
-    f = risiko.forrige
-    if f is None:
-        return Trend("ny", "Ny siden forrige vurdering", "●")
-    if risiko.poeng > f.poeng:
-        return Trend("opp", f"Økt fra {f.poeng} til {risiko.poeng}", "▲")
-    if risiko.poeng < f.poeng:
-        return Trend("ned", f"Redusert fra {f.poeng} til {risiko.poeng}", "▼")
-    return Trend("uendret", f"Uendret ({risiko.poeng})", "▶")
+NY = Trend("ny", "Ny siden forrige vurdering", "●")
+
+
+def _trend(poeng: int, forrige_poeng: int | None) -> Trend:
+    if forrige_poeng is None:
+        return NY
+    if poeng > forrige_poeng:
+        return Trend("opp", f"Økt fra {forrige_poeng} til {poeng}", "▲")
+    if poeng < forrige_poeng:
+        return Trend("ned", f"Redusert fra {forrige_poeng} til {poeng}", "▼")
+    return Trend("uendret", f"Uendret ({poeng})", "▶")
+
+
+def trender(vurdering: Risikovurdering, risikoer, mot: Risikovurdering | None) -> dict[int, Trend]:
+    """The trend of each risk since the assessment ``mot`` (the last one the reader has seen: for the
+    ministry and in the reports the last one shared, never an agency draft in between). A risk is
+    followed back through the assessments between (``forrige``), so a risk carried through a draft
+    the reader never saw compares with its self in ``mot``, and one first written in that draft is new.
+    Two queries at most, however many risks."""
+    if mot is None:
+        return {r.pk: NY for r in risikoer}
+    kjede = {r["id"]: r for r in Risiko.objects.filter(
+        vurdering__virksomhet_id=vurdering.virksomhet_id, vurdering__gjelder_per__gte=mot.gjelder_per,
+        vurdering__gjelder_per__lt=vurdering.gjelder_per).values("id", "forrige_id", "vurdering_id", "sannsynlighet",
+                                                                 "konsekvens")}
+    ut = {}
+    for r in risikoer:
+        f = kjede.get(r.forrige_id)
+        while f is not None and f["vurdering_id"] != mot.pk:
+            f = kjede.get(f["forrige_id"])
+        ut[r.pk] = _trend(r.poeng, f["sannsynlighet"] * f["konsekvens"] if f else None)
+    return ut
 
 
 def valgbare_maal(vurdering: Risikovurdering, user):

@@ -144,11 +144,51 @@ def test_viderefores_med_trend_og_uferdige_tiltak(v):
     _risiko(aar, v.leder, risiko=ra, tittel="A", s=4, k=3)
     _risiko(aar, v.leder, risiko=rb, tittel="B", s=2, k=4)
     ny = _risiko(aar, v.leder, tittel="D", s=1, k=1)
-    trender = {r.tittel: services.trend(r) for r in Risikovurdering.objects.med_risikoer().get(pk=aar.pk).risikoer.all()}
+    risikoer = list(Risikovurdering.objects.med_risikoer().get(pk=aar.pk).risikoer.all())
+    trend = services.trender(aar, risikoer, halvaar)
+    trender = {r.tittel: trend[r.pk] for r in risikoer}
     assert trender["A"].retning == "opp" and trender["A"].tekst == "Økt fra 9 til 12"
     assert trender["B"].retning == "ned" and trender["B"].tekst == "Redusert fra 16 til 8"
     assert trender["C"].retning == "uendret"
-    assert services.trend(ny).retning == "ny"
+    assert trend[ny.pk].retning == "ny"
+    assert all(t.retning == "ny" for t in services.trender(aar, risikoer, None).values())
+
+
+def test_trenden_for_departementet_er_siden_siste_delte_vurdering_aldri_et_utkast(v, client):
+    """2023 shared (A at 6), the 2024 half year a draft the ministry never saw (A raised to 20, B
+    written), 2024 shared (A at 12, B at 4): the ministry's page and the report's partial compare
+    with 2023 (A up from 6, B new), the agency's page with its own half year (A down from 20)."""
+    TildelingsbrevFactory(virksomhet=v.virk, departement=v.dep, aar=2023, sendt_brev=True)
+    v2023 = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2023, periodetype="aar", acting_user=v.leder)
+    _risiko(v2023, v.leder, tittel="A", s=2, k=3)
+    services.vurdering_del(vurdering=v2023, acting_user=v.leder)
+    halvaar = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2024, periodetype="halvaar", acting_user=v.leder)
+    ra = halvaar.risikoer.get()
+    _risiko(halvaar, v.leder, risiko=ra, tittel="A", s=4, k=5)
+    _risiko(halvaar, v.leder, tittel="B UTKASTRISIKO-MARKOR", s=2, k=2)
+    aar = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2024, periodetype="aar", acting_user=v.leder)
+    a, b = aar.risikoer.order_by("nummer")
+    _risiko(aar, v.leder, risiko=a, tittel="A", s=3, k=4)
+    _risiko(aar, v.leder, risiko=b, tittel="B", s=2, k=2)
+    services.tiltak_lagre(risiko=a, acting_user=v.leder, tekst="Tiltak mot A")
+    services.vurdering_del(vurdering=aar, acting_user=v.leder)
+
+    client.force_login(v.redaktor)
+    side = client.get(f"/risiko/{aar.pk}/").content.decode()
+    assert "Økt fra 6 til 12" in side and "Ny siden forrige vurdering" in side
+    assert "siden vurderingen for 2023" in side
+    for lekk in ("fra 20 til", "UTKASTRISIKO-MARKOR", "alvår 2024"):
+        assert lekk not in side
+    assert client.get(f"/risiko/{halvaar.pk}/").status_code == 404
+
+    client.force_login(v.leder)
+    side = client.get(f"/risiko/{aar.pk}/").content.decode()
+    assert "Redusert fra 20 til 12" in side and "Uendret (4)" in side and "siden vurderingen for halvår 2024" in side
+
+    # The reports (read by the ministry) compare with the last shared assessment too.
+    from risiko.templatetags.risikobilde import risikobilde
+    bilde = risikobilde(Risikovurdering.objects.med_risikoer().get(pk=aar.pk))
+    assert [r.trend.tekst for r in bilde["risikoer"]] == ["Økt fra 6 til 12", "Ny siden forrige vurdering"]
 
 
 def test_nivaa_grenser():
