@@ -1,5 +1,6 @@
 """Who sees Riksrevisjonen's remarks and the follow-up plan: the agency its own, the steering
-ministry those of the agencies it follows up; observers and other ministries none."""
+ministry those of the agencies it follows up, observers (Riksrevisjonen itself) every remark with its
+plan and the reply letters, read only; other ministries and agencies none."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class MerknadQuerySet(TilgangQuerySet):
         return self.filter(virksomhet_id=virksomhet_id)
 
     def for_observator(self):
-        return self.none()
+        return self
 
     def aapne(self):
         return self.exclude(status="lukket")

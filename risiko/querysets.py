@@ -1,5 +1,6 @@
 """Who sees which risk assessment: the agency sees all of its own, drafts included; the ministry
-it is shared with sees it once shared; nobody else (observers and other ministries see none)."""
+it is shared with sees it once shared; observers (Riksrevisjonen) read what has been shared, as they
+read it in the received reports that show it; other ministries and agencies see none."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ class RisikovurderingQuerySet(TilgangQuerySet):
         return self.filter(virksomhet_id=virksomhet_id)
 
     def for_observator(self):
-        return self.none()
+        return self.filter(status="delt")
 
     def delte(self):
         return self.filter(status="delt")

@@ -276,9 +276,9 @@ SPEK: dict[str, Spek] = {
 
 
 # --- risk assessments (risiko): a draft is the agency's alone; the ministry it is shared with reads
-# it then, and nobody changes it. Riksrevisjonen (revisjon): the agency keeps the plan, its steering
-# ministry reads it and the reply letters; observers and other ministries see neither.
-LES_DELT_RISIKO = DEP | VIRK | {"admin"}
+# it then, and so do observers; nobody changes it. Riksrevisjonen (revisjon): the agency keeps the plan,
+# its steering ministry and observers read it and the reply letters; other ministries see neither.
+LES_DELT_RISIKO = DEP | VIRK | {"observator", "admin"}
 EGEN_VIRK = VIRK | {"annen_virk"}  # every agency creates its own
 
 
@@ -345,7 +345,7 @@ SPEK.update({
                             and w.users[r].organisasjon.riksrevisjonsmerknader.filter(tittel="Ny merknad").exists())], endrer=True),
     "revisjon:detalj": Spek([
         _t("egen", _vurdering("merknad"), LES_DELT_RISIKO),
-        _t("annen virksomhet", _vurdering("merknad_annen"), {"annet_dep", "annen_virk", "admin"}),
+        _t("annen virksomhet", _vurdering("merknad_annen"), {"annet_dep", "annen_virk", "observator", "admin"}),
     ]),
     "revisjon:rediger": Spek([_t("", _vurdering("merknad"), VIRK, metode="post",
                                  data=lambda w: {"merknad-kilde": "aarlig", "merknad-dato": "01.05.2024",

@@ -72,8 +72,11 @@ def test_hvem_ser_og_endrer(v):
     def ser(user):
         return Merknad.objects.for_user(user).filter(pk=v.merknad.pk).exists()
 
-    assert ser(v.kontakt) and ser(v.redaktor)
-    assert not ser(v.annet_dep) and not ser(v.observator)
+    # Observers (Riksrevisjonen) read every remark and its plan; they write nothing.
+    assert ser(v.kontakt) and ser(v.redaktor) and ser(v.observator)
+    assert not ser(v.annet_dep)
+    with pytest.raises(PermissionDenied):
+        services.tiltak_lagre(merknad=v.merknad, acting_user=v.observator, tekst="Observatøren skriver")
     with pytest.raises(PermissionDenied):
         services.tiltak_lagre(merknad=v.merknad, acting_user=v.redaktor, tekst="Departementet skriver")
     assert [m.pk for m in services.aapne_merknader(v.virk.pk, bruker=v.redaktor)] == [v.merknad.pk]

@@ -77,8 +77,10 @@ def test_utkast_er_virksomhetens_alene_til_det_deles(v):
     assert not any(synlig(u) for u in (v.redaktor, v.annet_dep, v.annen_virk, v.observator))
 
     services.vurdering_del(vurdering=vurdering, acting_user=v.leder)
-    assert synlig(v.redaktor)
-    assert not any(synlig(u) for u in (v.annet_dep, v.annen_virk, v.observator))
+    # Shared: the ministry and observers (Riksrevisjonen) read it; it is in the reports they read too.
+    assert synlig(v.redaktor) and synlig(v.observator)
+    assert not any(synlig(u) for u in (v.annet_dep, v.annen_virk))
+    assert not services.kan_skrive(v.observator, vurdering)
     # Shared: locked for everyone, the agency included.
     with pytest.raises(ValidationError, match="delt med departementet"):
         _risiko(vurdering, v.leder, tittel="For sent")

@@ -44,8 +44,8 @@ def matriseverden(w) -> None:
 
 def markorverden(w, *, virk_a, a24, c24, virk_a_roller: set, dep_a_roller: set) -> None:
     """Markers for the marker test: a draft assessment of VIRKA (VIRKA's alone, its measure reminds
-    in the test's window), a shared one (VIRKA and DEPA, not DEPB who also steers VIRKA), and a
-    remark of VIRKB's with a measure (VIRKB and its ministry DEPC)."""
+    in the test's window), a shared one (VIRKA, DEPA and observers, not DEPB who also steers VIRKA),
+    and a remark of VIRKB's with a measure (VIRKB, its ministry DEPC and observers)."""
     u = w.users
     utkast, r = lag_vurdering(virksomhet=virk_a, departement=a24.departement, aar=2025,
                               tittel=w.plant("risiko_utkast", virk_a_roller, "risiko i utkast til risikovurdering"),
@@ -54,12 +54,12 @@ def markorverden(w, *, virk_a, a24, c24, virk_a_roller: set, dep_a_roller: set) 
     Risikotiltak.objects.create(risiko=r, tekst=w.plant("risiko_utkast_tiltak", virk_a_roller, "tiltak i utkast"),
                                 ansvarlig=u["virk_a_kontakt"], frist=date(2026, 11, 26))
     delt, rd = lag_vurdering(virksomhet=virk_a, departement=a24.departement, aar=2024, delt=True,
-                             tittel=w.plant("risiko_delt", virk_a_roller | dep_a_roller,
+                             tittel=w.plant("risiko_delt", virk_a_roller | dep_a_roller | {"observator"},
                                             "risiko i delt risikovurdering"))
     m = Merknad.objects.create(virksomhet=c24.virksomhet, departement=c24.departement, kilde="aarlig",
                                dato=date(2024, 5, 1), alvorlighet="alvorlig",
-                               tittel=w.plant("merknad_b", {"virk_b", "dep_c"}, "VIRKBs merknad fra Riksrevisjonen"))
-    Revisjonstiltak.objects.create(merknad=m, tekst=w.plant("merknad_b_tiltak", {"virk_b", "dep_c"}, "VIRKBs tiltak"),
+                               tittel=w.plant("merknad_b", {"virk_b", "dep_c", "observator"}, "VIRKBs merknad fra Riksrevisjonen"))
+    Revisjonstiltak.objects.create(merknad=m, tekst=w.plant("merknad_b_tiltak", {"virk_b", "dep_c", "observator"}, "VIRKBs tiltak"),
                                    ansvarlig=u["virk_b"], frist=date(2026, 11, 27))
     w.adresser += [f"/risiko/{utkast.pk}/", f"/risiko/{utkast.pk}/risiko/{r.pk}/", f"/risiko/{delt.pk}/",
                    f"/risiko/{delt.pk}/risiko/{rd.pk}/", f"/riksrevisjonen/{m.pk}/", "/risiko/", "/riksrevisjonen/"]
