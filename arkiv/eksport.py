@@ -61,7 +61,7 @@ def _oppdrag_dict(o, *, tittel: str, maal, ny_i_aar: bool, frister: list, orgs: 
         "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
         # Collaborators outside the portal, in the letter's order; only when there are any.
         **({"samarbeidspartnere": partnere}
-           if (partnere := [s.navn for s in o.samarbeidspartnere.all()]) else {}),
+           if (partnere := [s.navn for s in o.alle_samarbeidspartnere]) else {}),
         "opprinnelig_tittel": o.tittel,
         "gitt_av": o.departement.kortnavn if o.departement else None,
     }
@@ -75,7 +75,7 @@ def _egen_tillegg(f, brev) -> bool:
 def _frister_i_brevet(o, brev) -> list:
     """The oppdrag's frister as of the letter itself, without what its own tillegg changed (those are
     written under the tillegg, so an import gives each frist back to the letter or tillegg that set it)."""
-    return frister_per_brev([f for f in o.frister.all() if not _egen_tillegg(f, brev)], brev.aar, brev=brev)
+    return frister_per_brev([f for f in o.alle_frister if not _egen_tillegg(f, brev)], brev.aar, brev=brev)
 
 
 def _plassering(o, brev) -> tuple:
@@ -83,7 +83,7 @@ def _plassering(o, brev) -> tuple:
     order; then the others, newest first; then those with no frist as of the letter. This is the
     order an import of the file gives back (its frister are numbered in file order), and a tillegg's
     frist does not move an oppdrag in the letter."""
-    egne = [f.rekkefolge for f in o.frister.all() if f.tildelingsbrev_id == brev.pk and f.tillegg_id is None]
+    egne = [f.rekkefolge for f in o.alle_frister if f.tildelingsbrev_id == brev.pk and f.tillegg_id is None]
     if egne:
         return (0, min(egne), o.nummer)
     return (1 if _frister_i_brevet(o, brev) else 2, -o.aar, o.nummer)

@@ -294,7 +294,7 @@ def _frister(oppdrag, brev, synlige: set[int], tillegg_by_id: dict) -> tuple[lis
     sets replaces the letter's frist for the same part (del/rolle/betegnelse)."""
     from oppdrag.querysets import frister_per_brev
 
-    alle = [f for f in oppdrag.frister.all() if f.tillegg_id is None or f.tillegg_id in synlige]
+    alle = [f for f in oppdrag.alle_frister if f.tillegg_id is None or f.tillegg_id in synlige]
     frister = frister_per_brev(alle, brev.aar, brev=brev)
     fra_tillegg = [f for f in frister if f.tillegg_id]
     if not fra_tillegg:
@@ -322,13 +322,13 @@ def _frister(oppdrag, brev, synlige: set[int], tillegg_by_id: dict) -> tuple[lis
 
 def _oppdrag(brev, maal_list: list, synlige: set[int], tillegg_by_id: dict) -> list[Maalvisning]:
     from oppdrag.models import Oppdrag
-    from oppdrag.querysets import MaalOppdrag, Oppfoering, _frister_qs, oppdrag_i_brev
+    from oppdrag.querysets import MaalOppdrag, Oppfoering, lastede_prefetch, oppdrag_i_brev
 
     grupper = oppdrag_i_brev(brev)
     # Oppdrag given in a tillegg may carry the tillegg only (no tildelingsbrev): add them as new.
     ekstra = list(
         Oppdrag.objects.filter(tildelingsbrev__isnull=True, tillegg__tildelingsbrev=brev)
-        .select_related("maal").prefetch_related(Prefetch("frister", queryset=_frister_qs()), "samarbeidspartnere")
+        .select_related("maal").prefetch_related(*lastede_prefetch())
         .order_by("rekkefolge", "nummer"))
     by_nummer = {g.maal.nummer if g.maal else None: g for g in grupper}
     for o in ekstra:

@@ -42,13 +42,13 @@ def _post_sted(post) -> dict:
 
 @register
 def check_budsjett(brev) -> list[Avvik]:
-    from budsjett.models import Budsjettkapittel
     from oppdrag.querysets import oppdrag_i_brev
 
     found: list[Avvik] = []
-    kapitler = Budsjettkapittel.objects.filter(tildelingsbrev=brev).prefetch_related(
-        "poster__bindinger", "poster__fordelinger__tilskudd", "poster__tilskudd", "poster__kapittel"
-    )
+    # The chapters and posts the caller loaded (the letter page prefetches them) are read as they are;
+    # what is missing is read here (the post's chapter is set by reading the posts from it).
+    kapitler = list(brev.kapitler.all())
+    prefetch_related_objects(kapitler, "poster__bindinger", "poster__fordelinger__tilskudd", "poster__tilskudd")
     i_brevet = {e.oppdrag.nummer: e for g in oppdrag_i_brev(brev) for e in g.nye + g.tidligere}
     # One query for every cited oppdrag's financing, not one per binding (the letter page runs this).
     prefetch_related_objects([e.oppdrag for e in i_brevet.values()], "finansiering")
@@ -74,7 +74,7 @@ def check_budsjett(brev) -> list[Avvik]:
                 f"Kap. {kap.nummer}: brevets tabell har en Sum-rad uten beløp. Postene summerer seg til "
                 f"{_kr(kap.sum_kr)}; skriv summen inn i brevet, eller fjern Sum-raden.",
                 ADVARSEL, "sum", {"kapittel": kap.nummer}))
-        for post in kap.poster.all():
+        for post in sorted(kap.poster.all(), key=lambda p: p.post):  # the posts' own order (the page's differs)
             found.extend(_check_post(post, i_brevet, brev))
     return found
 

@@ -157,6 +157,23 @@ class Oppdrag(models.Model):
     def er_ferdig(self) -> bool:
         return self.status in FERDIGE_STATUSER
 
+    # A reading of many oppdrag (the letter's, ``oppdrag_i_brev``) loads their frister and
+    # collaborators into plain lists (``Prefetch(..., to_attr=LASTEDE[...])``): Django's ordinary
+    # prefetch builds a related manager and a filtered queryset per oppdrag and relation, a sixth of
+    # the letter page. Readers of such oppdrag go through these two, which read ``.all()`` otherwise.
+    LASTEDE = {"frister": "lastede_frister", "samarbeidspartnere": "lastede_samarbeidspartnere"}
+
+    @property
+    def alle_frister(self) -> list:
+        """The oppdrag's frister, in the order of the reading that loaded them."""
+        lastet = self.__dict__.get("lastede_frister")
+        return lastet if lastet is not None else list(self.frister.all())
+
+    @property
+    def alle_samarbeidspartnere(self) -> list:
+        lastet = self.__dict__.get("lastede_samarbeidspartnere")
+        return lastet if lastet is not None else list(self.samarbeidspartnere.all())
+
 
 class Tittelvariant(models.Model):
     """The wording a later letter uses for an earlier oppdrag when it differs from the original title."""

@@ -129,6 +129,15 @@ def _frister_qs():
     return Frist.objects.select_related("tildelingsbrev", "tillegg").order_by("tildelingsbrev__aar", "rekkefolge", "id")
 
 
+def lastede_prefetch() -> list[Prefetch]:
+    """The frister and collaborators of many oppdrag as plain lists, read through ``Oppdrag.alle_frister``
+    and ``Oppdrag.alle_samarbeidspartnere`` (see ``Oppdrag.LASTEDE``)."""
+    from .models import Oppdrag
+
+    return [Prefetch("frister", queryset=_frister_qs(), to_attr=Oppdrag.LASTEDE["frister"]),
+            Prefetch("samarbeidspartnere", to_attr=Oppdrag.LASTEDE["samarbeidspartnere"])]
+
+
 @dataclass
 class Oppfoering:
     """One oppdrag as it appears in one letter: its wording and frister as of that letter."""
@@ -206,13 +215,13 @@ def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
         Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id)
         .filter(i_brevet | Q(pk__in=restated) | Q(pk__in=derived))
         .select_related("maal")
-        .prefetch_related(Prefetch("frister", queryset=_frister_qs()), "tittelvarianter", "samarbeidspartnere")
+        .prefetch_related(*lastede_prefetch(), Prefetch("tittelvarianter", to_attr="lastede_tittelvarianter"))
         .distinct()
     )
     for o in qs:
         ny = o.tildelingsbrev_id == brev.pk
-        frister = frister_per_brev(list(o.frister.all()), brev.aar, brev=brev)
-        variant = next((v.tittel for v in o.tittelvarianter.all() if v.tildelingsbrev_id == brev.pk), None)
+        frister = frister_per_brev(o.alle_frister, brev.aar, brev=brev)
+        variant = next((v.tittel for v in o.lastede_tittelvarianter if v.tildelingsbrev_id == brev.pk), None)
         maal_nr = o.maal.nummer if o.maal_id else None
         gruppe = by_nummer.get(maal_nr)
         if gruppe is None:

@@ -46,9 +46,14 @@ def check_tildelingsbrev(brev) -> list[Avvik]:
 
 @register
 def check_styringsparametere(brev) -> list[Avvik]:
+    from django.db.models import prefetch_related_objects
+
     found = []
     seen: dict[str, int] = {}
-    for maal in brev.maal.all().prefetch_related("styringsparametere"):
+    # What the caller loaded (the letter page prefetches both) is read as it is; the rest is read here.
+    maal_list = list(brev.maal.all())
+    prefetch_related_objects(maal_list, "styringsparametere")
+    for maal in maal_list:
         for sp in maal.styringsparametere.all():
             if sp.kode in seen:
                 found.append(Avvik(

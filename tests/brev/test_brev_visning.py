@@ -72,8 +72,9 @@ def test_demo_letter_page_query_count_is_pinned(client, django_assert_num_querie
     with django_assert_num_queries(_antall(client, url)):
         client.get(url)
     # 50 until the letter's målområder/delområder, rapporteringskrav, own risk definitions and
-    # samarbeidspartnere were shown (one query each, whatever the letter's size).
-    assert _antall(client, url) <= 56
+    # samarbeidspartnere were shown (one query each, whatever the letter's size); 39 since the
+    # consistency check took the mål, parameters and budget the page had loaded.
+    assert _antall(client, url) <= 39
 
 
 def test_letter_page_queries_do_not_grow_with_oppdrag_and_posts(client, django_assert_num_queries):
