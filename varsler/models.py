@@ -81,7 +81,9 @@ class Paaminnelse(models.Model):
     neste_forsok = models.DateTimeField("neste forsøk", null=True, blank=True,
                                         help_text="Når en feilet sending tidligst prøves igjen (økende ventetid).")
     sendt = models.DateTimeField("sendt", null=True, blank=True)
-    krav = models.CharField("tatt av kjøring", max_length=32, blank=True, db_index=True,
+    # Not indexed: a row is always found by its id, the token only checked on it (an index on the
+    # token was a write per claim, never searched).
+    krav = models.CharField("tatt av kjøring", max_length=32, blank=True,
                             help_text="Kravet (token) til forsøket som tok raden for sending, satt i samme UPDATE.")
 
     class Meta:
@@ -93,8 +95,10 @@ class Paaminnelse(models.Model):
                                     name="paaminnelse_en_gang"),
             models.CheckConstraint(condition=Q(dager__gte=-1), name="paaminnelse_gyldige_dager"),
         ]
-        indexes = [models.Index(fields=["status", "sist_forsok"]),
-                   models.Index(fields=["status", "neste_forsok"], name="paaminnelse_neste_forsok")]
+        # One index for what a run may take (``services._klar``): planned rows by status, failed ones
+        # by status and next attempt, stale claims by status (few rows) and claim time. Each status
+        # change of a send writes this index once (two indexes on status were written twice).
+        indexes = [models.Index(fields=["status", "neste_forsok", "sist_forsok"], name="paaminnelse_klar")]
 
     def __str__(self) -> str:
         return self.emne

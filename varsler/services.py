@@ -19,6 +19,7 @@ Call the sending functions outside a transaction: the guarantees rest on each st
 
 from __future__ import annotations
 
+import gc
 import html
 import itertools
 import logging
@@ -195,15 +196,15 @@ _tokenkilde: list = [None, "", None]  # (pid, random prefix, counter)
 
 def _token() -> str:
     """A fresh claim token: a random 80-bit prefix per process and a counter, unique like a uuid4
-    but ascending, so that the ledger's index on ``krav`` grows at its end instead of taking a
-    write at a random page with every claim (a run makes one per e-mail). A forked child (a
-    Celery worker, the kill test's fork server) gets a prefix of its own."""
+    (and ascending; the token is not indexed, a row is found by its id). A forked child (a Celery
+    worker, the kill test's fork server) gets a prefix of its own."""
     if _tokenkilde[0] != os.getpid():
         _tokenkilde[:] = [os.getpid(), uuid.uuid4().hex[:20], itertools.count()]
     return f"{_tokenkilde[1]}{next(_tokenkilde[2]):012x}"
 
 
-def _claim(pk: int, *, foreldet: timedelta | None = None, modell=Paaminnelse, sendt: tuple | None = None) -> str | None:
+def _claim(pk: int, *, foreldet: timedelta | None = None, modell=Paaminnelse, sendt: tuple | None = None,
+           cursor=None) -> str | None:
     """Take one row for sending in one committed UPDATE; returns the claim's token, or None when
     another run has it (a fresh claim), it is done, or its next attempt is not due. ``modell`` is
     a ledger with the same sending fields (Paaminnelse, Varsel).
@@ -211,22 +212,25 @@ def _claim(pk: int, *, foreldet: timedelta | None = None, modell=Paaminnelse, se
     ``sendt`` = (pk, token) of the row this process sent last: recorded as sent in the same
     statement, so that a run commits once per e-mail and still never has more than one row in
     flight (the one it claims here, until its own record). Call it outside a transaction (in
-    one, the statement is part of it)."""
+    one, the statement is part of it). ``cursor``: a run's one cursor for all its claims (one is
+    opened here otherwise)."""
+    if cursor is None:
+        with db_connection.cursor() as cursor:
+            return _claim(pk, foreldet=foreldet, modell=modell, sendt=sendt, cursor=cursor)
     token = _token()
-    naa_db = _dt(timezone.now())
+    naa = timezone.now()
+    naa_db = _dt(naa)
     grense = maks_forsok()
     kan_tas = [Status.PLANLAGT.value, Status.FEILET.value, grense, naa_db, Status.SENDER.value, grense,
-               _dt(timezone.now() - foreldet_etter(foreldet))]
-    with db_connection.cursor() as cursor:
-        if sendt is None:
-            cursor.execute(_sql(modell)["claim"], [Status.SENDER.value, token, naa_db, pk, *kan_tas])
-            return token if cursor.rowcount else None
-        forrige, forrige_token = sendt
-        cursor.execute(_sql(modell)["sendt_og_claim"], [
-            forrige, Status.SENDT.value, Status.SENDER.value, forrige, token, forrige, naa_db, forrige,
-            forrige, naa_db, forrige, forrige, forrige_token, pk, *kan_tas])
-        endret = {rad[0] for rad in cursor.fetchall()}
-    return token if pk in endret else None
+               _dt(naa - foreldet_etter(foreldet))]
+    if sendt is None:
+        cursor.execute(_sql(modell)["claim"], [Status.SENDER.value, token, naa_db, pk, *kan_tas])
+        return token if cursor.rowcount else None
+    forrige, forrige_token = sendt
+    cursor.execute(_sql(modell)["sendt_og_claim"], [
+        forrige, Status.SENDT.value, Status.SENDER.value, forrige, token, forrige, naa_db, forrige,
+        forrige, naa_db, forrige, forrige, forrige_token, pk, *kan_tas])
+    return token if any(rad[0] == pk for rad in cursor.fetchall()) else None
 
 
 def _record_sent(pk: int, token: str, *, modell=Paaminnelse) -> None:
@@ -266,6 +270,22 @@ def _ledger_commits_without_flush():
                     cursor.execute(f"PRAGMA synchronous = {int(for_)}")
                 return
     yield
+
+
+@contextmanager
+def _uten_syklusrydding():
+    """For the length of a run: Python's cycle collector is paused. A run keeps tens of thousands
+    of objects alive (the occurrences with their oppdrag and users, the planned rows), so the
+    collector's passes over them, triggered by the allocations of each e-mail, were a tenth of a
+    run while finding nothing to free (the run makes no reference cycles of its own; memory is
+    freed as usual when the last reference goes). The collector is on again afterwards, as it was."""
+    var_paa = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if var_paa:
+            gc.enable()
 
 
 def _lenke(sti: str) -> str:
@@ -571,6 +591,12 @@ def paaminnelser_send_klare(*, dato: date, kjente: dict[tuple, Forekomst] | None
     ``kjente`` holds the occurrences this run has just read for planning, complete for the dates in
     ``vindu`` (an occurrence missing there no longer exists); the rest are loaded fresh.
     ``planlagte``: what the run has just planned (and inserted); counted as ``planlagt``."""
+    with _uten_syklusrydding():
+        return _send_klare(dato=dato, kjente=kjente, vindu=vindu, foreldet=foreldet, planlagte=planlagte)
+
+
+def _send_klare(*, dato: date, kjente: dict[tuple, Forekomst] | None, vindu: tuple[date, date] | None,
+                foreldet: timedelta | None, planlagte: list[Planlagt]) -> dict:
     foreldet = foreldet_etter(foreldet)
     resultat = {Status.SENDT: 0, Status.FEILET: 0, Status.BORTFALT: 0, "tatt_over": 0, "nytt_forsok": 0,
                 "gitt_opp": paaminnelser_gi_opp(foreldet=foreldet)}
@@ -588,10 +614,10 @@ def paaminnelser_send_klare(*, dato: date, kjente: dict[tuple, Forekomst] | None
     feil_paa_rad = 0
     sendt = None  # (pk, token) of the row sent last, recorded with the next claim
     try:
-        with _ledger_commits_without_flush():
+        with _ledger_commits_without_flush(), db_connection.cursor() as cursor:
             try:
                 for rad in rader:
-                    token = _claim(rad.pk, foreldet=foreldet, sendt=sendt)
+                    token = _claim(rad.pk, foreldet=foreldet, sendt=sendt, cursor=cursor)
                     sendt = None
                     if token is None:
                         continue  # another run has it, or has finished it
@@ -622,6 +648,11 @@ def paaminnelser_kjor(*, dato: date, send_now: bool = True, foreldet: timedelta 
     """Plan what is due on ``dato`` and send it here, with every row a retry or a takeover is due
     for (commands, tests, eager runs). The occurrences are read once, for planning and sending,
     and the ledger's rows once, for sending."""
+    with _uten_syklusrydding():
+        return _kjor(dato=dato, send_now=send_now, foreldet=foreldet)
+
+
+def _kjor(*, dato: date, send_now: bool, foreldet: timedelta | None) -> dict:
     lest: dict = {}
 
     def les(fra: date, til: date) -> list[Forekomst]:
