@@ -411,16 +411,17 @@ def _escape(verdi: str) -> str:
     return verdi.__html__() if hasattr(verdi, "__html__") else html.escape(verdi)
 
 
-def _fyll(deler: list, verdier: list) -> str:
-    return "".join(del_ if i is None else verdier[i] for del_, i in deler)
+def _fyll(deler: str, verdier: list) -> str:
+    return deler.format(*verdier)
 
 
-def _deler(tekst: str) -> list:
-    """Rendered text with markers as [(literal, None) | ("", slot index)]."""
+def _deler(tekst: str) -> str:
+    """Rendered text with markers as a format string: the text between them with its braces
+    doubled, each marker ``{n}`` (filled in by ``str.format``, in one call, not a join per part)."""
     ut = []
     for n, biter in enumerate(_MERKE_RE.split(tekst)):
-        ut.append((biter, None) if n % 2 == 0 else ("", int(biter)))
-    return ut
+        ut.append(biter.replace("{", "{{").replace("}", "}}") if n % 2 == 0 else f"{{{int(biter)}}}")
+    return "".join(ut)
 
 
 class Paaminnelsesmaler:
