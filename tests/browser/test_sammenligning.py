@@ -29,9 +29,9 @@ def test_sammenligning_med_foldede_uendrede_maal(innlogget):
         fold = page.locator("details.uendret summary", has_text="2 mål uendret")
         assert fold.count() == 1
         assert not page.get_by_text("Mål nummer 1").is_visible()  # folded
-        feil.append(axe_sjekk(page))
         fold.click()
         assert page.get_by_text("Mål nummer 1").is_visible()
+        # axe once per width, unfolded: the folded page is this page less the hidden goals.
         feil.append(axe_sjekk(page))
     assert not page.csp_feil
     assert [f for f in feil if f] == []

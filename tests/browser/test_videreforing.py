@@ -39,9 +39,9 @@ def test_videreforing_med_kontroll_og_kvittering(demo_live, innlogget):
     brevet = page.locator("article.dokument").bounding_box()["y"]
     assert max(topp.values()) < oppsummering.bounding_box()["y"] < brevet
     assert page.get_by_role("link", name="Historikk").bounding_box()["y"] < brevet
-    assert axe_sjekk(page) == ""
     oppsummering.click()
     expect(page.locator("section.kontroll details ul")).to_be_visible()
+    # axe once, with the check unfolded: the folded page is this page less the hidden list.
     assert axe_sjekk(page) == ""
 
     # Carry it forward.
