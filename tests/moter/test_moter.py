@@ -309,6 +309,9 @@ def test_demoen_har_to_etatsstyringsmoter_med_godkjent_referat_og_to_vedtak(db):
     last_demo()
     var, host = Mote.objects.filter(tildelingsbrev__virksomhet__kortnavn="IMDi", tildelingsbrev__aar=2024)
     assert (var.type, host.type) == ("etatsstyringsmote", "etatsstyringsmote")
+    # Chapter 7: the spring meeting builds on the årsrapport, the autumn one on the halvårsrapport.
+    assert (var.grunnlag.type, var.grunnlag.rapport_aar) == ("aarsrapport", 2023)
+    assert (host.grunnlag.type, host.grunnlag.rapport_aar) == ("halvaarsrapport", 2024)
     assert var.referat.status == "godkjent" and not host.har_referat
     oppdrag_vedtak, punkt = var.vedtak.order_by("nummer")
     assert oppdrag_vedtak.oppdrag.tillegg.status == "sendt"
@@ -317,6 +320,6 @@ def test_demoen_har_to_etatsstyringsmoter_med_godkjent_referat_og_to_vedtak(db):
 
     punkter = dagsorden(host, User.objects.get(username="dep.redaktor"))
     assert [p.punkt for p in punkter if p.kilde == Sak.Kilde.OPPFOLGING] == [punkt]
-    # The autumn agenda also holds the red and yellow oppdrag, the shared risk assessment and the
-    # open Riksrevisjonen remark of the demo.
-    assert {p.kilde for p in punkter} == {"oppdrag", "risiko", "revisjon", "oppfolging"}
+    # The autumn agenda also holds the red and yellow oppdrag, the deviations in the halvårsrapport
+    # it builds on, the shared risk assessment and the open Riksrevisjonen remark of the demo.
+    assert {p.kilde for p in punkter} == {"oppdrag", "avvik", "risiko", "revisjon", "oppfolging"}
