@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.forms.models import InlineForeignKeyField
 
@@ -12,6 +13,7 @@ from .datoer import UgyldigDato, les_dato
 from .enkeltlinje import EnkeltlinjeMixin
 from .konflikt import KonfliktsikkerForm
 from .tallgrenser import TallgrenseMixin
+from .tiltak import Tiltaksstatus
 
 
 class Redigeringsskjema(EnkeltlinjeMixin, TallgrenseMixin, KonfliktsikkerForm):
@@ -71,3 +73,28 @@ def feil_til_skjema(form, exc: ValidationError) -> None:
             form.add_error(felt if felt in form.fields else None, feil)
     else:
         form.add_error(None, exc)
+
+
+class TiltakForm(forms.Form):
+    """A measure (kjerne.tiltak.Tiltak) against a risk or after a remark from Riksrevisjonen: the person
+    who answers for it is one of the agency's active users."""
+
+    tekst = forms.CharField(label="Tiltak", widget=forms.Textarea(attrs={"rows": 2}),
+                            error_messages={"required": "Beskriv tiltaket."})
+    ansvarlig = forms.ModelChoiceField(label="Ansvarlig", queryset=None, required=False, empty_label="Ingen ansvarlig",
+                                       error_messages={"invalid_choice": "Velg en person i virksomheten."})
+    frist = Datofelt(label="Frist", required=False,
+                     help_text="F.eks. 01.10.2024 eller 1. oktober 2024. Den ansvarlige får påminnelse før fristen.")
+    status = forms.ChoiceField(label="Status", choices=Tiltaksstatus.choices, initial=Tiltaksstatus.PLANLAGT,
+                               error_messages={"invalid_choice": "Velg en status i listen."})
+
+    def __init__(self, *args, virksomhet_id: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ansvarlig"].queryset = get_user_model().objects.filter(
+            organisasjon_id=virksomhet_id, is_active=True).order_by("last_name", "first_name", "username")
+
+    def clean_tekst(self):
+        tekst = self.cleaned_data["tekst"].strip()
+        if not tekst:
+            raise forms.ValidationError("Beskriv tiltaket.")
+        return tekst

@@ -5,12 +5,11 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 
-from brukere.models import User
 from kjerne.enkeltlinje import ingen_linjeskift
 from kjerne.skjema import Datofelt
 from oppdrag.opplasting import TILLATTE_TEKST, TILLATTE_TYPER, kontroller_fil, maks_tekst
 
-from .models import Alvorlighet, Kilde, Tiltaksstatus
+from .models import Alvorlighet, Kilde
 
 
 class MerknadForm(forms.Form):
@@ -36,27 +35,6 @@ class MerknadForm(forms.Form):
                                     error_messages={"required": "Velg alvorlighetsgrad.",
                                                     "invalid_choice": "Velg en alvorlighetsgrad i listen."})
 
-
-class TiltakForm(forms.Form):
-    tekst = forms.CharField(label="Tiltak", widget=forms.Textarea(attrs={"rows": 2}),
-                            error_messages={"required": "Beskriv tiltaket."})
-    ansvarlig = forms.ModelChoiceField(label="Ansvarlig", queryset=None, required=False, empty_label="Ingen ansvarlig",
-                                       error_messages={"invalid_choice": "Velg en person i virksomheten."})
-    frist = Datofelt(label="Frist", required=False,
-                     help_text="F.eks. 01.10.2024 eller 1. oktober 2024. Den ansvarlige får påminnelse før fristen.")
-    status = forms.ChoiceField(label="Status", choices=Tiltaksstatus.choices, initial=Tiltaksstatus.PLANLAGT,
-                               error_messages={"invalid_choice": "Velg en status i listen."})
-
-    def __init__(self, *args, virksomhet_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ansvarlig"].queryset = User.objects.filter(organisasjon_id=virksomhet_id, is_active=True).order_by(
-            "last_name", "first_name", "username")
-
-    def clean_tekst(self):
-        tekst = self.cleaned_data["tekst"].strip()
-        if not tekst:
-            raise forms.ValidationError("Beskriv tiltaket.")
-        return tekst
 
 
 class SvarbrevForm(forms.Form):

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 
 from kjerne.historikk import historikk
-from kjerne.tiltak import Tiltak, Tiltaksstatus  # noqa: F401  (Tiltaksstatus: imported from here by forms)
+from kjerne.tiltak import Tiltak
 from oppdrag.models import format_storrelse
 
 from .querysets import MerknadQuerySet

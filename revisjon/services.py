@@ -15,9 +15,9 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
 
 from brukere.tilgang import i_virksomheten
+from kjerne.tiltak import lagre_tiltak
 from oppdrag.opplasting import kontroller_fil
 from styring.models import Tildelingsbrev
 
@@ -25,7 +25,6 @@ from .models import ALVORLIGHET_REKKEFOLGE, Merknad, Merknadsstatus, Revisjonsti
 
 LUKKET_MELDING = "Merknaden er lukket og kan ikke lenger endres."
 MERKNAD_FELTER = ("kilde", "dato", "revidert_aar", "referanse", "tittel", "beskrivelse", "alvorlighet")
-TILTAK_FELTER = ("tekst", "ansvarlig", "frist", "status")
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -103,20 +102,9 @@ def tiltak_lagre(*, merknad: Merknad, acting_user, tiltak: Revisjonstiltak | Non
     """Add a measure to the plan or change one. The first measure puts an open remark under
     follow-up."""
     fersk = _laas(merknad, acting_user)
-    ansvarlig = data.get("ansvarlig")
-    if ansvarlig is not None and ansvarlig.organisasjon_id != fersk.virksomhet_id:
-        raise ValidationError({"ansvarlig": "Velg en person i virksomheten."})
-    if tiltak is None:
-        neste = (fersk.tiltak.aggregate(m=Max("rekkefolge"))["m"] or 0) + 1
-        tiltak = Revisjonstiltak(merknad=fersk, rekkefolge=neste)
-    elif tiltak.merknad_id != fersk.pk:
-        raise PermissionDenied("Tiltaket hører til en annen merknad.")
-    for f in TILTAK_FELTER:
-        if f in data:
-            setattr(tiltak, f, data[f])
-    tiltak._history_user = acting_user
-    tiltak.full_clean()
-    tiltak.save()
+    tiltak = lagre_tiltak(modell=Revisjonstiltak, eierfelt="merknad", eier=fersk, virksomhet_id=fersk.virksomhet_id,
+                          acting_user=acting_user, tiltak=tiltak, data=data,
+                          annen_eier="Tiltaket hører til en annen merknad.")
     if fersk.status == Merknadsstatus.AAPEN:
         fersk.status = Merknadsstatus.OPPFOLGING
         fersk._history_user = acting_user

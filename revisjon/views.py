@@ -14,10 +14,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import i_virksomheten
 from kjerne.endringslogg import Oppslag, endringer, historikkside
-from kjerne.skjema import feil_til_skjema
+from kjerne.skjema import TiltakForm, feil_til_skjema
 
 from . import services
-from .forms import LukkForm, MerknadForm, SvarbrevForm, TiltakForm
+from .forms import LukkForm, MerknadForm, SvarbrevForm
 from .models import ALVORLIGHET_REKKEFOLGE, Merknad, Revisjonstiltak, Svarbrev
 
 HISTORIKK_DELER = [("merknad", "Merknaden"), ("tiltak", "Oppfølgingsplanen"), ("svarbrev", "Svarbrev")]

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from django import forms
 
-from brukere.models import User
 from kjerne.enkeltlinje import ingen_linjeskift
-from kjerne.skjema import Datofelt
 
-from .models import KONSEKVENS_TEKST, SANNSYNLIGHET_TEKST, SKALA, Periodetype, Tiltaksstatus
+from .models import KONSEKVENS_TEKST, SANNSYNLIGHET_TEKST, SKALA, Periodetype
 
 SKALA_FEIL = {"required": "Velg en verdi fra 1 til 5.", "invalid_choice": "Velg en verdi fra 1 til 5."}
 
@@ -72,24 +70,3 @@ class RisikoForm(forms.Form):
             self.add_error("begrunnelse", "Forklar hvorfor restrisikoen ikke er akseptabel, og hva som skal gjøres.")
         return data
 
-
-class TiltakForm(forms.Form):
-    tekst = forms.CharField(label="Tiltak", widget=forms.Textarea(attrs={"rows": 2}),
-                            error_messages={"required": "Beskriv tiltaket."})
-    ansvarlig = forms.ModelChoiceField(label="Ansvarlig", queryset=None, required=False, empty_label="Ingen ansvarlig",
-                                       error_messages={"invalid_choice": "Velg en person i virksomheten."})
-    frist = Datofelt(label="Frist", required=False,
-                     help_text="F.eks. 01.10.2024 eller 1. oktober 2024. Den ansvarlige får påminnelse før fristen.")
-    status = forms.ChoiceField(label="Status", choices=Tiltaksstatus.choices, initial=Tiltaksstatus.PLANLAGT,
-                               error_messages={"invalid_choice": "Velg en status i listen."})
-
-    def __init__(self, *args, virksomhet_id: int, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["ansvarlig"].queryset = User.objects.filter(organisasjon_id=virksomhet_id, is_active=True).order_by(
-            "last_name", "first_name", "username")
-
-    def clean_tekst(self):
-        tekst = self.cleaned_data["tekst"].strip()
-        if not tekst:
-            raise forms.ValidationError("Beskriv tiltaket.")
-        return tekst

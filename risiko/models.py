@@ -20,7 +20,7 @@ from django.db import models
 from django.db.models import Q
 
 from kjerne.historikk import historikk
-from kjerne.tiltak import Tiltak, Tiltaksstatus  # noqa: F401  (Tiltaksstatus: imported from here by forms)
+from kjerne.tiltak import Tiltak, Tiltaksstatus  # noqa: F401  (Tiltaksstatus: imported from here by services)
 
 from .querysets import RisikovurderingQuerySet
 

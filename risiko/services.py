@@ -21,6 +21,7 @@ from django.utils import timezone
 from brukere.models import Rolle
 from brukere.tilgang import i_virksomheten
 from kjerne import hendelser
+from kjerne.tiltak import TILTAK_FELTER, lagre_tiltak
 from oppdrag.models import FERDIGE_STATUSER, Oppdrag
 from styring.models import Maal, Tildelingsbrev
 
@@ -37,7 +38,6 @@ from .models import (
 LAAST_MELDING = "Risikovurderingen er delt med departementet og kan ikke lenger endres."
 RISIKO_FELTER = ("tittel", "beskrivelse", "maal", "oppdrag", "sannsynlighet", "konsekvens", "rest_sannsynlighet",
                  "rest_konsekvens", "akseptabel", "begrunnelse")
-TILTAK_FELTER = ("tekst", "ansvarlig", "frist", "status")
 
 
 # --- who may do what -------------------------------------------------------------------------
@@ -261,21 +261,8 @@ def risiko_slett(*, risiko: Risiko, acting_user) -> None:
 def tiltak_lagre(*, risiko: Risiko, acting_user, tiltak: Risikotiltak | None = None, **data) -> Risikotiltak:
     """Add a measure to a risk, or change one; the owner must work in the agency."""
     _laas(risiko.vurdering, acting_user)
-    ansvarlig = data.get("ansvarlig")
-    if ansvarlig is not None and ansvarlig.organisasjon_id != risiko.vurdering.virksomhet_id:
-        raise ValidationError({"ansvarlig": "Velg en person i virksomheten."})
-    if tiltak is None:
-        neste = (risiko.tiltak.aggregate(m=Max("rekkefolge"))["m"] or 0) + 1
-        tiltak = Risikotiltak(risiko=risiko, rekkefolge=neste)
-    elif tiltak.risiko_id != risiko.pk:
-        raise PermissionDenied("Tiltaket hører til en annen risiko.")
-    for f in TILTAK_FELTER:
-        if f in data:
-            setattr(tiltak, f, data[f])
-    tiltak._history_user = acting_user
-    tiltak.full_clean()
-    tiltak.save()
-    return tiltak
+    return lagre_tiltak(modell=Risikotiltak, eierfelt="risiko", eier=risiko, virksomhet_id=risiko.vurdering.virksomhet_id,
+                        acting_user=acting_user, tiltak=tiltak, data=data, annen_eier="Tiltaket hører til en annen risiko.")
 
 
 @transaction.atomic

@@ -15,10 +15,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import er_admin
 from kjerne.endringslogg import Oppslag, endringer, historikkside
-from kjerne.skjema import feil_til_skjema
+from kjerne.skjema import TiltakForm, feil_til_skjema
 
 from . import services
-from .forms import NyVurderingForm, RisikoForm, SammendragForm, TiltakForm
+from .forms import NyVurderingForm, RisikoForm, SammendragForm
 from .models import Risiko, Risikotiltak, Risikovurdering
 
 HISTORIKK_DELER = [("vurdering", "Vurderingen"), ("risikoer", "Risikoer"), ("tiltak", "Tiltak")]

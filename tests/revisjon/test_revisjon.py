@@ -68,6 +68,22 @@ def test_plan_status_og_lukking(v):
     assert services.aapne_merknader(v.virk, bruker=v.kontakt) == []
 
 
+def test_tiltakets_ansvarlige_er_i_virksomheten_og_tiltaket_hoerer_til_merknaden(v):
+    fremmed = UserFactory(username="fremmed", organisasjon=v.virk2, rolle=Rolle.VIRKSOMHET_KONTAKT)
+    with pytest.raises(ValidationError, match="Velg en person i virksomheten"):
+        services.tiltak_lagre(merknad=v.merknad, acting_user=v.kontakt, tekst="Ny rutine", ansvarlig=fremmed)
+    assert not v.merknad.tiltak.exists() and Merknad.objects.get(pk=v.merknad.pk).status == "aapen"
+    forste = services.tiltak_lagre(merknad=v.merknad, acting_user=v.kontakt, tekst="Ny rutine")
+    andre = services.tiltak_lagre(merknad=v.merknad, acting_user=v.kontakt, tekst="Opplæring")
+    assert (forste.rekkefolge, andre.rekkefolge) == (1, 2)
+    annen = services.merknad_opprett(virksomhet_id=v.virk.pk, acting_user=v.kontakt, kilde="aarlig",
+                                     dato=date(2024, 6, 1), tittel="Annen merknad", alvorlighet="merknad")
+    with pytest.raises(PermissionDenied, match="annen merknad"):
+        services.tiltak_lagre(merknad=annen, tiltak=forste, acting_user=v.kontakt, tekst="Flyttet")
+    forste.refresh_from_db()
+    assert forste.tekst == "Ny rutine" and forste.merknad_id == v.merknad.pk
+
+
 def test_hvem_ser_og_endrer(v):
     def ser(user):
         return Merknad.objects.for_user(user).filter(pk=v.merknad.pk).exists()

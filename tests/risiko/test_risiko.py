@@ -61,6 +61,23 @@ def _risiko(vurdering, user, tittel="Færre bosettingsplasser", s=4, k=5, rs=3, 
                                  akseptabel=kw.pop("akseptabel", True), **kw)
 
 
+def test_tiltakets_ansvarlige_er_i_virksomheten_og_tiltaket_hoerer_til_risikoen(v):
+    vurdering = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2024, periodetype="halvaar",
+                                           acting_user=v.leder)
+    a, b = _risiko(vurdering, v.leder, tittel="A"), _risiko(vurdering, v.leder, tittel="B")
+    with pytest.raises(ValidationError, match="Velg en person i virksomheten"):
+        services.tiltak_lagre(risiko=a, acting_user=v.leder, tekst="Dialog med KS", ansvarlig=v.annen_virk)
+    assert not a.tiltak.exists()
+    forste = services.tiltak_lagre(risiko=a, acting_user=v.leder, tekst="Dialog med KS", ansvarlig=v.oppdragseier)
+    andre = services.tiltak_lagre(risiko=a, acting_user=v.leder, tekst="Ny rutine")
+    assert (forste.rekkefolge, andre.rekkefolge) == (1, 2)
+    assert services.tiltak_lagre(risiko=b, acting_user=v.leder, tekst="Eget tiltak").rekkefolge == 1
+    with pytest.raises(PermissionDenied, match="annen risiko"):
+        services.tiltak_lagre(risiko=b, tiltak=forste, acting_user=v.leder, tekst="Flyttet")
+    forste.refresh_from_db()
+    assert forste.tekst == "Dialog med KS" and forste.risiko_id == a.pk
+
+
 def test_utkast_er_virksomhetens_alene_til_det_deles(v):
     vurdering = services.vurdering_opprett(virksomhet_id=v.virk.pk, aar=2024, periodetype="halvaar",
                                            acting_user=v.leder)
