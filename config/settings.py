@@ -110,6 +110,13 @@ DATABASES["default"].setdefault("ATOMIC_REQUESTS", False)
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     # Concurrent web + worker processes on one SQLite file: wait for locks instead of failing.
     DATABASES["default"].setdefault("OPTIONS", {}).update({"timeout": 20, "transaction_mode": "IMMEDIATE"})
+else:
+    # PostgreSQL: keep each process's connection between requests (checked before reuse, so a
+    # restarted database costs one reconnect, not an error). A new connection per request forks a
+    # PostgreSQL backend whose catalog caches start cold: about 20–30 ms of CPU per request on
+    # the national data (make load), a fifth of an oppdrag page.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
+    DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "brukere.User"
