@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.utils import timezone
 from django.utils.html import format_html
 
@@ -13,7 +12,7 @@ from kjerne.konflikt import KonfliktsikkerForm
 from kjerne.tallgrenser import TallgrenseMixin
 
 from .models import Leveranse, Oppdrag, Risiko, Status
-from .opplasting import TILLATTE_TEKST, TILLATTE_TYPER, kontroller_fil, maks_tekst
+from .opplasting import Opplastingsfelt
 from .risiko import INSTRUKSEN, Definisjoner, for_oppdrag
 
 DATO_FORMATER = ["%Y-%m-%d", "%d.%m.%Y"]
@@ -140,19 +139,4 @@ class LeveranseForm(forms.Form):
                              error_messages={"required": "Gi dokumentet en tittel.",
                                              "max_length": "Tittelen kan ha høyst 300 tegn."})
     type = forms.ChoiceField(label="Type dokument", choices=Leveranse.Type.choices, initial=Leveranse.Type.RAPPORT)
-    fil = forms.FileField(label="Fil", help_text=f"Tillatte typer: {TILLATTE_TEKST}.",
-                          error_messages={"required": "Velg en fil å laste opp.",
-                                          "empty": "Filen er tom.",
-                                          "invalid": "Ingen fil ble sendt. Velg filen på nytt."})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fil"].help_text = (f"Tillatte typer: {TILLATTE_TEKST}. Største tillatte størrelse er "
-                                        f"{maks_tekst(settings.LEVERANSE_MAKS_BYTE)}.")
-        self.fields["fil"].widget.attrs["accept"] = ",".join(TILLATTE_TYPER)
-
-    def clean_fil(self):
-        fil = self.cleaned_data["fil"]
-        # Type, size and content, and for Office files the ZIP limits against zip bombs.
-        kontroller_fil(fil)
-        return fil
+    fil = Opplastingsfelt()

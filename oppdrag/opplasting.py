@@ -22,8 +22,10 @@ from __future__ import annotations
 import os
 import zipfile
 
+from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.functional import lazy
 
 # Allowed delivered documents: extension → how the content is checked.
 TILLATTE_TYPER = {
@@ -152,3 +154,29 @@ def kontroller_fil(fil) -> None:
                               f"Største tillatte størrelse er {maks_tekst(maks)}.", code="for_stor")
     if not _innhold_passer(fil, TILLATTE_TYPER[ext], ext):
         raise _ugyldig(ext)
+
+
+def _hjelpetekst() -> str:
+    return f"Tillatte typer: {TILLATTE_TEKST}. Største tillatte størrelse er {maks_tekst(settings.LEVERANSE_MAKS_BYTE)}."
+
+
+class Opplastingsfelt(forms.FileField):
+    """The file field of every upload form (an oppdrag's delivery, a meeting document, a reply letter
+    to Riksrevisjonen): the allowed types and the size limit told under it (read when the page is
+    drawn, so a changed limit shows), the file chooser filtered to those types, and the file checked
+    by ``kontroller_fil`` when the form is cleaned."""
+
+    default_error_messages = {"required": "Velg en fil å laste opp.", "empty": "Filen er tom.",
+                              "invalid": "Ingen fil ble sendt. Velg filen på nytt."}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Fil")
+        kwargs.setdefault("help_text", lazy(_hjelpetekst, str)())
+        super().__init__(**kwargs)
+        self.widget.attrs["accept"] = ",".join(TILLATTE_TYPER)
+
+    def clean(self, data, initial=None):
+        fil = super().clean(data, initial)
+        if fil:
+            kontroller_fil(fil)  # type, size and content, and for Office files the ZIP limits
+        return fil

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 
 from kjerne.enkeltlinje import ingen_linjeskift
 from kjerne.skjema import Datofelt
-from oppdrag.opplasting import TILLATTE_TEKST, TILLATTE_TYPER, kontroller_fil, maks_tekst
+from oppdrag.opplasting import Opplastingsfelt
 
 from .models import Alvorlighet, Kilde
 
@@ -42,20 +41,7 @@ class SvarbrevForm(forms.Form):
                              error_messages={"required": "Gi svarbrevet en tittel.",
                                              "max_length": "Tittelen kan ha høyst 300 tegn."})
     datert = Datofelt(label="Datert", error_messages={"required": "Skriv datoen på svarbrevet."})
-    fil = forms.FileField(label="Fil", error_messages={"required": "Velg en fil å laste opp.",
-                                                       "empty": "Filen er tom.",
-                                                       "invalid": "Ingen fil ble sendt. Velg filen på nytt."})
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["fil"].help_text = (f"Tillatte typer: {TILLATTE_TEKST}. Største tillatte størrelse er "
-                                        f"{maks_tekst(settings.LEVERANSE_MAKS_BYTE)}.")
-        self.fields["fil"].widget.attrs["accept"] = ",".join(TILLATTE_TYPER)
-
-    def clean_fil(self):
-        fil = self.cleaned_data["fil"]
-        kontroller_fil(fil)  # the same checks as an oppdrag's deliveries (type, size, content, ZIP limits)
-        return fil
+    fil = Opplastingsfelt()  # the same checks as an oppdrag's deliveries (type, size, content, ZIP limits)
 
 
 class LukkForm(forms.Form):

@@ -182,6 +182,11 @@ def test_too_big_file_is_refused_with_message(client, oppsett, settings):
     page = resp.content.decode()
     assert "Filen er for stor (1,5 MB). Største tillatte størrelse er 1 MB." in page
     assert not Leveranse.objects.exists()
+    # The field tells the limit in force when the page is drawn, and the file chooser offers the allowed types.
+    assert "Tillatte typer: PDF, DOCX, XLSX, PPTX, ODT, TXT og CSV. Største tillatte størrelse er 1 MB." in page
+    assert 'accept=".pdf,.docx,.xlsx,.pptx,.odt,.txt,.csv"' in page
+    settings.LEVERANSE_MAKS_BYTE = 25 * 1024 * 1024
+    assert "Største tillatte størrelse er 25 MB." in client.get(f"/oppdrag/{oppsett['oppdrag'].pk}/").content.decode()
 
 
 def test_docx_is_accepted_when_it_is_a_real_ooxml_zip(client, oppsett):

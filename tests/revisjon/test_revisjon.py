@@ -108,6 +108,10 @@ def test_svarbrev_med_samme_kontroller_som_leveranser(v):
     assert r.status_code == 400
     assert "Innholdet i filen er ikke en gyldig PDF-fil" in r.content.decode()
     assert not Svarbrev.objects.exists()
+    r = c.post(f"/riksrevisjonen/{v.merknad.pk}/svarbrev/", {"svarbrev-tittel": "Svar", "svarbrev-datert": "14.06.2024"})
+    assert r.status_code == 400 and "Velg en fil å laste opp." in r.content.decode()
+    side = c.get(f"/riksrevisjonen/{v.merknad.pk}/").content.decode()
+    assert "Tillatte typer: PDF, DOCX, XLSX, PPTX, ODT, TXT og CSV. Største tillatte størrelse er 25 MB." in side
     r = c.post(f"/riksrevisjonen/{v.merknad.pk}/svarbrev/", {
         "svarbrev-tittel": "Svar", "svarbrev-datert": "14. juni 2024",
         "svarbrev-fil": SimpleUploadedFile("svar.pdf", PDF, content_type="application/pdf")})
