@@ -9,6 +9,7 @@ at most once at a time, and only the holder of the current token may record the 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import uuid
@@ -58,21 +59,37 @@ def _historikk(pdf: PdfDokument) -> None:
 def bestill_pdf(*, kind: str, obj, variant: str, user) -> PdfDokument:
     """Record a request for a PDF of ``obj``; render only when its content changed.
 
-    Returns the existing ready PDF when its content hash matches (no rendering), the row already in
-    progress for the same content, or a row set to venter and enqueued on commit.
+    Returns the row already waiting for a render (which builds the content current when it
+    starts), the existing ready PDF when its content hash matches (no rendering), the render under
+    way for the same content, or a row set to venter and enqueued on commit.
     """
     if variant not in PdfDokument.Variant.values:
         raise ValueError(f"Ukjent PDF-variant «{variant}».")
     dokumenttype = registry.get(kind)
-    bygget = dokumenttype.bygg(obj)
-    hash_ = innholdshash(bygget.html, variant)
+
+    @functools.cache
+    def bygg() -> tuple[registry.Bygget, str]:
+        """The document's HTML and its hash, built at most once and only when needed."""
+        bygget = dokumenttype.bygg(obj)
+        return bygget, innholdshash(bygget.html, variant)
+
     with acting_user(user):
         pdf, created = PdfDokument.objects.select_for_update().get_or_create(
             kind=kind, object_id=obj.pk, variant=variant,
-            defaults={"status": Status.VENTER, "innholdshash": hash_, "bestilt": timezone.now(), "bestilt_av": user,
-                      "tittel": bygget.tittel[:300], "filnavn": bygget.filnavn[:200]},
+            # Callables: evaluated only when the row is created.
+            defaults={"status": Status.VENTER, "innholdshash": lambda: bygg()[1], "bestilt": timezone.now,
+                      "bestilt_av": user, "tittel": lambda: bygg()[0].tittel[:300],
+                      "filnavn": lambda: bygg()[0].filnavn[:200]},
         )
+    if not created and pdf.status in (Status.VENTER, Status.I_KO):
+        # A render that is waiting and not yet started builds the document when it starts
+        # (pdf_render), so it will hold whatever is current then, this order's content included:
+        # nothing to build or enqueue here. Building the letter only to compare its hash was the
+        # whole cost of the order (36 queries and the letter's HTML, about 150 ms of CPU on the
+        # national data), and with a worker behind on a busy day this is the common case.
+        return pdf
     if not created:
+        bygget, hash_ = bygg()
         if pdf.innholdshash == hash_ and (
             (pdf.status == Status.KLAR and pdf.fil and default_storage.exists(pdf.fil.name))
             or pdf.status in PdfDokument.PAAGAAR

@@ -9,7 +9,7 @@ import pytest
 
 from dokumenter import registry
 from dokumenter.models import PdfDokument
-from dokumenter.services import bestill_pdf, pdf_sweep
+from dokumenter.services import bestill_pdf, innholdshash, pdf_sweep
 from dokumenter.tasks import render_pdf_task, sweep_pdf
 from tests.factories import UserFactory
 
@@ -55,6 +55,27 @@ def test_second_order_without_changes_does_not_render_again(brev, dep, ko, media
     statuser = list(PdfDokument.history.filter(id=pdf.pk).order_by("history_id").values_list("status", flat=True))
     assert statuser[:3] == ["venter", "lager", "klar"] and statuser[-1] == "klar"
     assert set(PdfDokument.history.filter(id=pdf.pk).values_list("history_user", flat=True)) == {dep.pk}
+
+
+def test_an_order_while_a_render_waits_builds_nothing_and_the_render_takes_the_current_content(
+        brev, dep, ko, media, monkeypatch, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    pdf.refresh_from_db()
+    assert pdf.status == "i_ko" and ko.sendt == [pdf.pk]
+
+    dokumenttype = registry.get("tildelingsbrev")
+    ekte_bygg, bygget = dokumenttype.bygg, []
+    monkeypatch.setattr(dokumenttype, "bygg", lambda obj: bygget.append(obj.pk) or ekte_bygg(obj))
+    brev.avsnitt.create(nummer="1", tittel="Innledning", tekst="Endret mens PDF-en ventet i køen.")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        igjen = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    assert igjen.pk == pdf.pk and igjen.status == "i_ko"
+    assert bygget == [] and callbacks == [] and ko.sendt == [pdf.pk]  # no build, no second message
+
+    assert render_pdf_task(pdf.pk) == "klar"  # the waiting render builds what is current when it starts
+    pdf.refresh_from_db()
+    assert pdf.innholdshash == innholdshash(ekte_bygg(brev).html, "standard") and pdf.forsok == 1
 
 
 def test_the_variants_are_separate_documents(brev, dep, ko, django_capture_on_commit_callbacks):
