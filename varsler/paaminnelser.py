@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q
 
 from oppdrag.frister import occurrences
@@ -124,15 +125,24 @@ def _window(qs, fra: date, til: date):
     return qs.filter(Q(dato__gte=fra, dato__lte=til) | recurring)
 
 
+#: What ``occurrences`` reads of a frist, and what a person is shown as (``User.__str__``).
+_FRISTFELTER = ("dato", "form", "intervall_mnd", "gjentas_til", "ny_rytme_fra", "ny_rytme_intervall_mnd")
+_NAVNEFELTER = ("first_name", "last_name", "username")
+
+
 def _gjeldende_frister():
     """Frister as last stated in force: a later *sent* letter that restates an oppdrag's frister
     replaces them; a draft restating them changes nothing until it is sent.
 
-    ``Frist.objects.i_kraft().gjeldende()`` says the same, as "the letter year is the latest among
-    the oppdrag's frister in force": a subquery PostgreSQL runs once per frist in the window (2,040
-    times, 90 ms, for a ministry's Min side at 200 agencies). Here it is "no frist in force of the
-    same oppdrag stands in a later letter", which it runs as one anti-join. The oppdrag's own state
-    (its letter and tillegg sent) is the same for all its frister, so it is checked once, outside."""
+    ``Frist.objects.i_kraft().gjeldende()`` says it as "the letter year is the latest among the
+    oppdrag's frister in force": a subquery PostgreSQL runs once per frist in the window (2,040
+    times, 90 ms, for a ministry's Min side at 200 agencies). On PostgreSQL it is said as "no frist
+    in force of the same oppdrag stands in a later letter", which it runs as one anti-join; the
+    oppdrag's own state (its letter and tillegg sent) is the same for all its frister, so it is
+    checked once, outside. SQLite runs both forms row by row, the first 8 % faster (the reminder
+    run over 10,000 frister: 1.45 vs 1.59 s), so it keeps that one. The same rows either way."""
+    if connection.vendor != "postgresql":
+        return Frist.objects.i_kraft().gjeldende()
     i_kraft = Frist.objects.filter(i_kraft_q())
     senere = i_kraft.filter(oppdrag=OuterRef("oppdrag"), tildelingsbrev__aar__gt=OuterRef("tildelingsbrev__aar"))
     return i_kraft.filter(OppdragQuerySet.i_kraft_q("oppdrag__")).filter(~Exists(senere))
@@ -171,6 +181,11 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
     plikter = (_window(Plikt.objects.all(), fra, til).filter(tildelingsbrev__status="sendt")
                .select_related("tildelingsbrev",
                                *kontakter("tildelingsbrev__virksomhet__kontaktperson", "tildelingsbrev__kontaktperson")))
+    if not mottakere:
+        # What a page shows of an occurrence and its oppdrag, and nothing else: a ministry's Min side
+        # reads 1,000 frister, and building their oppdrag with every text field was a fifth of it.
+        frister = frister.only(*_FRISTFELTER, "tekst", "oppdrag__nummer", "oppdrag__tittel", "oppdrag__virksomhet",
+                               "oppdrag__status", "oppdrag__risiko", *(f"oppdrag__ansvarlig__{n}" for n in _NAVNEFELTER))
     if kun is not None:
         kinds = {Kilde.OPPDRAGSFRIST: "frister", Kilde.MILEPAEL: "milepaeler", Kilde.RAPPORT: "rapporter",
                  Kilde.PLIKT: "plikter"}
