@@ -339,6 +339,13 @@ class Statusoppdatering(models.Model):
         verbose_name = "statusoppdatering"
         verbose_name_plural = "statusoppdateringer"
         ordering = ["oppdrag", "-gjelder_dato", "-opprettet"]
+        indexes = [
+            # "Siste oppfølging" on Min side: the newest entries among what a person may see. With
+            # it PostgreSQL reads the newest first until it has found the 15 (a ministry: 2,500 of
+            # the 26,000 entries of the national data, 4 ms) instead of reading and sorting them all
+            # (15 ms).
+            models.Index(fields=["-opprettet", "-id"], name="statusoppdatering_nyeste"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(risiko="") | ~Q(risiko_tekst=""), name="risiko_krever_vurdering"),
         ]

@@ -186,6 +186,11 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
         # reads 1,000 frister, and building their oppdrag with every text field was a fifth of it.
         frister = frister.only(*_FRISTFELTER, "tekst", "oppdrag__nummer", "oppdrag__tittel", "oppdrag__virksomhet",
                                "oppdrag__status", "oppdrag__risiko", *(f"oppdrag__ansvarlig__{n}" for n in _NAVNEFELTER))
+        # The occurrences are sorted by date below; the order read matters only among one oppdrag's
+        # frister (which one a milepæl on the same day rides on), and that is the same as by
+        # Frist's own ordering. Without the oppdrag's ordering (agency type and name) the query
+        # joins the agencies no more.
+        frister = frister.order_by("oppdrag_id", "tildelingsbrev__aar", "rekkefolge")
     if kun is not None:
         kinds = {Kilde.OPPDRAGSFRIST: "frister", Kilde.MILEPAEL: "milepaeler", Kilde.RAPPORT: "rapporter",
                  Kilde.PLIKT: "plikter"}
