@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kjerne.belop import ENHET_TEKST, desimaler_i_enhet, format_i_enhet
+from kjerne.querysets import prefetch_i_egen_rekkefolge
 from styring.maalomraader import plasser_krav, plasser_omraader
 from styring.models import Brevavsnitt, Status, Tildelingsbrev, Tillegg
 
@@ -244,18 +245,57 @@ class Brevvisning:
 
 def brev_queryset(qs):
     """Everything the letter page shows, prefetched: the count of queries does not grow with the letter."""
-    from budsjett.models import Budsjettendring, Budsjettkapittel, Budsjettpost
+    from budsjett.models import (
+        Budsjettbinding,
+        Budsjettendring,
+        Budsjettkapittel,
+        Budsjettpost,
+        Fordeling,
+        Tilskudd,
+    )
+    from oppdrag.models import Risikodefinisjon
+    from styring.models import (
+        Fellesforing,
+        Maal,
+        Maaleverdi,
+        Maalgruppe,
+        Moete,
+        Plikt,
+        Rapporteringskrav,
+        Rapporteringspunkt,
+        Resultatkrav,
+        Signatur,
+        Styringsparameter,
+        Tallfelt,
+        Vedlegg,
+    )
 
+    # Each part in its own order within the letter, without joining the letter and its agency to
+    # sort by them (kjerne.querysets.i_egen_rekkefolge).
+    brevets = "tildelingsbrev"
     return qs.select_related("virksomhet", "departement", "instruks", "godkjent_av", "kontaktperson").prefetch_related(
-        "maal__styringsparametere__resultatkrav", "maal__styringsparametere__maaleverdier", "maalgrupper",
-        "rapporteringskrav",
-        "rapporteringspunkter", "kopi_til", "moter", "fellesforinger__tallfelt", "plikter", "signaturer", "vedlegg",
-        "risikodefinisjoner",
+        prefetch_i_egen_rekkefolge("maal", Maal, foran=brevets),
+        prefetch_i_egen_rekkefolge("maal__styringsparametere", Styringsparameter, foran="maal"),
+        prefetch_i_egen_rekkefolge("maal__styringsparametere__resultatkrav", Resultatkrav, foran="styringsparameter"),
+        prefetch_i_egen_rekkefolge("maal__styringsparametere__maaleverdier", Maaleverdi, foran="styringsparameter"),
+        prefetch_i_egen_rekkefolge("maalgrupper", Maalgruppe, foran=brevets),
+        prefetch_i_egen_rekkefolge("rapporteringskrav", Rapporteringskrav, foran=brevets),
+        prefetch_i_egen_rekkefolge("rapporteringspunkter", Rapporteringspunkt, foran=brevets),
+        "kopi_til",
+        prefetch_i_egen_rekkefolge("moter", Moete, foran=brevets),
+        prefetch_i_egen_rekkefolge("fellesforinger", Fellesforing, foran=brevets),
+        prefetch_i_egen_rekkefolge("fellesforinger__tallfelt", Tallfelt, foran="fellesforing"),
+        prefetch_i_egen_rekkefolge("plikter", Plikt, foran=brevets),
+        prefetch_i_egen_rekkefolge("signaturer", Signatur, foran=brevets),
+        prefetch_i_egen_rekkefolge("vedlegg", Vedlegg, foran=brevets),
+        prefetch_i_egen_rekkefolge("risikodefinisjoner", Risikodefinisjon, foran=brevets),
         Prefetch("tillegg", queryset=Tillegg.objects.order_by("nummer")),
         Prefetch("avsnitt", queryset=Brevavsnitt.objects.order_by("rekkefolge", "id")),
         Prefetch("kapitler", queryset=Budsjettkapittel.objects.order_by("rekkefolge", "nummer").prefetch_related(
             Prefetch("poster", queryset=Budsjettpost.objects.order_by("rekkefolge", "post").prefetch_related(
-                "bindinger", "tilskudd", "fordelinger",
+                prefetch_i_egen_rekkefolge("bindinger", Budsjettbinding, foran="post"),
+                prefetch_i_egen_rekkefolge("tilskudd", Tilskudd, foran="post"),
+                prefetch_i_egen_rekkefolge("fordelinger", Fordeling, foran="post"),
                 Prefetch("endringer", queryset=Budsjettendring.objects.order_by("tillegg__nummer", "id")),
             )),
         )),

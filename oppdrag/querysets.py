@@ -10,7 +10,7 @@ from datetime import date
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, Subquery
 
-from kjerne.querysets import TilgangQuerySet
+from kjerne.querysets import TilgangQuerySet, prefetch_i_egen_rekkefolge
 from kjerne.sortering import naturlig_nokkel
 from styring.querysets import er_i_kraft, i_kraft_q
 
@@ -132,10 +132,11 @@ def _frister_qs():
 def lastede_prefetch() -> list[Prefetch]:
     """The frister and collaborators of many oppdrag as plain lists, read through ``Oppdrag.alle_frister``
     and ``Oppdrag.alle_samarbeidspartnere`` (see ``Oppdrag.LASTEDE``)."""
-    from .models import Oppdrag
+    from .models import Oppdrag, Samarbeidspartner
 
     return [Prefetch("frister", queryset=_frister_qs(), to_attr=Oppdrag.LASTEDE["frister"]),
-            Prefetch("samarbeidspartnere", to_attr=Oppdrag.LASTEDE["samarbeidspartnere"])]
+            prefetch_i_egen_rekkefolge("samarbeidspartnere", Samarbeidspartner, foran="oppdrag",
+                                       to_attr=Oppdrag.LASTEDE["samarbeidspartnere"])]
 
 
 @dataclass

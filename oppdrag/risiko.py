@@ -48,7 +48,9 @@ def egne_definisjoner(brev) -> dict[str, str]:
         return {}
     rader = getattr(brev, "_prefetched_objects_cache", {}).get("risikodefinisjoner")
     if rader is None:
-        rader = Risikodefinisjon.objects.filter(tildelingsbrev=brev)
+        # Read into a dict by colour (one row per colour and letter): no order needed, and the
+        # model's own (by letter, whose agency and year it joins) is the same for all rows anyway.
+        rader = Risikodefinisjon.objects.filter(tildelingsbrev=brev).order_by()
     tekster = {r.farge: r.tekst for r in rader}
     return {str(f): tekster[str(f)] for f in FARGER if str(f) in tekster}  # red, yellow, green
 

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from brukere.tilgang import kan_folge_opp, kan_kommentere_oppdrag
 from kjerne.endringslogg import historikkside
+from kjerne.querysets import i_egen_rekkefolge, prefetch_i_egen_rekkefolge
 from kjerne.skjema import feil_til_skjema
 from kjerne.tid import lokal_dato
 from styring.models import Tildelingsbrev
@@ -31,8 +32,10 @@ from .historikk import HISTORIKK_DELER, oppdrag_endringer
 from .models import (
     Frist,
     Leveranse,
+    Milepael,
     Oppdrag,
     Oppdragskommentar,
+    Samarbeidspartner,
     Statusoppdatering,
     Tittelvariant,
 )
@@ -131,14 +134,22 @@ def _detalj_qs(user):
         "hovedansvar",
     ).prefetch_related(
         Prefetch("frister", queryset=frister),
-        "milepaeler", "finansiering", "delt_med",
+        # The oppdrag's own rows in their own order, without joining the oppdrag and its agency to
+        # sort by them (kjerne.querysets.i_egen_rekkefolge).
+        prefetch_i_egen_rekkefolge("milepaeler", Milepael, foran="oppdrag"),
+        prefetch_i_egen_rekkefolge("finansiering", Oppdrag._meta.get_field("finansiering").related_model,
+                                   foran="oppdrag"),
+        "delt_med",
         Prefetch("jf_oppdrag", queryset=Oppdrag.objects.for_user(user).order_by("aar", "nummer")),
         Prefetch("videreført_i", queryset=Oppdrag.objects.for_user(user).order_by("aar", "nummer")),
         Prefetch("tittelvarianter", queryset=Tittelvariant.objects.filter(
             tildelingsbrev__in=Tildelingsbrev.objects.for_user(user).values("pk")).select_related("tildelingsbrev")),
-        Prefetch("statusoppdateringer", queryset=Statusoppdatering.objects.select_related("opprettet_av")),
-        Prefetch("leveranser", queryset=Leveranse.objects.select_related("levert_av")),
-        Prefetch("kommentarer", queryset=Oppdragskommentar.objects.select_related("forfatter")),
+        prefetch_i_egen_rekkefolge("statusoppdateringer", Statusoppdatering, foran="oppdrag",
+                                   queryset=Statusoppdatering.objects.select_related("opprettet_av")),
+        prefetch_i_egen_rekkefolge("leveranser", Leveranse, foran="oppdrag",
+                                   queryset=Leveranse.objects.select_related("levert_av")),
+        prefetch_i_egen_rekkefolge("kommentarer", Oppdragskommentar, foran="oppdrag",
+                                   queryset=Oppdragskommentar.objects.select_related("forfatter")),
     )
 
 
@@ -264,7 +275,8 @@ def _vis(request, oppdrag: Oppdrag, *, skjema: dict | None = None, kvittering: s
         "leveranser": list(oppdrag.leveranser.all()),
         "risiko_definisjon": definisjoner.get(oppdrag.risiko),
         "risikodefinisjoner": definisjoner,
-        "samarbeidspartnere": list(oppdrag.samarbeidspartnere.all()),
+        "samarbeidspartnere": list(i_egen_rekkefolge(Samarbeidspartner, foran="oppdrag",
+                                                     queryset=oppdrag.samarbeidspartnere.all())),
         **historikk,
         "kan_folge_opp": folge_opp,
         "kan_kommentere": kommentere,
