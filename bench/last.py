@@ -12,7 +12,9 @@
    LOAD_SECONDS, each reading a page and then thinking THINK seconds (the bound on the load), the
    mix: Min side, the oppdrag list, the letter, an oppdrag, a follow-up entry (POST), a PDF order.
 5. Requests per second and p50/p95/p99 per page from Locust's CSV; goal p95 < 300 ms on every page
-   and 0 errors. gunicorn is stopped at the end.
+   and 0 errors, with the machine's load average before and after (the 2 cores are shared: a figure
+   taken under other work is not the portal's). gunicorn is stopped at the end, and the run is
+   appended to bench/history.csv as `make bench` does (parts "load").
 
 Not part of `make test`. Environment: BENCH_DATABASE_URL (PostgreSQL, required), LOAD_PORT (8027),
 LOAD_SECONDS (60), LOAD_USERS (50), REDIS_URL (passed on when set; else Celery's filesystem broker).
@@ -132,7 +134,7 @@ def main() -> int:
     from django.db import connection
 
     OUT.mkdir(parents=True, exist_ok=True)
-    start = datetime.now()
+    start, load_before = datetime.now(), os.getloadavg()[0]
     world = nasjonal.ensure_world(nasjonal.AGENCIES)
     s = connection.settings_dict
     database_url = (f"postgres://{s['USER']}{':' + s['PASSWORD'] if s['PASSWORD'] else ''}@{s['HOST'] or 'localhost'}"
@@ -156,26 +158,32 @@ def main() -> int:
              f"http://127.0.0.1:{PORT}", "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
             cwd=ROOT, env=env | {"LAST_PLAN": str(OUT / "plan.json")}, check=False)
     finally:
+        load_after = os.getloadavg()[0]
         gunicorn.send_signal(signal.SIGTERM)
         gunicorn.wait(timeout=30)
-    rows, goals = report(prefix, world, start)
+    rows, goals, figures = report(prefix, world, start, (load_before, load_after))
     print("\n| benchmark | figure |\n|---|---|")
     for benchmark, figure in rows:
         print(f"| {benchmark} | {figure} |")
     print()
     for name, measured, goal, met in goals:
         print(f"GOAL {name} {measured} {goal} {'met' if met else 'not met'}")
+    from bench.run import _history  # the same file and columns as make bench
+
+    _history(start=start, load=load_before, parts=["load"], minutes=(datetime.now() - start).total_seconds() / 60,
+             goals=goals, figures=figures, vendor="postgresql")
     return 0 if all(g[3] for g in goals) else 1
 
 
-def report(prefix: Path, world: dict, start: datetime):
+def report(prefix: Path, world: dict, start: datetime, load: tuple[float, float]):
     with open(f"{prefix}_stats.csv", encoding="utf-8") as f:
         stats = {r["Name"]: r for r in csv.DictReader(f)}
     total = stats["Aggregated"]
     rows, goals = [], []
     head = (f"load ({start:%Y-%m-%d %H:%M}; {os.cpu_count()} cores, Python {platform.python_version()}, "
             f"PostgreSQL, gunicorn 3 sync workers, DEBUG off): {USERS} users, think time {THINK[0]:.0f}–"
-            f"{THINK[1]:.0f} s, {SECONDS} s, national data ({nasjonal.AGENCIES} agencies)")
+            f"{THINK[1]:.0f} s, {SECONDS} s, national data ({nasjonal.AGENCIES} agencies); load average "
+            f"{load[0]:.1f} before, {load[1]:.1f} at the end")
     rows.append((head, f"{float(total['Requests/s']):.1f} requests/s, {total['Request Count']} requests, "
                        f"{total['Failure Count']} errors; p50/p95/p99 {total['50%']}/{total['95%']}/{total['99%']} ms"))
     for page in PAGES:
@@ -191,7 +199,10 @@ def report(prefix: Path, world: dict, start: datetime):
         goals.append((f"load-p95-{slug}", f"{p95:.0f}ms", f"<{GOAL_P95_MS}ms", p95 < GOAL_P95_MS))
     errors = int(total["Failure Count"])
     goals.append(("load-errors", str(errors), "0", errors == 0))
-    return rows, goals
+    # Figures without a goal, for bench/history.csv beside the goals.
+    figures = {"load-requests-per-second": f"{float(total['Requests/s']):.1f}", "load-p50-ms": total["50%"],
+               "load-p95-ms": total["95%"], "load-p99-ms": total["99%"], "load-load-at-end": f"{load[1]:.1f}"}
+    return rows, goals, figures
 
 
 if __name__ == "__main__":
