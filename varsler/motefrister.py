@@ -37,6 +37,8 @@ def moteforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids) -> lis
         # With a person, what they may see decides (an agency may have meetings but no oppdrag).
         moter = moter.filter(tildelingsbrev__virksomhet_id__in=virksomhet_ids)
         punkter = punkter.filter(mote__tildelingsbrev__virksomhet_id__in=virksomhet_ids)
+    # No order: paaminnelser.forekomster sorts all occurrences by date, kind and id.
+    moter, punkter = moter.order_by(), punkter.order_by()
     found = []
     for m in moter:
         brev = m.tildelingsbrev

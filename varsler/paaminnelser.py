@@ -181,6 +181,13 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
     plikter = (_window(Plikt.objects.all(), fra, til).filter(tildelingsbrev__status="sendt")
                .select_related("tildelingsbrev",
                                *kontakter("tildelingsbrev__virksomhet__kontaktperson", "tildelingsbrev__kontaktperson")))
+    # The occurrences are sorted by (date, kind, id) at the end, and no two share that key, so the
+    # order the rows are read in matters only where a milepæl rides on a frist of its oppdrag on the
+    # same day: which frist (the first of the oppdrag's, in Frist's order) and in which order its
+    # milepæler are named (Milepael's order within the oppdrag). Everything else is read unordered:
+    # the models' own orderings joined the letter, the oppdrag and their agency only to sort.
+    milepaeler = milepaeler.order_by("oppdrag_id", *Milepael._meta.ordering[1:])
+    rapporter, plikter = rapporter.order_by(), plikter.order_by()
     if not mottakere:
         # What a page shows of an occurrence and its oppdrag, and nothing else: a ministry's Min side
         # reads 1,000 frister, and building their oppdrag with every text field was a fifth of it.
@@ -280,7 +287,7 @@ def _sendte_rapporter(punkter) -> set[tuple]:
     return set(Rapport.objects.filter(
         virksomhet_id__in={p.tildelingsbrev.virksomhet_id for p in punkter},
         rapport_aar__in={p.rapport_aar for p in punkter}, status__in=["sendt", "mottatt"],
-    ).values_list("virksomhet_id", "type", "rapport_aar"))
+    ).order_by().values_list("virksomhet_id", "type", "rapport_aar"))  # a set: no order
 
 
 def horisont(dato: date) -> date:

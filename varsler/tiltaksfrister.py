@@ -41,6 +41,8 @@ def tiltaksforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids) -> 
     if virksomhet_ids is not None:
         risikotiltak = risikotiltak.filter(risiko__vurdering__virksomhet_id__in=virksomhet_ids)
         revisjonstiltak = revisjonstiltak.filter(merknad__virksomhet_id__in=virksomhet_ids)
+    # No order: paaminnelser.forekomster sorts all occurrences by date, kind and id.
+    risikotiltak, revisjonstiltak = risikotiltak.order_by(), revisjonstiltak.order_by()
     found = []
     for t in risikotiltak:
         r, v = t.risiko, t.risiko.vurdering
