@@ -33,7 +33,12 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(scope="session")
 def nettleser():
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # Assertions wait as long as actions do (Innlogger.side: 15 s per context). Playwright's expect
+    # waits 5 s by default, which one render on this 2-core machine under load can exceed (seen once:
+    # an error message after a form post in test_tilgjengelighet, run beside other work).
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as p:
         browser = p.chromium.launch(
