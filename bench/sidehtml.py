@@ -1,5 +1,6 @@
-"""Saves the HTML of the letter page and Min side for the demo users, or compares it with what was
-saved: a speed-up of these pages must not change a byte of what a user sees.
+"""Saves the HTML of the letter page, Min side and the oppdrag list (with a range of filters, and as
+the htmx partial) for the demo users, or compares it with what was saved: a speed-up of these
+pages must not change a byte of what a user sees.
 
     DATABASE_URL=sqlite:////tmp/x/db.sqlite3 .venv/bin/python bench/sidehtml.py lagre /tmp/x/html
     DATABASE_URL=sqlite:////tmp/x/db.sqlite3 .venv/bin/python bench/sidehtml.py sammenlign /tmp/x/html
@@ -26,6 +27,22 @@ import django  # noqa: E402
 django.setup()
 
 BRUKERE = ("dep.redaktor", "dep.godkjenner", "imdi.kontakt", "imdi.leder", "riksrevisjonen")
+#: The oppdrag list with filters that exercise every widget: selected values, the null choice,
+#: errors, escaping in the search field, sorting and paging.
+LISTER = {
+    "alle": "",
+    "aar": "aar=2024&per_side=500",
+    "aktuell": "aktuell=2024&ny=tidligere",
+    "virksomhet": "virksomhet=3&maal=2",
+    "ansvarlig-null": "ansvarlig=null&risiko=ikke",
+    "ansvarlig": "ansvarlig=4&fou=nei",
+    "status": "status=aapne&sorter=frist",
+    "status-levert": "status=levert&sorter=-nummer",
+    "frister": "frist_fra=2024-03-01&frist_til=31.12.2024&sorter=risiko",
+    "sok": "q=%3Cscript%3E+%22x%22+%26",
+    "feil": "aar=abc&virksomhet=999&ansvarlig=x&frist_fra=nei&status=zz",
+    "side-2": "per_side=50&side=2",
+}
 _TOKENS = [
     (re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]+'), r"\1-"),
     (re.compile(r'("X-CSRFToken": ")[^"]+'), r"\1-"),
@@ -50,8 +67,11 @@ def sider() -> dict[str, str]:
             for b in brev:
                 urls[f"brev-{b.aar}"] = f"/brev/{b.pk}/"
                 urls[f"brev-{b.aar}-opprinnelig"] = f"/brev/{b.pk}/?visning=opprinnelig"
+            for side, query in LISTER.items():
+                urls[f"liste-{side}"] = f"/oppdrag/?{query}" if query else "/oppdrag/"
+            urls["liste-htmx"] = "/oppdrag/?aar=2024&status=aapne"
             for side, url in urls.items():
-                r = client.get(url)
+                r = client.get(url, headers={"HX-Request": "true"} if side == "liste-htmx" else {})
                 html = r.content.decode()
                 for mønster, erstatt in _TOKENS:
                     html = mønster.sub(erstatt, html)
