@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 
 from django.db.models import Count, Q
 
@@ -45,7 +46,7 @@ class Oversikt:
     moter: list = field(default_factory=list)  # meetings in the next 60 days (moter)
     punkter: list = field(default_factory=list)  # open oppfølgingspunkter from approved minutes
 
-    @property
+    @cached_property
     def forfalte_per_oppdrag(self) -> list[dict]:
         """Each oppdrag once, most recent first: its latest passed frist and how many have passed."""
         per: dict[int, dict] = {}
@@ -53,6 +54,19 @@ class Oversikt:
             rad = per.setdefault(f.oppdrag.pk, {"siste": f, "antall": 0})
             rad["antall"] += 1
         return list(per.values())
+
+    @property
+    def forfalte_rader(self):
+        """The table's rows (the 50 most recent oppdrag), built in Python: minside/rader.py."""
+        from .rader import forfalte_rader
+
+        return forfalte_rader(self.forfalte_per_oppdrag[:50])
+
+    @property
+    def risiko_rader(self):
+        from .rader import risiko_rader
+
+        return risiko_rader(self.rode_gule)
 
     @property
     def antall_rode(self) -> int:

@@ -1,0 +1,54 @@
+"""Min side's long tables are built in Python (minside/rader.py): the rows must be byte for byte
+what the template language made of them, also for text that must be escaped or cut."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from types import SimpleNamespace
+
+from django.template import engines
+
+from brukere.models import User
+from minside.rader import forfalte_rader, risiko_rader
+from oppdrag.models import Oppdrag
+from styring.models import Organisasjon
+
+# The loops as templates/minside/min_side.html had them before the rows moved to Python.
+FORFALTE = engines["django"].from_string(
+    """{% load portal %}{% for r in per_oppdrag %}{% with f=r.siste %}
+    <tr><td data-etikett="Siste frist">{{ f.dato|dato }}</td><td data-etikett="Oppdrag"><a href="{{ f.sti }}">{{ f.hva|forkort:140|ubrutt }}</a></td>
+      <td data-etikett="Frist i brevet">{{ f.tekst }}</td><td class="tall" data-etikett="Passerte frister">{{ r.antall }}</td>
+      <td data-etikett="Status">{{ f.oppdrag.get_status_display }} {{ f.oppdrag.risiko|risiko }}</td></tr>
+  {% endwith %}{% endfor %}""")
+RISIKO = engines["django"].from_string(
+    """{% load portal %}{% for x in rode_gule %}
+    <tr><td data-etikett="Risiko">{{ x.risiko|risiko }}</td><td data-etikett="Oppdrag"><a href="{% url 'oppdrag:detalj' x.pk %}"><span class="nobr">{{ x.nummer }}</span> {{ x.tittel|forkort:120|ubrutt }}</a></td>
+      <td data-etikett="Virksomhet">{{ x.virksomhet.kortnavn }}</td><td data-etikett="Status">{{ x.get_status_display }}</td><td data-etikett="Ansvarlig">{{ x.ansvarlig|default:"–" }}</td></tr>
+  {% endfor %}""")
+
+LANG = "Utrede <b>tiltak</b> & «følge opp» 2024-01 for 291 400 000 kr " + "og mer tekst " * 12
+TITLER = ["Kort", LANG, 'Sitat "x" og \'y\'', "e\u0301 kombinert " * 20, ""]
+
+
+def _oppdrag(i: int, tittel: str, *, ansvarlig=None) -> Oppdrag:
+    o = Oppdrag(pk=100 + i, nummer=f"2024-{i:02d}<", tittel=tittel, status=["paagaar", "levert", "x"][i % 3],
+                risiko=["rod", "gul", "", "ukjent"][i % 4], ansvarlig=ansvarlig)
+    o.virksomhet = Organisasjon(pk=i + 1, kortnavn=f"V&{i}")
+    return o
+
+
+def test_forfalte_rader_som_malen():
+    per = []
+    for i, tittel in enumerate(TITLER):
+        f = SimpleNamespace(dato=[date(2024, 3, 1), datetime(2024, 3, 1, 13, 5, tzinfo=UTC), None][i % 3],
+                            sti=f"/oppdrag/{i}/?a=1&b=<2>", hva=f"Oppdrag 2024-0{i} {tittel}", tekst=f"Innen 1. mars & <{i}>",
+                            oppdrag=_oppdrag(i, tittel))
+        per.append({"siste": f, "antall": [1, 12, 1234][i % 3]})
+    assert str(forfalte_rader(per)) == FORFALTE.render({"per_oppdrag": per})
+    assert str(forfalte_rader([])) == FORFALTE.render({"per_oppdrag": []})
+
+
+def test_risiko_rader_som_malen():
+    folk = [None, User(username="a&b"), User(username="x", first_name="Åse <3>", last_name="Ås")]
+    rader = [_oppdrag(i, tittel, ansvarlig=folk[i % 3]) for i, tittel in enumerate(TITLER)]
+    assert str(risiko_rader(rader)) == RISIKO.render({"rode_gule": rader})
