@@ -12,16 +12,12 @@ from .querysets import oppdrag_i_brev
 
 @register
 def check_oppdrag(brev) -> list[Avvik]:
-    from .models import Oppdrag
-
     found: list[Avvik] = []
-    aapne = set(Oppdrag.objects.open_in(brev.aar, brev=brev, virksomhet_id=brev.virksomhet_id)
-                .values_list("pk", flat=True))
     start = date(brev.aar, 1, 1)
     for gruppe in oppdrag_i_brev(brev):
         for e in gruppe.tidligere:
             o = e.oppdrag
-            if o.pk in aapne:
+            if e.aapen:
                 continue
             datoer = [f.dato for f in e.frister if f.dato]
             if datoer and max(datoer) < start:

@@ -148,6 +148,9 @@ class Oppfoering:
     ny_i_aar: bool
     frister: list = field(default_factory=list)
     plassering: tuple = ()
+    #: Given earlier, with frister as last stated in the letter's year or later (``open_in``): the
+    #: reason it is listed, unless the letter restates its frister. The oppdrag check reads it.
+    aapen: bool = False
 
 
 @dataclass
@@ -211,13 +214,15 @@ def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     # What this letter states: its own parts, and those of its tillegg once sent.
     i_brevet = Q(tildelingsbrev=brev) & (Q(tillegg__isnull=True) | Q(tillegg__status="sendt"))
     restated = (Oppdrag.objects.i_kraft().filter(frister__in=Frist.objects.filter(i_brevet)).values("pk"))
-    derived = Oppdrag.objects.open_in(brev.aar, brev=brev, virksomhet_id=brev.virksomhet_id).values("pk")
+    # The derived ones are read first, on their own: the oppdrag check needs to know which they are,
+    # and as a subquery beside the other two the database ran it twice.
+    aapne = set(Oppdrag.objects.open_in(brev.aar, brev=brev, virksomhet_id=brev.virksomhet_id)
+                .values_list("pk", flat=True))
     qs = (
         Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id)
-        .filter(i_brevet | Q(pk__in=restated) | Q(pk__in=derived))
+        .filter(i_brevet | Q(pk__in=restated) | Q(pk__in=aapne))
         .select_related("maal")
         .prefetch_related(*lastede_prefetch(), Prefetch("tittelvarianter", to_attr="lastede_tittelvarianter"))
-        .distinct()
     )
     for o in qs:
         ny = o.tildelingsbrev_id == brev.pk
@@ -231,7 +236,8 @@ def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
         plassering = (0, o.rekkefolge, o.nummer) if ny else (
             (0, min(own), o.nummer) if own else (1, -o.aar, o.nummer)
         )
-        entry = Oppfoering(oppdrag=o, tittel=variant or o.tittel, ny_i_aar=ny, frister=frister, plassering=plassering)
+        entry = Oppfoering(oppdrag=o, tittel=variant or o.tittel, ny_i_aar=ny, frister=frister, plassering=plassering,
+                           aapen=o.pk in aapne)
         (gruppe.nye if ny else gruppe.tidligere).append(entry)
     result = []
     for key in sorted(by_nummer, key=lambda n: (n is None, naturlig_nokkel(n))):
