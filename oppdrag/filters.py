@@ -11,6 +11,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from brukere.models import User
+from kjerne.skjemavisning import RaskSelect
 from styring.models import Maal, Organisasjon, maal_navn
 
 from .models import FoU, Frist, Oppdrag, Risiko, Status
@@ -62,29 +63,30 @@ _RISIKO_ORDEN = [Risiko.ROD, Risiko.GUL, Risiko.GRONN, Risiko.IKKE_VURDERT]
 class OppdragFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label="Søk i nummer, tittel, beskrivelse og bakgrunn", method="filter_q",
                                   widget=forms.TextInput(attrs={"type": "search"}))
-    aar = django_filters.ChoiceFilter(label="Gitt år", field_name="aar", empty_label="Alle år")
+    aar = django_filters.ChoiceFilter(label="Gitt år", field_name="aar", empty_label="Alle år", widget=RaskSelect)
     aktuell = django_filters.ChoiceFilter(label="Aktuelt i år (nytt eller åpent)", method="filter_aktuell",
-                                          empty_label="Alle år")
+                                          empty_label="Alle år", widget=RaskSelect)
     ny = django_filters.ChoiceFilter(label="Nye eller tidligere gitt", choices=NY_VALG, method="filter_ny",
-                                     empty_label="Begge")
+                                     empty_label="Begge", widget=RaskSelect)
     virksomhet = django_filters.ModelChoiceFilter(label="Virksomhet", queryset=Organisasjon.objects.none(),
-                                                  empty_label="Alle virksomheter")
-    maal = django_filters.ChoiceFilter(label="Mål", method="filter_maal", empty_label="Alle mål")
+                                                  empty_label="Alle virksomheter", widget=RaskSelect)
+    maal = django_filters.ChoiceFilter(label="Mål", method="filter_maal", empty_label="Alle mål", widget=RaskSelect)
     status = django_filters.ChoiceFilter(label="Status", choices=STATUS_VALG, method="filter_status",
-                                         empty_label="Alle statuser")
+                                         empty_label="Alle statuser", widget=RaskSelect)
     risiko = django_filters.ChoiceFilter(label="Risiko", choices=RISIKO_VALG, method="filter_risiko",
-                                         empty_label="Alle")
+                                         empty_label="Alle", widget=RaskSelect)
     ansvarlig = django_filters.ModelChoiceFilter(label="Ansvarlig", queryset=User.objects.none(),
-                                                 empty_label="Alle", null_label="Uten ansvarlig")
+                                                 empty_label="Alle", null_label="Uten ansvarlig", widget=RaskSelect)
     frist_fra = django_filters.DateFilter(label="Frist fra og med", method="filter_frist_fra",
                                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                           input_formats=["%Y-%m-%d", "%d.%m.%Y"])
     frist_til = django_filters.DateFilter(label="Frist til og med", method="filter_frist_til",
                                           widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
                                           input_formats=["%Y-%m-%d", "%d.%m.%Y"])
-    fou = django_filters.ChoiceFilter(label="FoU", choices=FOU_VALG, method="filter_fou", empty_label="Alle")
+    fou = django_filters.ChoiceFilter(label="FoU", choices=FOU_VALG, method="filter_fou", empty_label="Alle",
+                                      widget=RaskSelect)
     sorter = django_filters.ChoiceFilter(label="Sortering", choices=SORTERING_VALG, method="filter_ingen",
-                                         empty_label="Standard (år og nummer)")
+                                         empty_label="Standard (år og nummer)", widget=RaskSelect)
 
     class Meta:
         model = Oppdrag
