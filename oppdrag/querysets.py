@@ -217,7 +217,7 @@ def _oppdrag_i_brev(brev) -> list[MaalOppdrag]:
     # The derived ones are read first, on their own: the oppdrag check needs to know which they are,
     # and as a subquery beside the other two the database ran it twice.
     aapne = set(Oppdrag.objects.open_in(brev.aar, brev=brev, virksomhet_id=brev.virksomhet_id)
-                .values_list("pk", flat=True))
+                .order_by().values_list("pk", flat=True))
     qs = (
         Oppdrag.objects.filter(virksomhet_id=brev.virksomhet_id)
         .filter(i_brevet | Q(pk__in=restated) | Q(pk__in=aapne))
