@@ -79,7 +79,21 @@ class Oversikt:
 
 def oversikt(user, idag: date) -> Oversikt:
     synlige = Oppdrag.objects.for_user(user)
-    virksomhet_ids = sorted(set(synlige.order_by().values_list("virksomhet_id", flat=True).distinct()))
+    oversiktsside = user.er_departement or user.is_superuser  # with the table of agencies
+    if oversiktsside:
+        # The agencies (names for the table) and their open, red and yellow oppdrag in one grouped
+        # read: three queries before (the agencies' ids, their counts, their names), each as dear
+        # to build and compile as to run.
+        ikke_ferdig = ~Q(status__in=FERDIGE_STATUSER)
+        per_virksomhet = list(
+            synlige.order_by("virksomhet__kortnavn", "virksomhet_id")
+            .values_list("virksomhet_id", "virksomhet__navn", "virksomhet__kortnavn")
+            .annotate(aapne=Count("pk", filter=ikke_ferdig),
+                      rode=Count("pk", filter=ikke_ferdig & Q(risiko=Risiko.ROD)),
+                      gule=Count("pk", filter=ikke_ferdig & Q(risiko=Risiko.GUL))))
+        virksomhet_ids = sorted(rad[0] for rad in per_virksomhet)
+    else:
+        virksomhet_ids = sorted(set(synlige.order_by().values_list("virksomhet_id", flat=True).distinct()))
     # The agencies whose frister and report deadlines the person may see, passed as a list: without it
     # the database first finds every open frist in the window nationwide (18,750 for the year behind
     # at 200 agencies: 5 s on PostgreSQL) and only then keeps the person's.
@@ -106,19 +120,17 @@ def oversikt(user, idag: date) -> Oversikt:
     nytt = list(Varsel.objects.filter(mottaker=user, i_innboks=True, lest__isnull=True)[:NYTT_SIDEN_SIST])
     result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste, nytt=nytt,
                       moter=kommende_moter(user, idag), punkter=aapne_punkter(user)[:MAKS_RADER])
-    if user.er_departement or user.is_superuser:
-        per = {row["virksomhet_id"]: row for row in aapne.values("virksomhet_id").annotate(
-            aapne=Count("pk"), rode=Count("pk", filter=Q(risiko=Risiko.ROD)),
-            gule=Count("pk", filter=Q(risiko=Risiko.GUL)))}
+    if oversiktsside:
         forfalt_per: dict[int, set] = {}
         for f in forfalte:
             forfalt_per.setdefault(f.virksomhet_id, set()).add(f.oppdrag.pk)
         from styring.models import Organisasjon
 
-        for org in Organisasjon.objects.filter(pk__in=virksomhet_ids).order_by("kortnavn"):
-            row = per.get(org.pk, {})
-            result.virksomheter.append(Virksomhetsstatus(org, row.get("aapne", 0), row.get("rode", 0),
-                                                         row.get("gule", 0), len(forfalt_per.get(org.pk, ()))))
+        for pk, navn, kortnavn, aapne_, rode, gule in per_virksomhet:
+            # The agency as .only("navn", "kortnavn") reads it (values in the model's field order): any
+            # other field is read from the database if asked for.
+            org = Organisasjon.from_db(synlige.db, ["id", "navn", "kortnavn"], [pk, navn, kortnavn])
+            result.virksomheter.append(Virksomhetsstatus(org, aapne_, rode, gule, len(forfalt_per.get(pk, ()))))
         result.brev_til_behandling = list(
             Tildelingsbrev.objects.for_user(user).exclude(status="sendt").select_related("virksomhet")
             .order_by("-aar", "virksomhet__kortnavn"))
