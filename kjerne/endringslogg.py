@@ -159,6 +159,15 @@ class Oppslag:
     slettede: set = field(default_factory=set)
     sett: set = field(default_factory=set)
 
+    def kjenn(self, *objekter) -> Oppslag:
+        """Records the page has loaded already (live, with what their names read): not looked up again."""
+        for obj in objekter:
+            if obj is not None and obj.pk is not None:
+                key = (obj._meta.model, obj.pk)
+                self.objekter[key] = obj
+                self.sett.add(key)
+        return self
+
 
 def _relaterte(wanted: dict, fast_antall_sporringer: bool, oppslag: Oppslag) -> tuple[dict, set]:
     """The referenced objects, live where they exist and rebuilt from their last history row where

@@ -44,8 +44,9 @@ def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
         ("oppfolging", Leveranse.history.filter(oppdrag_id=oppdrag.pk)),
         ("kommentarer", Oppdragskommentar.history.filter(oppdrag_id=oppdrag.pk)),
     ]
+    oppslag = _lastet(oppdrag)
     if tilgang.er_admin(user):
-        return _les(kilder)
+        return _les(kilder, oppslag)
     # The frist as set by a letter or tillegg in force, from the moment it was sent; a ministry
     # also sees the frister its own drafts set (never another ministry's drafts).
     frist_q = ((i_kraft_q() & Q(history_date__gte=F("tildelingsbrev__sendt"))
@@ -65,11 +66,28 @@ def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
         if qs.model is Frist.history.model:
             qs = qs.filter(frist_q)
         smalere.append((del_, qs))
-    return _les(smalere)
+    return _les(smalere, oppslag)
 
 
-def _les(kilder: list) -> list[Endringspost]:
-    poster, oppslag = [], Oppslag()
+def _lastet(oppdrag: Oppdrag) -> Oppslag:
+    """The oppdrag and the records the page loaded with it, which its history rows mostly name
+    (its agency, ministry, mål, letter, people): four queries fewer on the oppdrag page."""
+    kjente = [oppdrag]
+    for f in Oppdrag._meta.concrete_fields:
+        if f.many_to_one and f.is_cached(oppdrag):
+            kjente.append(f.get_cached_value(oppdrag))
+    brev = Oppdrag.tildelingsbrev.field.get_cached_value(oppdrag, None)
+    if brev is not None and not type(brev).virksomhet.field.is_cached(brev):
+        # The letter is named by its agency ("Tildelingsbrev 2024 – IMDi"): the oppdrag's own.
+        if brev.virksomhet_id == oppdrag.virksomhet_id and Oppdrag.virksomhet.field.is_cached(oppdrag):
+            type(brev).virksomhet.field.set_cached_value(brev, oppdrag.virksomhet)
+        else:
+            kjente.remove(brev)
+    return Oppslag().kjenn(*kjente)
+
+
+def _les(kilder: list, oppslag: Oppslag) -> list[Endringspost]:
+    poster = []
     for del_, qs in kilder:
         poster.extend(endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_, oppslag=oppslag))
     return poster
