@@ -50,8 +50,10 @@ def check_budsjett(brev) -> list[Avvik]:
     kapitler = list(brev.kapitler.all())
     prefetch_related_objects(kapitler, "poster__bindinger", "poster__fordelinger__tilskudd", "poster__tilskudd")
     i_brevet = {e.oppdrag.nummer: e for g in oppdrag_i_brev(brev) for e in g.nye + g.tidligere}
-    # One query for every cited oppdrag's financing, not one per binding (the letter page runs this).
-    prefetch_related_objects([e.oppdrag for e in i_brevet.values()], "finansiering")
+    # One query for the financing of the oppdrag a binding cites, not one per binding (the letter page
+    # runs this), and none when no binding cites one.
+    sitert = {b.oppdrag_nummer for kap in kapitler for p in kap.poster.all() for b in p.bindinger.all()}
+    prefetch_related_objects([e.oppdrag for nr, e in i_brevet.items() if nr in sitert], "finansiering")
 
     for kap in kapitler:
         uten_belop = kap.poster_uten_belop
