@@ -17,16 +17,19 @@ from datetime import date
 from moter.models import Mote, Vedtak
 
 
-def moteforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids) -> list:
+def moteforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids, mottakere: bool = True) -> list:
+    """``mottakere=False``: a page's reading, without the people reminded (see ``forekomster``)."""
     from .paaminnelser import Forekomst, Kilde, _uniq
 
     moter = (Mote.objects.filter(dagsorden_frist__gte=fra, dagsorden_frist__lte=til, tildelingsbrev__status="sendt",
                                  referat__isnull=True)
-             .select_related("tildelingsbrev__virksomhet__kontaktperson", "tildelingsbrev__kontaktperson"))
+             .select_related(*(("tildelingsbrev__virksomhet__kontaktperson", "tildelingsbrev__kontaktperson")
+                               if mottakere else ("tildelingsbrev",))))
     punkter = (Vedtak.objects.i_kraft().oppfolgingspunkter().filter(frist__gte=fra, frist__lte=til)
                .exclude(status__in=["utfort", "lukket"])
-               .select_related("mote__tildelingsbrev__virksomhet__kontaktperson",
-                               "mote__tildelingsbrev__kontaktperson", "ansvarlig"))
+               .select_related(*(("mote__tildelingsbrev__virksomhet__kontaktperson",
+                                  "mote__tildelingsbrev__kontaktperson", "ansvarlig")
+                                 if mottakere else ("mote__tildelingsbrev",))))
     if kun is not None:
         moter = moter.filter(pk=kun[1]) if kun[0] == Kilde.DAGSORDEN else moter.none()
         punkter = punkter.filter(pk=kun[1]) if kun[0] == Kilde.OPPFOLGINGSPUNKT else punkter.none()
@@ -45,11 +48,13 @@ def moteforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids) -> lis
         found.append(Forekomst(Kilde.DAGSORDEN, m.pk, m.dagsorden_frist, f"{m.dagsorden_frist:%d.%m.%Y}",
                                f"Saker til dagsorden for {m.tittel.lower()} {m.dato:%d.%m.%Y}",
                                f"/moter/{m.pk}/#dagsorden", brev.virksomhet_id,
-                               _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])))
+                               _uniq([brev.virksomhet.kontaktperson, brev.kontaktperson])
+                               if mottakere else []))
     for v in punkter:
         brev = v.mote.tildelingsbrev
         found.append(Forekomst(Kilde.OPPFOLGINGSPUNKT, v.pk, v.frist, f"{v.frist:%d.%m.%Y}",
                                f"Oppfølgingspunkt «{v.tittel}» fra {v.mote.tittel.lower()} {v.mote.dato:%d.%m.%Y}",
                                f"/moter/{v.mote_id}/referat/#vedtak-{v.nummer}", brev.virksomhet_id,
-                               _uniq([v.ansvarlig or brev.virksomhet.kontaktperson, brev.kontaktperson])))
+                               _uniq([v.ansvarlig or brev.virksomhet.kontaktperson, brev.kontaktperson])
+                               if mottakere else []))
     return found

@@ -198,6 +198,10 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
         # Frist's own ordering. Without the oppdrag's ordering (agency type and name) the query
         # joins the agencies no more.
         frister = frister.order_by("oppdrag_id", "tildelingsbrev__aar", "rekkefolge")
+        # The same for milepæler (which have no change of rhythm: the first four of _FRISTFELTER).
+        milepaeler = milepaeler.only(*_FRISTFELTER[:4], "tittel", "tekst", "oppdrag__nummer",
+                                     "oppdrag__tittel", "oppdrag__virksomhet", "oppdrag__status",
+                                     "oppdrag__risiko", *(f"oppdrag__ansvarlig__{n}" for n in _NAVNEFELTER))
     if kun is not None:
         kinds = {Kilde.OPPDRAGSFRIST: "frister", Kilde.MILEPAEL: "milepaeler", Kilde.RAPPORT: "rapporter",
                  Kilde.PLIKT: "plikter"}
@@ -269,8 +273,9 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
     from .motefrister import moteforekomster  # agenda deadlines and oppfølgingspunkter (moter)
     from .tiltaksfrister import tiltaksforekomster  # risk and Riksrevisjonen measures
 
-    found += moteforekomster(fra, til, kun=kun, bruker=bruker, virksomhet_ids=virksomhet_ids)
-    found += tiltaksforekomster(fra, til, kun=kun, bruker=bruker, virksomhet_ids=virksomhet_ids)
+    omfang = {"kun": kun, "bruker": bruker, "virksomhet_ids": virksomhet_ids, "mottakere": mottakere}
+    found += moteforekomster(fra, til, **omfang)
+    found += tiltaksforekomster(fra, til, **omfang)
     if kun is not None:
         found = [f for f in found if (f.kilde, f.kilde_id) == (kun[0], kun[1])]
     found.sort(key=lambda f: (f.dato, f.kilde, f.kilde_id))

@@ -20,17 +20,20 @@ from revisjon.models import Merknad, Revisjonstiltak
 from risiko.models import Risikotiltak, Risikovurdering
 
 
-def tiltaksforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids) -> list:
+def tiltaksforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids, mottakere: bool = True) -> list:
+    """``mottakere=False``: a page's reading, without the people reminded (see ``forekomster``)."""
     from .paaminnelser import Forekomst, Kilde, _uniq
 
     siste = (Risikovurdering.objects.filter(virksomhet_id=OuterRef("risiko__vurdering__virksomhet_id"))
              .order_by("-gjelder_per").values("pk")[:1])
     risikotiltak = (Risikotiltak.objects.filter(frist__gte=fra, frist__lte=til, risiko__vurdering=Subquery(siste))
                     .exclude(status="gjennomfort")
-                    .select_related("risiko__vurdering__virksomhet__kontaktperson", "ansvarlig"))
+                    .select_related(*(("risiko__vurdering__virksomhet__kontaktperson", "ansvarlig")
+                                      if mottakere else ("risiko__vurdering",))))
     revisjonstiltak = (Revisjonstiltak.objects.filter(frist__gte=fra, frist__lte=til)
                        .exclude(status="gjennomfort").exclude(merknad__status="lukket")
-                       .select_related("merknad__virksomhet__kontaktperson", "ansvarlig"))
+                       .select_related(*(("merknad__virksomhet__kontaktperson", "ansvarlig") if mottakere
+                                         else ("merknad",))))
     if kun is not None:
         risikotiltak = risikotiltak.filter(pk=kun[1]) if kun[0] == Kilde.RISIKOTILTAK else risikotiltak.none()
         revisjonstiltak = (revisjonstiltak.filter(pk=kun[1]) if kun[0] == Kilde.REVISJONSTILTAK
@@ -49,11 +52,11 @@ def tiltaksforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids) -> 
         found.append(Forekomst(Kilde.RISIKOTILTAK, t.pk, t.frist, f"{t.frist:%d.%m.%Y}",
                                f"Tiltak mot risiko {r.kode} «{r.tittel}» ({v.periode}): {t.tekst}",
                                f"/risiko/{v.pk}/#risiko-{r.kode}", v.virksomhet_id,
-                               _uniq([t.ansvarlig or v.virksomhet.kontaktperson])))
+                               _uniq([t.ansvarlig or v.virksomhet.kontaktperson]) if mottakere else []))
     for t in revisjonstiltak:
         m = t.merknad
         found.append(Forekomst(Kilde.REVISJONSTILTAK, t.pk, t.frist, f"{t.frist:%d.%m.%Y}",
                                f"Tiltak etter Riksrevisjonens merknad «{m.tittel}»: {t.tekst}",
                                f"/riksrevisjonen/{m.pk}/", m.virksomhet_id,
-                               _uniq([t.ansvarlig or m.virksomhet.kontaktperson])))
+                               _uniq([t.ansvarlig or m.virksomhet.kontaktperson]) if mottakere else []))
     return found
