@@ -1,25 +1,43 @@
 """The rows of Min side's two long tables (passed frister, red and yellow oppdrag), assembled here
 with escaping field by field, as the oppdrag list does (oppdrag/liste.py): through the template
-language each row cost about 60 µs (a URL reversed, four filters, a choice looked up through the model field), a third of a
-ministry's Min side. The markup is the template's, byte for byte; to change a row, edit it here
-(the table heads are in templates/minside/min_side.html).
+language each row cost about 60 µs (a URL reversed, four filters, a choice looked up through the
+model field), a third of a ministry's Min side. The markup is the template's, byte for byte
+(tests/minside/test_min_side_rader.py); to change a row, edit it here (the table heads are in
+templates/minside/min_side.html).
 """
 
 from __future__ import annotations
 
 from html import escape  # what django.utils.html.escape calls, without its lazy-string wrapper
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
-from kjerne.templatetags.portal import dato, forkort, risiko, ubrutt
+from kjerne.templatetags.portal import dato, forkort, risiko
+from kjerne.typografi import _UBRUTT
 from oppdrag.liste import STATUS
 
 
 def _tekst(value) -> str:
     """``{{ value }}`` in a template: str() and escaped."""
     return escape(str(value))
+
+
+def _tall(n: int) -> str:
+    """``{{ n }}``: Django localizes a number, which for a whole number without thousands
+    separators is the number as it is."""
+    return _tekst(localize(n)) if settings.USE_THOUSAND_SEPARATOR else str(n)
+
+
+def _nobr(m) -> str:
+    return f'<span class="nobr">{m.group(0)}</span>'
+
+
+def _ubrutt(tekst: str) -> str:
+    """``{{ tekst|ubrutt }}`` of a plain (not safe) string: kjerne.typografi.ubrutt, escaped."""
+    return _UBRUTT.sub(_nobr, escape(tekst)) if tekst else ""
 
 
 def forfalte_rader(per_oppdrag: list[dict]) -> SafeString:
@@ -29,9 +47,9 @@ def forfalte_rader(per_oppdrag: list[dict]) -> SafeString:
         f = r["siste"]
         out.append(
             f'\n    <tr><td data-etikett="Siste frist">{_tekst(dato(f.dato))}</td><td data-etikett="Oppdrag">'
-            f'<a href="{_tekst(f.sti)}">{ubrutt(forkort(f.hva, 140))}</a></td>'
+            f'<a href="{_tekst(f.sti)}">{_ubrutt(forkort(f.hva, 140))}</a></td>'
             f'\n      <td data-etikett="Frist i brevet">{_tekst(f.tekst)}</td>'
-            f'<td class="tall" data-etikett="Passerte frister">{_tekst(localize(r["antall"]))}</td>'
+            f'<td class="tall" data-etikett="Passerte frister">{_tall(r["antall"])}</td>'
             f'\n      <td data-etikett="Status">{_tekst(STATUS.get(f.oppdrag.status, f.oppdrag.status))} {risiko(f.oppdrag.risiko)}'
             f"</td></tr>\n  "
         )
@@ -45,7 +63,7 @@ def risiko_rader(oppdrag: list) -> SafeString:
     for x in oppdrag:
         out.append(
             f'\n    <tr><td data-etikett="Risiko">{risiko(x.risiko)}</td><td data-etikett="Oppdrag">'
-            f'<a href="{prefix}{x.pk}/"><span class="nobr">{_tekst(x.nummer)}</span> {ubrutt(forkort(x.tittel, 120))}'
+            f'<a href="{prefix}{x.pk}/"><span class="nobr">{_tekst(x.nummer)}</span> {_ubrutt(forkort(x.tittel, 120))}'
             f"</a></td>"
             f'\n      <td data-etikett="Virksomhet">{_tekst(x.virksomhet.kortnavn)}</td>'
             f'<td data-etikett="Status">{_tekst(STATUS.get(x.status, x.status))}</td>'
