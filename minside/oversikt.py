@@ -70,6 +70,12 @@ class Oversikt:
         return risiko_rader(self.rode_gule)
 
     @property
+    def virksomhetsrader(self):
+        from .rader import virksomhetsrader
+
+        return virksomhetsrader(self.virksomheter)
+
+    @property
     def antall_rode(self) -> int:
         return sum(1 for o in self.rode_gule if o.risiko == Risiko.ROD)
 

@@ -9,7 +9,8 @@ from types import SimpleNamespace
 from django.template import engines
 
 from brukere.models import User
-from minside.rader import forfalte_rader, risiko_rader
+from minside.oversikt import Virksomhetsstatus
+from minside.rader import forfalte_rader, risiko_rader, virksomhetsrader
 from oppdrag.models import Oppdrag
 from styring.models import Organisasjon
 
@@ -24,6 +25,13 @@ RISIKO = engines["django"].from_string(
     """{% load portal %}{% for x in rode_gule %}
     <tr><td data-etikett="Risiko">{{ x.risiko|risiko }}</td><td data-etikett="Oppdrag"><a href="{% url 'oppdrag:detalj' x.pk %}"><span class="nobr">{{ x.nummer }}</span> {{ x.tittel|forkort:120|ubrutt }}</a></td>
       <td data-etikett="Virksomhet">{{ x.virksomhet.kortnavn }}</td><td data-etikett="Status">{{ x.get_status_display }}</td><td data-etikett="Ansvarlig">{{ x.ansvarlig|default:"–" }}</td></tr>
+  {% endfor %}""")
+
+VIRKSOMHETER = engines["django"].from_string(
+    """{% for v in virksomheter %}
+    <tr><th scope="row" data-etikett="Virksomhet"><a href="{% url 'oppdrag:liste' %}?virksomhet={{ v.virksomhet.pk }}">{{ v.virksomhet.navn }}</a></th>
+      <td class="tall" data-etikett="Åpne oppdrag">{{ v.aapne }}</td><td class="tall" data-etikett="Rød">{{ v.rode }}</td>
+      <td class="tall" data-etikett="Gul">{{ v.gule }}</td><td class="tall" data-etikett="Oppdrag med passert frist">{{ v.forfalte }}</td></tr>
   {% endfor %}""")
 
 LANG = "Utrede <b>tiltak</b> & «følge opp» 2024-01 for 291 400 000 kr " + "og mer tekst " * 12
@@ -52,3 +60,10 @@ def test_risiko_rader_som_malen():
     folk = [None, User(username="a&b"), User(username="x", first_name="Åse <3>", last_name="Ås")]
     rader = [_oppdrag(i, tittel, ansvarlig=folk[i % 3]) for i, tittel in enumerate(TITLER)]
     assert str(risiko_rader(rader)) == RISIKO.render({"rode_gule": rader})
+
+
+def test_virksomhetsrader_som_malen():
+    rader = [Virksomhetsstatus(Organisasjon(pk=pk, navn=navn, kortnavn="x"), *tall)
+             for pk, navn, tall in [(1, "Direktoratet for <ting> & «sånt»", (0, 0, 0, 0)),
+                                    (12345, 'Sitat "x"', (1234, 12, 3, 1000))]]
+    assert str(virksomhetsrader(rader)) == VIRKSOMHETER.render({"virksomheter": rader})
