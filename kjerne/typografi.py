@@ -19,8 +19,18 @@ _UBRUTT = re.compile(
 )
 
 
+def _nobr(m) -> str:
+    return f'<span class="nobr">{m.group(0)}</span>'
+
+
 def ubrutt(value, *, autoescape: bool = True) -> str:
     if value in (None, ""):
         return ""
     tekst = str(conditional_escape(value)) if autoescape else str(value)
-    return mark_safe(_UBRUTT.sub(lambda m: f'<span class="nobr">{m.group(0)}</span>', tekst))
+    return mark_safe(_UBRUTT.sub(_nobr, tekst))
+
+
+def ubrutt_escaped(html: str) -> str:
+    """``ubrutt`` of text already escaped, as a plain string: for rows assembled in Python
+    (minside/rader.py), which mark the whole row safe once instead of every value."""
+    return _UBRUTT.sub(_nobr, html)

@@ -17,7 +17,7 @@ from django.utils.formats import localize
 from django.utils.safestring import SafeString, mark_safe
 
 from kjerne.templatetags.portal import dato, forkort, risiko
-from kjerne.typografi import _UBRUTT
+from kjerne.typografi import ubrutt_escaped
 from oppdrag.liste import STATUS
 
 
@@ -32,13 +32,9 @@ def _tall(n: int) -> str:
     return _tekst(localize(n)) if settings.USE_THOUSAND_SEPARATOR else str(n)
 
 
-def _nobr(m) -> str:
-    return f'<span class="nobr">{m.group(0)}</span>'
-
-
 def _ubrutt(tekst: str) -> str:
     """``{{ tekst|ubrutt }}`` of a plain (not safe) string: kjerne.typografi.ubrutt, escaped."""
-    return _UBRUTT.sub(_nobr, escape(tekst)) if tekst else ""
+    return ubrutt_escaped(escape(tekst)) if tekst else ""
 
 
 def forfalte_rader(per_oppdrag: list[dict]) -> SafeString:
