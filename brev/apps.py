@@ -13,7 +13,7 @@ class BrevConfig(AppConfig):
         from dokumenter import registry
 
         from . import konsistens, videreforing  # noqa: F401 - register the checks that span oppdrag and budget
-        from .pdf import bygg_tildelingsbrev, synlige_tildelingsbrev
+        from .pdf import bygg_tildelingsbrev, navn_tildelingsbrev, synlige_tildelingsbrev
 
         registry.register("tildelingsbrev", model="styring.Tildelingsbrev", bygg=bygg_tildelingsbrev,
-                          synlige=synlige_tildelingsbrev)
+                          synlige=synlige_tildelingsbrev, navn=navn_tildelingsbrev)

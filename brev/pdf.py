@@ -239,6 +239,11 @@ def tittel(brev: Tildelingsbrev) -> str:
     return brev.tittel or f"Tildelingsbrev {brev.aar} – {brev.virksomhet.navn}"
 
 
+def navn_tildelingsbrev(brev: Tildelingsbrev) -> tuple[str, str]:
+    """The PDF's title and download name, without building the letter."""
+    return tittel(brev), f"tildelingsbrev-{brev.virksomhet.kortnavn}-{brev.aar}.pdf"
+
+
 def bygg_tildelingsbrev(brev: Tildelingsbrev) -> Bygget:
-    return Bygget(html=tildelingsbrev_html(brev), tittel=tittel(brev),
-                  filnavn=f"tildelingsbrev-{brev.virksomhet.kortnavn}-{brev.aar}.pdf")
+    tittel_, filnavn = navn_tildelingsbrev(brev)
+    return Bygget(html=tildelingsbrev_html(brev), tittel=tittel_, filnavn=filnavn)

@@ -33,6 +33,15 @@ class Dokumenttype:
     model: str  # "styring.Tildelingsbrev", "rapportering.Rapport"
     bygg: Callable[[Any], Bygget]  # obj -> Bygget
     synlige: Callable[[Any], QuerySet]  # user -> queryset of the objects the user may see
+    # obj -> (tittel, filnavn) without building the document: what an order records before the
+    # render (which builds the document) writes its own. Without it, an order builds the document.
+    navn: Callable[[Any], tuple[str, str]] | None = None
+
+    def navngi(self, obj) -> tuple[str, str]:
+        if self.navn is not None:
+            return self.navn(obj)
+        bygget = self.bygg(obj)
+        return bygget.tittel, bygget.filnavn
 
     def model_class(self) -> type[Model]:
         return apps.get_model(self.model)
@@ -52,9 +61,10 @@ class UkjentDokumenttype(KeyError):
 _TYPER: dict[str, Dokumenttype] = {}
 
 
-def register(kind: str, *, model: str, bygg: Callable[[Any], Bygget], synlige: Callable[[Any], QuerySet]) -> None:
+def register(kind: str, *, model: str, bygg: Callable[[Any], Bygget], synlige: Callable[[Any], QuerySet],
+             navn: Callable[[Any], tuple[str, str]] | None = None) -> None:
     """Register (or re-register, e.g. on autoreload) a kind of document."""
-    _TYPER[kind] = Dokumenttype(kind=kind, model=model, bygg=bygg, synlige=synlige)
+    _TYPER[kind] = Dokumenttype(kind=kind, model=model, bygg=bygg, synlige=synlige, navn=navn)
 
 
 def get(kind: str) -> Dokumenttype:

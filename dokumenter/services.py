@@ -73,13 +73,20 @@ def bestill_pdf(*, kind: str, obj, variant: str, user) -> PdfDokument:
         bygget = dokumenttype.bygg(obj)
         return bygget, innholdshash(bygget.html, variant)
 
+    @functools.cache
+    def navn() -> tuple[str, str]:
+        tittel, filnavn = dokumenttype.navngi(obj)
+        return tittel[:300], filnavn[:200]
+
     with acting_user(user):
         pdf, created = PdfDokument.objects.select_for_update().get_or_create(
             kind=kind, object_id=obj.pk, variant=variant,
-            # Callables: evaluated only when the row is created.
-            defaults={"status": Status.VENTER, "innholdshash": lambda: bygg()[1], "bestilt": timezone.now,
-                      "bestilt_av": user, "tittel": lambda: bygg()[0].tittel[:300],
-                      "filnavn": lambda: bygg()[0].filnavn[:200]},
+            # Callables: evaluated only when the row is created. A new row has no content hash: the
+            # render builds the document when it starts and records the hash then (a hash built
+            # here would be replaced unread, and building the letter was the whole cost of a first
+            # order: about 150 ms of CPU on the national data).
+            defaults={"status": Status.VENTER, "innholdshash": "", "bestilt": timezone.now,
+                      "bestilt_av": user, "tittel": lambda: navn()[0], "filnavn": lambda: navn()[1]},
         )
     if not created and pdf.status in (Status.VENTER, Status.I_KO):
         # A render that is waiting and not yet started builds the document when it starts
@@ -165,6 +172,9 @@ def pdf_render(*, pdf_id: int) -> str:
             raise RenderFeil("Dokumentet finnes ikke lenger.") from None
         bygget = dokumenttype.bygg(obj)
         hash_ = innholdshash(bygget.html, pdf.variant)
+        # The content this render holds, recorded before the slow part: an order placed while it
+        # renders compares against it and finds the render already under way for that content.
+        PdfDokument.objects.filter(pk=pdf_id, krav=token).update(innholdshash=hash_)
         rendret = render_pdf_med_sider(bygget.html, variant=pdf.variant, tittel=bygget.tittel,
                                        identifier=f"{pdf.kind}-{pdf.object_id}-{hash_[:16]}",
                                        base_url=bygget.base_url)

@@ -17,9 +17,9 @@ class MoterConfig(AppConfig):
         from dokumenter.registry import register
 
         from .models import Mote
-        from .pdf import bygg_referat
+        from .pdf import bygg_referat, navn_referat
 
-        register("referat", model="moter.Mote", bygg=bygg_referat,
+        register("referat", model="moter.Mote", bygg=bygg_referat, navn=navn_referat,
                  synlige=lambda user: Mote.objects.for_user(user).filter(referat__status="godkjent"))
 
 

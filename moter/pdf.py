@@ -21,10 +21,16 @@ def _lastet(mote: Mote) -> Mote:
             .get(pk=mote.pk))
 
 
+def navn_referat(mote: Mote) -> tuple[str, str]:
+    """The PDF's title and download name, without building the minutes."""
+    virksomhet = mote.tildelingsbrev.virksomhet
+    return (f"Referat fra {mote.tittel.lower()} {mote.dato:%d.%m.%Y} – {virksomhet.navn}",
+            f"referat-{virksomhet.kortnavn}-{mote.dato:%Y-%m-%d}.pdf")
+
+
 def bygg_referat(mote: Mote) -> Bygget:
     mote = _lastet(mote)
-    brev = mote.tildelingsbrev
-    tittel = f"Referat fra {mote.tittel.lower()} {mote.dato:%d.%m.%Y} – {brev.virksomhet.navn}"
+    tittel, filnavn = navn_referat(mote)
     html = render_to_string("pdf/referat.html", {"mote": mote, "referat": mote.referat, "tittel": tittel,
                                                  "deltakere": list(mote.deltakere.all())})
-    return Bygget(html=html, tittel=tittel, filnavn=f"referat-{brev.virksomhet.kortnavn}-{mote.dato:%Y-%m-%d}.pdf")
+    return Bygget(html=html, tittel=tittel, filnavn=filnavn)

@@ -13,7 +13,7 @@ class RapporteringConfig(AppConfig):
         except ImportError:
             return
         from .models import Rapport
-        from .pdf import bygg_rapport
+        from .pdf import bygg_rapport, navn_rapport
 
-        register("rapport", model="rapportering.Rapport", bygg=bygg_rapport,
+        register("rapport", model="rapportering.Rapport", bygg=bygg_rapport, navn=navn_rapport,
                  synlige=lambda user: Rapport.objects.for_user(user))

@@ -31,15 +31,20 @@ def _lastet(rapport: Rapport) -> Rapport:
     return Rapport.objects.with_report_data().get(pk=rapport.pk)
 
 
+def navn_rapport(rapport: Rapport) -> tuple[str, str]:
+    """The PDF's title and download name, without building the report."""
+    filnavn = f"{'halvaarsrapport' if rapport.type == 'halvaarsrapport' else 'aarsrapport'}-" \
+              f"{rapport.virksomhet.kortnavn}-{rapport.rapport_aar}.pdf"
+    return f"{rapport.tittel} – {rapport.virksomhet.navn}", filnavn
+
+
 def bygg_rapport(rapport: Rapport) -> Bygget:
     """The full HTML document for ``rapport`` with its own print CSS."""
     rapport = _lastet(rapport)
     innhold = rapport_innhold(rapport)
-    tittel = f"{rapport.tittel} – {rapport.virksomhet.navn}"
+    tittel, filnavn = navn_rapport(rapport)
     # The charts draw on what the ministry may read (sent reports) and this report, whoever orders the PDF.
     diagrammer = rapportdiagrammer(rapport, synlige_for_dokument(rapport), id_prefiks="pdf-diagram")
     html = render_to_string("pdf/rapport.html", {"rapport": rapport, "innhold": innhold, "tittel": tittel,
                                                  "diagrammer": diagrammer})
-    filnavn = f"{'halvaarsrapport' if rapport.type == 'halvaarsrapport' else 'aarsrapport'}-" \
-              f"{rapport.virksomhet.kortnavn}-{rapport.rapport_aar}.pdf"
     return Bygget(html=html, tittel=tittel, filnavn=filnavn)

@@ -78,12 +78,60 @@ def test_an_order_while_a_render_waits_builds_nothing_and_the_render_takes_the_c
     assert pdf.innholdshash == innholdshash(ekte_bygg(brev).html, "standard") and pdf.forsok == 1
 
 
-def test_the_variants_are_separate_documents(brev, dep, ko, django_capture_on_commit_callbacks):
+def test_the_variants_are_separate_documents(brev, dep, ko, media, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         a = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
         b = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="pdfa", user=dep)
-    assert a.pk != b.pk and a.innholdshash != b.innholdshash
+    assert a.pk != b.pk
     assert sorted(ko.sendt) == sorted([a.pk, b.pk])
+    assert render_pdf_task(a.pk) == render_pdf_task(b.pk) == "klar"
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert a.innholdshash != b.innholdshash and a.fil.name != b.fil.name
+
+
+def test_a_first_order_records_the_names_without_building_the_document(brev, dep, ko, media, monkeypatch,
+                                                                        django_capture_on_commit_callbacks):
+    """Building the letter only to hash it was the whole cost of a first order; the render builds it
+    anyway. The order still records the title and download name the finished PDF gets."""
+    dokumenttype = registry.get("tildelingsbrev")
+    ekte_bygg, bygget = dokumenttype.bygg, []
+    monkeypatch.setattr(dokumenttype, "bygg", lambda obj: bygget.append(obj.pk) or ekte_bygg(obj))
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    assert bygget == [] and ko.sendt == [pdf.pk]
+    pdf.refresh_from_db()
+    bestilt = (pdf.tittel, pdf.filnavn)
+    assert bestilt == ("Tildelingsbrev til Testdirektoratet for 2024",
+                       f"tildelingsbrev-{brev.virksomhet.kortnavn}-{brev.aar}.pdf")
+    assert str(pdf) == "Tildelingsbrev til Testdirektoratet for 2024 (Vanlig PDF)"
+    assert render_pdf_task(pdf.pk) == "klar"
+    pdf.refresh_from_db()
+    assert bygget == [brev.pk] and (pdf.tittel, pdf.filnavn) == bestilt  # the render names it the same
+
+
+def test_an_order_during_a_render_of_the_same_content_waits_for_that_render(brev, dep, ko, monkeypatch, media,
+                                                                              django_capture_on_commit_callbacks):
+    """The render records the hash of what it builds before the slow part, so an unchanged order placed
+    while it runs is that render's, not a second one."""
+    from dokumenter import services
+
+    with django_capture_on_commit_callbacks(execute=True):
+        pdf = bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep)
+    ekte_render, underveis = services.render_pdf_med_sider, []
+
+    def bestill_underveis(*args, **kwargs):
+        with django_capture_on_commit_callbacks(execute=True) as callbacks:
+            underveis.append(bestill_pdf(kind="tildelingsbrev", obj=brev, variant="standard", user=dep))
+        underveis.append(callbacks)
+        return ekte_render(*args, **kwargs)
+
+    monkeypatch.setattr(services, "render_pdf_med_sider", bestill_underveis)
+    assert render_pdf_task(pdf.pk) == "klar"  # the order in between did not take the render's claim
+    igjen, callbacks = underveis
+    assert igjen.status == "lager" and callbacks == [] and ko.sendt == [pdf.pk]
+    pdf.refresh_from_db()
+    assert pdf.forsok == 1 and len(_filer(media)) == 1
 
 
 def test_broker_down_leaves_the_order_waiting_and_the_sweep_enqueues_it(brev, dep, ko,
