@@ -148,6 +148,62 @@ def _gjeldende_frister():
     return i_kraft.filter(OppdragQuerySet.i_kraft_q("oppdrag__")).filter(~Exists(senere))
 
 
+def _i_modellens_rekkefolge(modell, navn: tuple[str, ...]) -> tuple[str, ...]:
+    """``navn`` (attnames) in the order of the model's concrete fields: the order ``Model.from_db``
+    takes the values of a partial row in."""
+    orden = {f.attname: i for i, f in enumerate(modell._meta.concrete_fields)}
+    return tuple(sorted(navn, key=orden.__getitem__))
+
+
+@dataclass(slots=True)
+class _Fristrad:
+    """A frist as a page's reading needs it: what ``occurrences`` reads, its wording, its oppdrag."""
+
+    pk: int
+    tekst: str
+    dato: date | None
+    form: str
+    intervall_mnd: int | None
+    gjentas_til: date | None
+    ny_rytme_fra: date | None
+    ny_rytme_intervall_mnd: int | None
+    oppdrag: object
+
+
+def _lette_frister(frister) -> list[_Fristrad]:
+    """The frister of a page's reading as plain rows, each oppdrag and person built once.
+
+    A ministry's Min side reads about 1,000 frister at national size. Read as model instances with
+    their oppdrag and its responsible person joined, that was some 3,000 instances, an oppdrag
+    built again for each of its frister: a fifth of the page. Here the same single query returns
+    plain values; each oppdrag (with only the fields the page shows) and each person are built
+    once and shared by their frister, with the person set on the oppdrag as select_related would.
+    """
+    from brukere.models import User
+    from oppdrag.models import Oppdrag
+
+    oppdragsfelter = _i_modellens_rekkefolge(Oppdrag, ("id", "virksomhet_id", "nummer", "tittel", "ansvarlig_id",
+                                                       "status", "risiko"))
+    personfelter = _i_modellens_rekkefolge(User, ("id", *_NAVNEFELTER))
+    ansvarlig = Oppdrag._meta.get_field("ansvarlig")
+    oppdrag: dict[int, Oppdrag] = {}
+    personer: dict[int, User] = {}
+    rader = []
+    n_frist, n_oppdrag = 2 + len(_FRISTFELTER), len(oppdragsfelter)
+    for rad in frister.values_list("pk", "tekst", *_FRISTFELTER, *(f"oppdrag__{n}" for n in oppdragsfelter),
+                                   *(f"oppdrag__ansvarlig__{n}" for n in personfelter)):
+        o = oppdrag.get(rad[n_frist])  # the oppdrag's id, the first of its fields
+        if o is None:
+            o = oppdrag[rad[n_frist]] = Oppdrag.from_db(None, oppdragsfelter, rad[n_frist:n_frist + n_oppdrag])
+            person_id = o.ansvarlig_id
+            person = None if person_id is None else personer.get(person_id)
+            if person is None and person_id is not None:
+                person = personer[person_id] = User.from_db(None, personfelter, rad[n_frist + n_oppdrag:])
+            ansvarlig.set_cached_value(o, person)
+        rader.append(_Fristrad(rad[0], rad[1], *rad[2:n_frist], o))
+    return rader
+
+
 def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None = None,
                 bruker=None, mottakere: bool = True) -> list[Forekomst]:
     """Every occurrence of a dated frist between ``fra`` and ``til`` (inclusive); ``kun`` =
@@ -189,10 +245,6 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
     milepaeler = milepaeler.order_by("oppdrag_id", *Milepael._meta.ordering[1:])
     rapporter, plikter = rapporter.order_by(), plikter.order_by()
     if not mottakere:
-        # What a page shows of an occurrence and its oppdrag, and nothing else: a ministry's Min side
-        # reads 1,000 frister, and building their oppdrag with every text field was a fifth of it.
-        frister = frister.only(*_FRISTFELTER, "tekst", "oppdrag__nummer", "oppdrag__tittel", "oppdrag__virksomhet",
-                               "oppdrag__status", "oppdrag__risiko", *(f"oppdrag__ansvarlig__{n}" for n in _NAVNEFELTER))
         # The occurrences are sorted by date below; the order read matters only among one oppdrag's
         # frister (which one a milepæl on the same day rides on), and that is the same as by
         # Frist's own ordering. Without the oppdrag's ordering (agency type and name) the query
@@ -231,7 +283,7 @@ def forekomster(fra: date, til: date, *, virksomhet_ids=None, kun: tuple | None 
         rapporter = rapporter.filter(tildelingsbrev__virksomhet_id__in=virksomhet_ids)
         plikter = plikter.filter(tildelingsbrev__virksomhet_id__in=virksomhet_ids)
 
-    for f in frister:
+    for f in (frister if mottakere else _lette_frister(frister)):
         o = f.oppdrag
         hva = f"Oppdrag {o.nummer} {o.tittel}"
         for dag in occurrences(f, fra=fra, til=til):

@@ -37,6 +37,7 @@ def test_min_sides_lesning_er_den_samme_uten_mottakere(django_assert_num_queries
     admin = UserFactory(rolle=Rolle.ADMINISTRATOR)
     o = OppdragFactory(tildelingsbrev=brev, ansvarlig=virk)
     FristFactory(oppdrag=o, tildelingsbrev=brev, dato=idag + timedelta(days=3))
+    FristFactory(oppdrag=o, tildelingsbrev=brev, dato=idag - timedelta(days=2))  # the page builds o once for both
     FristFactory(oppdrag=OppdragFactory(tildelingsbrev=brev), tildelingsbrev=brev, dato=idag - timedelta(days=9))
     MilepaelFactory(oppdrag=o, dato=idag + timedelta(days=4), tittel="Egen dag")
     MilepaelFactory(oppdrag=o, dato=idag + timedelta(days=3), tittel="Fristens dag")
