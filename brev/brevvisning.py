@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch
 
 from kjerne.belop import ENHET_TEKST, desimaler_i_enhet, format_i_enhet
-from kjerne.querysets import prefetch_i_egen_rekkefolge
+from kjerne.querysets import prefetch_det_som_finnes, prefetch_i_egen_rekkefolge
 from styring.maalomraader import plasser_krav, plasser_omraader
 from styring.models import Brevavsnitt, Status, Tildelingsbrev, Tillegg
 
@@ -244,7 +244,13 @@ class Brevvisning:
 
 
 def brev_queryset(qs):
-    """Everything the letter page shows, prefetched: the count of queries does not grow with the letter."""
+    """The letter with what it points at; ``last_brevinnhold`` reads its parts once it is fetched."""
+    return qs.select_related("virksomhet", "departement", "instruks", "godkjent_av", "kontaktperson")
+
+
+def last_brevinnhold(brev: Tildelingsbrev) -> Tildelingsbrev:
+    """Everything the letter page shows, prefetched: the count of queries does not grow with the letter,
+    and the parts the letter does not have cost one query together (kjerne.querysets.prefetch_det_som_finnes)."""
     from budsjett.models import (
         Budsjettbinding,
         Budsjettendring,
@@ -273,7 +279,8 @@ def brev_queryset(qs):
     # Each part in its own order within the letter, without joining the letter and its agency to
     # sort by them (kjerne.querysets.i_egen_rekkefolge).
     brevets = "tildelingsbrev"
-    return qs.select_related("virksomhet", "departement", "instruks", "godkjent_av", "kontaktperson").prefetch_related(
+    prefetch_det_som_finnes(
+        brev,
         prefetch_i_egen_rekkefolge("maal", Maal, foran=brevets),
         prefetch_i_egen_rekkefolge("maal__styringsparametere", Styringsparameter, foran="maal"),
         prefetch_i_egen_rekkefolge("maal__styringsparametere__resultatkrav", Resultatkrav, foran="styringsparameter"),
@@ -300,6 +307,7 @@ def brev_queryset(qs):
             )),
         )),
     )
+    return brev
 
 
 def _niva(nummer: str) -> int:

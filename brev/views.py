@@ -18,7 +18,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from brev import services
-from brev.brevvisning import DELNAVN, brev_queryset, brev_visning
+from brev.brevvisning import DELNAVN, brev_queryset, brev_visning, last_brevinnhold
 from brev.forms import TilleggOpprettForm
 from brukere import tilgang
 from brukere.models import Rolle
@@ -66,7 +66,7 @@ def brev_detalj(request, pk: int):
 
 
 def _brev_detalj(request, pk: int):
-    brev = _brev(request, pk, brev_queryset)
+    brev = last_brevinnhold(_brev(request, pk, brev_queryset))
     opprinnelig = request.GET.get("visning") == "opprinnelig"
     user = request.user
     departementet = _er_departementet(user, brev)
@@ -316,7 +316,7 @@ def brev_historikk(request, pk: int):
 def budsjett_xlsx(request, pk: int):
     from brev.eksport import budsjett_arbeidsbok
 
-    brev = _brev(request, pk, brev_queryset)
+    brev = last_brevinnhold(_brev(request, pk, brev_queryset))
     data = budsjett_arbeidsbok(brev_visning(brev, opprinnelig=request.GET.get("visning") == "opprinnelig"))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     filnavn = f"budsjett-{brev.virksomhet.kortnavn}-{brev.aar}.xlsx"

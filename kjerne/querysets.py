@@ -55,3 +55,67 @@ def i_egen_rekkefolge(model, *, foran: str, queryset=None) -> models.QuerySet:
 def prefetch_i_egen_rekkefolge(relasjon: str, model, *, foran: str, queryset=None, to_attr: str | None = None):
     """``Prefetch(relasjon)`` of ``model`` in the order ``i_egen_rekkefolge`` gives."""
     return Prefetch(relasjon, queryset=i_egen_rekkefolge(model, foran=foran, queryset=queryset), to_attr=to_attr)
+
+
+def prefetch_det_som_finnes(obj: models.Model, *lookups) -> None:
+    """``prefetch_related_objects([obj], *lookups)``, with the relations ``obj`` has no rows in
+    answered by one query instead of one each.
+
+    A letter page prefetches some twenty parts of the letter; most letters leave several empty
+    (meetings, plikter, målgrupper, attachments …), and each empty part still cost a query built
+    and compiled by the ORM (about half a millisecond each) to learn that. One query asks whether
+    each top-level relation has rows at all; an empty one gets its empty cache as a prefetch would
+    leave it (``obj.maal.all()`` is ``[]`` with no query), and the lookups below it are dropped.
+    """
+    lookups = [lookup if isinstance(lookup, Prefetch) else Prefetch(lookup) for lookup in lookups]
+    toppnavn = list(dict.fromkeys(lookup.prefetch_through.split("__")[0] for lookup in lookups))
+    tomme = _tomme_relasjoner(obj, toppnavn)
+    for lookup in lookups:
+        navn = lookup.prefetch_through.split("__")[0]
+        if navn in tomme and "__" not in lookup.prefetch_through:
+            _sett_tom(obj, navn, lookup.to_attr)
+    models.prefetch_related_objects(
+        [obj], *(lookup for lookup in lookups if lookup.prefetch_through.split("__")[0] not in tomme))
+
+
+_SQL_TOMME: dict[tuple, str] = {}
+
+
+def _tabell_og_kolonne(obj: models.Model, navn: str) -> tuple[str, str]:
+    """The table holding ``obj``'s rows of relation ``navn`` and the column that points at ``obj``."""
+    manager = getattr(obj, navn)
+    through = getattr(manager, "through", None)
+    if through is not None:  # many-to-many: the rows of the link table
+        return through._meta.db_table, through._meta.get_field(manager.source_field_name).column
+    return manager.model._meta.db_table, manager.field.column  # reverse foreign key
+
+
+def _tomme_relasjoner(obj: models.Model, navn: list[str]) -> set[str]:
+    from django.db import connections, router
+
+    alias = router.db_for_read(type(obj), instance=obj)
+    nokkel = (type(obj), tuple(navn), alias)
+    sql = _SQL_TOMME.get(nokkel)
+    if sql is None:
+        q = connections[alias].ops.quote_name
+        deler = []
+        for n in navn:
+            tabell, kolonne = _tabell_og_kolonne(obj, n)
+            deler.append(f"EXISTS(SELECT 1 FROM {q(tabell)} WHERE {q(kolonne)} = %s)")
+        sql = _SQL_TOMME[nokkel] = "SELECT " + ", ".join(deler)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [obj.pk] * len(navn))
+        finnes = cursor.fetchone()
+    return {n for n, har in zip(navn, finnes, strict=True) if not har}
+
+
+def _sett_tom(obj: models.Model, navn: str, to_attr: str | None) -> None:
+    """Leave ``obj``'s relation ``navn`` as a prefetch that found nothing leaves it."""
+    if to_attr:
+        setattr(obj, to_attr, [])
+        return
+    manager = getattr(obj, navn)
+    cache_name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
+    tom = manager.model._base_manager.none()
+    tom._result_cache, tom._prefetch_done = [], True
+    obj.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = tom
