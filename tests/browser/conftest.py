@@ -1,6 +1,12 @@
-"""Browser tests: Python Playwright driving Debian's Chromium (/usr/bin/chromium) against
-pytest-django's live server. Playwright cannot download its own browser here; .ci/run installs
-the Debian package. Locally the tests skip without it; in CI a missing browser is a failure.
+"""Browser tests: Python Playwright driving Debian's Chromium against pytest-django's live server.
+Playwright cannot download its own browser here; .ci/run installs the Debian packages. Locally the
+tests skip without a browser; in CI a missing browser is a failure.
+
+The browser is Debian's ``chromium-headless-shell`` when it is installed, else ``chromium``: the
+headless shell is what Playwright itself runs for headless Chromium (the same Blink engine, layout
+and CSS, without the full browser's UI machinery), and the browser suite runs in about two thirds
+of the time (80 s against 117-129 s on 2 cores, the same 37 tests passing, axe-core included).
+``CHROMIUM_PATH`` picks another binary.
 """
 
 from __future__ import annotations
@@ -14,7 +20,8 @@ from django.conf import settings
 from tests.conftest import IN_CI
 from tests.demodata import last_demo
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
+CHROMIUM = os.environ.get("CHROMIUM_PATH") or (HEADLESS_SHELL if os.path.exists(HEADLESS_SHELL) else "/usr/bin/chromium")
 # Playwright's sync API runs an event loop in the test thread; the ORM calls the tests make
 # between browser steps are still synchronous and safe.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
