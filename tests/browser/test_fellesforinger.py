@@ -6,6 +6,7 @@ gets no page-wide horizontal scrolling (the tables scroll in their own region)."
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from brukere.models import Rolle
 from rapportering.models import Rapport
@@ -37,6 +38,7 @@ def test_fellesforingene_i_aarsrapporten(demo_live, innlogget, bredde, tmp_path)
     felt = page.get_by_label("Ansettelser av personer med funksjonsnedsettelse og/eller hull i CV-en (antall)")
     felt.fill("seks")
     page.get_by_role("button", name="Lagre").click()
+    expect(page.get_by_text("«seks» er ikke et tall").first).to_be_visible()  # the answer page, not the form sent
     sjekk.sjekk_her("rediger med feil", tekst="«seks» er ikke et tall")
     assert "Ingenting er lagret" in page.content()
     sjekk.ferdig()

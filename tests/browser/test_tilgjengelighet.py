@@ -56,7 +56,8 @@ def test_innloggingssiden_og_feil_innlogging(nettleser, live_server):
     page.fill("#id_username", "finnes-ikke")
     page.fill("#id_password", "feil-passord-123")
     page.click("button[type=submit]")
-    assert "Feil brukernavn eller passord" in page.content()
+    # Waits for the answer page: read at once, page.content() could still be the form or fail mid-navigation.
+    expect(page.get_by_text("Feil brukernavn eller passord").first).to_be_visible()
     assert axe_sjekk(page) == ""
     context.close()
 
