@@ -116,6 +116,8 @@ def _sett_tom(obj: models.Model, navn: str, to_attr: str | None) -> None:
         return
     manager = getattr(obj, navn)
     cache_name = getattr(manager, "prefetch_cache_name", None) or manager.field.remote_field.cache_name
-    tom = manager.model._base_manager.none()
+    # The relation's own queryset, as Django's prefetch caches it: iterating it gives the empty
+    # result without a query, and a .filter() on it asks the database as it would after a prefetch.
+    tom = manager.get_queryset()
     tom._result_cache, tom._prefetch_done = [], True
     obj.__dict__.setdefault("_prefetched_objects_cache", {})[cache_name] = tom

@@ -8,7 +8,7 @@ import pytest
 from django.db.models import Prefetch, prefetch_related_objects
 
 from kjerne.querysets import prefetch_det_som_finnes
-from styring.models import Maal, Organisasjon, Tildelingsbrev
+from styring.models import Maal, Organisasjon, Plikt, Tildelingsbrev
 from tests.factories import MaalFactory, StyringsparameterFactory, TildelingsbrevFactory
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +51,7 @@ def test_reading_after_the_prefetch_asks_nothing_and_gives_what_a_plain_prefetch
     # An empty part still behaves as a queryset: counted and tested without a query.
     with django_assert_num_queries(0):
         assert med_sjekk.plikter.count() == 0 and not med_sjekk.plikter.exists()
+    # A filter on it asks the database, as after a plain prefetch: a part added since is found.
+    # (Made beside the relation: its own create() would drop the cache.)
+    plikt = Plikt.objects.create(tildelingsbrev=med_sjekk, tekst="Ny plikt", beskrivelse="Lagt til etterpå")
+    assert list(med_sjekk.plikter.filter(pk=plikt.pk)) == [plikt]
