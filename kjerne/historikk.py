@@ -18,8 +18,14 @@ import uuid
 from collections.abc import Iterator
 
 from django.dispatch import receiver
+from simple_history import utils
+from simple_history.manager import HistoryManager
 from simple_history.models import HistoricalRecords
-from simple_history.signals import pre_create_historical_record
+from simple_history.signals import (
+    post_create_historical_m2m_records,
+    pre_create_historical_m2m_records,
+    pre_create_historical_record,
+)
 
 _acting_user: contextvars.ContextVar = contextvars.ContextVar("acting_user", default=None)
 _endringssett: contextvars.ContextVar[str | None] = contextvars.ContextVar("endringssett", default=None)
@@ -69,7 +75,50 @@ def get_history_user(instance=None, request=None, **kwargs):
     return None
 
 
+_manager_klasser: dict[tuple, type] = {}
+
+
+class Historikkmanager(HistoryManager):
+    """simple-history's manager, whose class per queryset class is made once. ``instance.history``
+    (read on every save of a tracked model, and by the history pages) asked Django's
+    ``from_queryset`` for a new class each time: a ``type()`` call over every queryset method,
+    130 µs per save. The class holds no state; each access still gets its own manager."""
+
+    @classmethod
+    def from_queryset(cls, queryset_class, class_name=None):
+        key = (cls, queryset_class, class_name)
+        klasse = _manager_klasser.get(key)
+        if klasse is None:
+            klasse = _manager_klasser[key] = super().from_queryset(queryset_class, class_name)
+        return klasse
+
+
+class Historikk(HistoricalRecords):
+    """HistoricalRecords that writes the many-to-many history of a save from plain column values.
+
+    simple-history reads each tracked relation's through rows with every foreign key joined
+    (the oppdrag itself, the other side) and rebuilds the saved object from its history row only
+    to find the through model: over half of what saving an oppdrag cost (4.1 ms, of which the
+    history of ``delt_med`` and ``jf_oppdrag`` 2.2 ms). The rows written are the same, column for
+    column, with the same signals around them (tests/kjerne/test_historikk_m2m.py)."""
+
+    def create_historical_record_m2ms(self, history_instance, instance):
+        for field in history_instance._history_m2m_fields:
+            m2m_history_model = self.m2m_models[field]
+            through_model = field.remote_field.through
+            kolonner = [f.attname for f in through_model._meta.fields]
+            rader = through_model._default_manager.filter(**{utils.get_m2m_field_name(field): instance})
+            insert_rows = [m2m_history_model(history=history_instance, **dict(zip(kolonner, verdier, strict=True)))
+                           for verdier in rader.values_list(*kolonner)]
+            pre_create_historical_m2m_records.send(sender=m2m_history_model, rows=insert_rows,
+                                                   history_instance=history_instance, instance=instance, field=field)
+            created_rows = m2m_history_model.objects.bulk_create(insert_rows)
+            post_create_historical_m2m_records.send(sender=m2m_history_model, created_rows=created_rows,
+                                                    history_instance=history_instance, instance=instance, field=field)
+
+
 def historikk(**kwargs) -> HistoricalRecords:
     """HistoricalRecords with the acting-user lookup every tracked model uses."""
     kwargs.setdefault("get_user", get_history_user)
-    return HistoricalRecords(**kwargs)
+    kwargs.setdefault("history_manager", Historikkmanager)
+    return Historikk(**kwargs)
