@@ -24,7 +24,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from simple_history.utils import bulk_create_with_history
 
-RUN_DATE = date(2024, 6, 21)  # a Friday: the weekend look-ahead is included
+# A Friday (the weekend look-ahead is included), years after every frist of the other parts' data in
+# the same database (bench/ui.py's end in 2026): run together with them, the run counted 100
+# reminders of theirs as well (20,100), and its goal landed in a column of its own in history.csv.
+RUN_DATE = date(2031, 6, 20)
+YEAR = RUN_DATE.year
 AGENCIES, USERS, FRISTER = 10, 2_000, 10_000
 REPEAT = 2
 GOAL_SECONDS = 5.0  # 20,000 reminders, locmem (#15 item 4)
@@ -65,7 +69,7 @@ def _generate(n_frister: int, n_users: int, tag: str):
     letters, users = [], []
     for a in range(AGENCIES):
         org = Organisasjon.objects.create(kortnavn=f"V{a}-{tag}", navn=f"Benchdirektoratet {a} {tag}", type="virksomhet")
-        brev = Tildelingsbrev.objects.create(virksomhet=org, departement=dep, aar=2024, status="sendt",
+        brev = Tildelingsbrev.objects.create(virksomhet=org, departement=dep, aar=YEAR, status="sendt",
                                              sendt=django_now(), kontaktperson=dep_user)
         letters.append(brev)
         for u in range(n_users // AGENCIES):
@@ -80,7 +84,7 @@ def _generate(n_frister: int, n_users: int, tag: str):
     for i in range(n_frister):
         brev = letters[i % AGENCIES]
         owners = per_agency[brev.virksomhet_id]
-        oppdrag.append(Oppdrag(virksomhet=brev.virksomhet, tildelingsbrev=brev, departement=brev.departement, aar=2024, nummer=f"2024-{i:05d}",
+        oppdrag.append(Oppdrag(virksomhet=brev.virksomhet, tildelingsbrev=brev, departement=brev.departement, aar=YEAR, nummer=f"{YEAR}-{i:05d}",
                                tittel=f"Benchoppdrag {i}", ansvarlig=owners[i % len(owners)]))
     bulk_create_with_history(oppdrag, Oppdrag, batch_size=500)
     saved = list(Oppdrag.objects.filter(virksomhet__kortnavn__endswith=f"-{tag}").select_related("tildelingsbrev"))
