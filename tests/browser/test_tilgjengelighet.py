@@ -5,6 +5,7 @@ list, form with errors, long list), with zero violations and no Content-Security
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from brukere.models import Rolle, User
@@ -35,8 +36,15 @@ class Sjekker:
         self.sjekk_her(sti, tekst=tekst)
 
     def sjekk_her(self, hva: str, *, tekst: str | None = None):
-        if tekst and tekst not in self.page.content():
-            self.feil.append(f"{hva}: mangler «{tekst}»")
+        if tekst:
+            # After a click that posts a form, the answer may not be in yet: wait for the text (as
+            # page.content() would show it) before reading, instead of reading the old page.
+            try:
+                self.page.wait_for_function("t => document.documentElement.outerHTML.includes(t)", arg=tekst)
+            except PlaywrightTimeoutError:
+                pass  # recorded below, with the others
+            if tekst not in self.page.content():
+                self.feil.append(f"{hva}: mangler «{tekst}»")
         rapport = axe_sjekk(self.page)
         if rapport:
             self.feil.append(f"{hva}:\n{rapport}")
