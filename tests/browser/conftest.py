@@ -116,7 +116,7 @@ def axe_sjekk(page) -> str:
     """Run axe-core (WCAG 2.1 A and AA rules) on the page; return a report of violations or "".
 
     The engine is put into the page unless it is there already (a check after an htmx update, with
-    no new page load, finds it): 570 KB of script, parsed each time, was a fifth of a check."""
+    no new page load, finds it): 650 KB of script, parsed each time, was a fifth of a check."""
     from axe_playwright_python.base import AxeResults
 
     if not page.evaluate("v => typeof window.axe === 'object' && window.axe.version === v", AXE_VERSJON):
