@@ -14,6 +14,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -123,3 +124,45 @@ def axe_sjekk(page) -> str:
         page.evaluate(AXE_SCRIPT)
     results = AxeResults(page.evaluate("o => axe.run(document, o)", AXE_OPTIONS))
     return "" if results.violations_count == 0 else results.generate_report()
+
+
+#: How long a read waits for a page: as long as an action (Innlogger.side: 15 s per context).
+VENT_S = 15.0
+
+
+def innhold(page) -> str:
+    """The page's HTML once its document has loaded.
+
+    ``page.content()`` read right after a click that navigates may fail ("the page is navigating")
+    or give an empty document while the answer is on its way (seen in CI: '' after a form post);
+    this waits for the load and reads again until it has a document."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    frist = time.monotonic() + VENT_S
+    while True:
+        try:
+            page.wait_for_load_state("domcontentloaded")
+            html = page.content()
+            if html:
+                return html
+        except PlaywrightError:
+            if time.monotonic() > frist:
+                raise
+        if time.monotonic() > frist:
+            return ""
+        page.wait_for_timeout(50)
+
+
+def forvent_tekst(page, tekst: str) -> str:
+    """Wait until the page's HTML holds ``tekst`` and return the HTML; fail if it never does.
+
+    After a click that posts a form, the old page may still be there when the click returns: reading
+    at once would find the form, not the answer (seen: test_eldre_brev, test_moter)."""
+    frist = time.monotonic() + VENT_S
+    while True:
+        html = innhold(page)
+        if tekst in html:
+            return html
+        if time.monotonic() > frist:
+            raise AssertionError(f"«{tekst}» kom ikke på siden {page.url} innen {VENT_S:.0f} s")
+        page.wait_for_timeout(100)

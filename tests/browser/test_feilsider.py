@@ -10,7 +10,7 @@ import pytest
 from brukere.models import Rolle
 from tests.factories import RapporteringspunktFactory, TildelingsbrevFactory, UserFactory, VirksomhetFactory
 
-from .conftest import axe_sjekk
+from .conftest import axe_sjekk, innhold
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -49,7 +49,7 @@ def test_feilsider_og_rapportlisten_uten_brudd(innlogget):
             if respons.status != status:
                 feil.append(f"{hva}: HTTP {respons.status}, ventet {status}")
                 continue
-            if tekst not in page.content():
+            if tekst not in innhold(page):
                 feil.append(f"{hva}: mangler «{tekst}»")
             if not page.get_by_role("navigation", name="Hovedmeny").count():
                 feil.append(f"{hva}: mangler hovedmenyen")

@@ -5,14 +5,13 @@ list, form with errors, long list), with zero violations and no Content-Security
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from brukere.models import Rolle, User
 from oppdrag.models import Oppdrag
 from styring.models import Organisasjon, Tildelingsbrev
 
-from .conftest import axe_sjekk
+from .conftest import axe_sjekk, forvent_tekst
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -37,13 +36,9 @@ class Sjekker:
 
     def sjekk_her(self, hva: str, *, tekst: str | None = None):
         if tekst:
-            # After a click that posts a form, the answer may not be in yet: wait for the text (as
-            # page.content() would show it) before reading, instead of reading the old page.
             try:
-                self.page.wait_for_function("t => document.documentElement.outerHTML.includes(t)", arg=tekst)
-            except PlaywrightTimeoutError:
-                pass  # recorded below, with the others
-            if tekst not in self.page.content():
+                forvent_tekst(self.page, tekst)
+            except AssertionError:
                 self.feil.append(f"{hva}: mangler «{tekst}»")
         rapport = axe_sjekk(self.page)
         if rapport:

@@ -11,7 +11,7 @@ from brukere.models import Rolle
 from tests.factories import DepartementFactory, TildelingsbrevFactory, UserFactory, VirksomhetFactory
 from tests.varsler.conftest import celery_eager  # noqa: F401 - the fixture, shared with tests/varsler
 
-from .conftest import axe_sjekk
+from .conftest import axe_sjekk, forvent_tekst, innhold
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.browser]
 
@@ -41,7 +41,7 @@ def test_godkjenneren_ser_varselet_og_antallet_uleste(innlogget):
     red.goto(f"/brev/{brev.pk}/")
     red.get_by_role("button", name="Send til godkjenning").first.click()
     red.wait_for_load_state()
-    assert "til godkjenning" in red.content().lower()
+    assert "til godkjenning" in innhold(red).lower()
 
     # The approver: the count in the header, the notice in the inbox, by e-mail too.
     side.goto("/")
@@ -50,7 +50,7 @@ def test_godkjenneren_ser_varselet_og_antallet_uleste(innlogget):
     side.get_by_role("link", name="Innboks").first.click()
     tittel = "Tildelingsbrev 2025 til IMDi er sendt til godkjenning"
     side.get_by_role("link", name=tittel).wait_for()
-    assert "Rita Redaktør har sendt Tildelingsbrev 2025 til IMDi til godkjenning." in side.content()
+    forvent_tekst(side, "Rita Redaktør har sendt Tildelingsbrev 2025 til IMDi til godkjenning.")
     _ingen_brudd(side, "innboks med ulest varsel")
     assert [m.subject for m in mail.outbox] == [tittel]
 
@@ -76,4 +76,4 @@ def test_godkjenneren_ser_varselet_og_antallet_uleste(innlogget):
     _ingen_brudd(agency, "varselinnstillinger, virksomheten")
     # The draft letter was never announced to the agency.
     agency.goto("/innboks/")
-    assert "Tildelingsbrev 2025" not in agency.content()
+    assert "Tildelingsbrev 2025" not in innhold(agency)
