@@ -78,6 +78,32 @@ def prefetch_det_som_finnes(obj: models.Model, *lookups) -> None:
         [obj], *(lookup for lookup in lookups if lookup.prefetch_through.split("__")[0] not in tomme))
 
 
+def finnes_hver(**querysets: models.QuerySet) -> frozenset[str]:
+    """The names whose queryset has at least one row, asked in one query.
+
+    ``qs.exists()`` for each would be a query each, built and compiled by the ORM: a page that can
+    leave out what has nothing in it (a module nobody uses yet) asks for all of it at once. A queryset
+    that is empty by construction (``.none()``) counts as having nothing, without asking."""
+    from django.db import connections
+
+    deler, params, alias = [], [], None
+    navn = []
+    for n, qs in querysets.items():
+        if qs.query.is_empty():
+            continue
+        sql, p = qs.order_by().values("pk")[:1].query.sql_with_params()
+        deler.append(f"EXISTS({sql})")
+        params.extend(p)
+        navn.append(n)
+        alias = alias or qs.db
+    if not deler:
+        return frozenset()
+    with connections[alias].cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(deler), params)
+        svar = cursor.fetchone()
+    return frozenset(n for n, har in zip(navn, svar, strict=True) if har)
+
+
 _SQL_TOMME: dict[tuple, str] = {}
 
 

@@ -14,7 +14,7 @@ from moter.oversikt import aapne_punkter, kommende_moter
 from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko, Statusoppdatering
 from styring.models import Tildelingsbrev
 from varsler.models import Varsel
-from varsler.paaminnelser import Forekomst, forekomster
+from varsler.paaminnelser import Forekomst, forekomster, moduler_i_bruk
 
 DAGER_FREM = 30
 DAGER_FORFALT = 365
@@ -106,8 +106,9 @@ def oversikt(user, idag: date) -> Oversikt:
     # One reading of the whole window, split at today: what is due and what has passed. Two readings
     # built and compiled every query twice (a third of the page's time); the occurrences of two
     # adjoining windows are those of the one window, in the same order (sorted by date).
+    moduler = moduler_i_bruk(user)  # the meetings' lists below are read only if there are meetings
     alle = forekomster(idag - timedelta(days=DAGER_FORFALT), idag + timedelta(days=DAGER_FREM), bruker=user,
-                       virksomhet_ids=omfang, mottakere=False)
+                       virksomhet_ids=omfang, mottakere=False, moduler=moduler)
     kommende = [f for f in alle if f.dato >= idag]
     forfalte = [f for f in alle if f.dato < idag and f.oppdrag is not None]
     forfalte.reverse()  # most recent first
@@ -129,8 +130,9 @@ def oversikt(user, idag: date) -> Oversikt:
                        *(f"opprettet_av__{n}" for n in _NAVNEFELTER))
                  .order_by("-opprettet", "-pk")[:SISTE_ENDRINGER])
     nytt = list(Varsel.objects.filter(mottaker=user, i_innboks=True, lest__isnull=True)[:NYTT_SIDEN_SIST])
-    result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste, nytt=nytt,
-                      moter=kommende_moter(user, idag), punkter=aapne_punkter(user)[:MAKS_RADER])
+    result = Oversikt(idag, kommende, forfalte, rode_gule, mine, siste, nytt=nytt)
+    if "moter" in moduler:  # an oppfølgingspunkt is a decision of a meeting the person may see
+        result.moter, result.punkter = kommende_moter(user, idag), aapne_punkter(user)[:MAKS_RADER]
     if oversiktsside:
         forfalt_per: dict[int, set] = {}
         for f in forfalte:

@@ -800,14 +800,14 @@ def oppsummering_innhold(*, bruker, dato: date) -> dict:
     from oppdrag.models import FERDIGE_STATUSER, Oppdrag, Risiko
     from styring.models import Tildelingsbrev
 
-    from .paaminnelser import forekomster
+    from .paaminnelser import forekomster, moduler_i_bruk
 
     virksomheter = list(Tildelingsbrev.objects.filter(departement_id=bruker.organisasjon_id)
                         .values_list("virksomhet_id", flat=True).distinct())
     uker = settings.OPPSUMMERING_UKER
-    kommende = [f for f in forekomster(dato, dato + timedelta(weeks=uker), virksomhet_ids=virksomheter, bruker=bruker)]
-    forfalt = [f for f in forekomster(dato - timedelta(days=90), dato - timedelta(days=1), virksomhet_ids=virksomheter,
-                                      bruker=bruker)
+    omfang = {"virksomhet_ids": virksomheter, "bruker": bruker, "moduler": moduler_i_bruk(bruker)}
+    kommende = [f for f in forekomster(dato, dato + timedelta(weeks=uker), **omfang)]
+    forfalt = [f for f in forekomster(dato - timedelta(days=90), dato - timedelta(days=1), **omfang)
                if f.oppdrag is not None]
     risiko = list(Oppdrag.objects.for_user(bruker).filter(risiko__in=[Risiko.ROD, Risiko.GUL])
                   .exclude(status__in=FERDIGE_STATUSER).select_related("virksomhet").order_by("risiko", "nummer"))

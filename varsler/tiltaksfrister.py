@@ -20,8 +20,10 @@ from revisjon.models import Merknad, Revisjonstiltak
 from risiko.models import Risikotiltak, Risikovurdering
 
 
-def tiltaksforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids, mottakere: bool = True) -> list:
-    """``mottakere=False``: a page's reading, without the people reminded (see ``forekomster``)."""
+def tiltaksforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids, mottakere: bool = True,
+                       risiko: bool = True, revisjon: bool = True) -> list:
+    """``mottakere=False``: a page's reading, without the people reminded (see ``forekomster``).
+    ``risiko`` / ``revisjon`` False: that kind is not read (nothing in the module for the person)."""
     from .paaminnelser import Forekomst, Kilde, _uniq
 
     siste = (Risikovurdering.objects.filter(virksomhet_id=OuterRef("risiko__vurdering__virksomhet_id"))
@@ -45,7 +47,8 @@ def tiltaksforekomster(fra: date, til: date, *, kun, bruker, virksomhet_ids, mot
         risikotiltak = risikotiltak.filter(risiko__vurdering__virksomhet_id__in=virksomhet_ids)
         revisjonstiltak = revisjonstiltak.filter(merknad__virksomhet_id__in=virksomhet_ids)
     # No order: paaminnelser.forekomster sorts all occurrences by date, kind and id.
-    risikotiltak, revisjonstiltak = risikotiltak.order_by(), revisjonstiltak.order_by()
+    risikotiltak = risikotiltak.order_by() if risiko else []
+    revisjonstiltak = revisjonstiltak.order_by() if revisjon else []
     found = []
     for t in risikotiltak:
         r, v = t.risiko, t.risiko.vurdering

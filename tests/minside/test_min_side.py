@@ -71,8 +71,9 @@ def test_departementet_ser_tall_per_virksomhet(client):
     assert rod.tittel in html and "Rød" in html
 
 
+@pytest.mark.parametrize("moduler", [False, True], ids=["bare-brevet", "med-moter-risiko-revisjon"])
 @pytest.mark.parametrize("antall", [3, 120])
-def test_min_side_bruker_like_mange_sporringer_uansett_antall(client, django_assert_num_queries, antall):
+def test_min_side_bruker_like_mange_sporringer_uansett_antall(client, django_assert_num_queries, antall, moduler):
     idag = timezone.localdate()
     brev = _brev()
     bruker = UserFactory(organisasjon=brev.departement, rolle=Rolle.DEPARTEMENT_REDAKTOR)
@@ -81,16 +82,36 @@ def test_min_side_bruker_like_mange_sporringer_uansett_antall(client, django_ass
         o = _oppdrag(brev, n, frist=idag + timedelta(days=n % 60 - 20), ansvarlig=eier)
         if n % 3 == 0:
             oppdrag_set_status(oppdrag=o, status="paagaar", risiko="gul", risiko_tekst="Forsinket", acting_user=eier)
+    if moduler:
+        _moter_risiko_og_revisjon(brev, bruker, eier, idag)
     client.force_login(bruker)
     client.get("/")  # warm the session
     # 14 + the unread notices ("Nytt siden sist") + the agencies of the letters the person may see (the
-    # reminders are scoped to them: oversikt, omfang) + in the one reminder read (coming and passed
-    # together, split at today) two for risk and Riksrevisjonen measures and two for meetings (agenda
-    # deadlines, oppfølgingspunkter) + the coming meetings and the open oppfølgingspunkter. 30 when
-    # the coming and the passed were read apart. A ministry's agencies, their names and their counts
-    # are one grouped read (two before: 22).
-    with django_assert_num_queries(21):
-        assert client.get("/").status_code == 200
+    # reminders are scoped to them: oversikt, omfang) + which of meetings, risk assessments and
+    # Riksrevisjonen remarks hold anything the person may see (one query: moduler_i_bruk). Where they
+    # do: in the one reminder read (coming and passed together, split at today) two for risk and
+    # Riksrevisjonen measures and two for meetings (agenda deadlines, oppfølgingspunkter), and the
+    # coming meetings and the open oppfølgingspunkter: 22. Where none of them is in use, those six
+    # are not read: 16. 30 when the coming and the passed were read apart.
+    with django_assert_num_queries(22 if moduler else 16):
+        html = client.get("/").content.decode()
+    if moduler:
+        assert "Møter de neste 60 dagene" in html and "Oppfølgingspunkter fra møter" in html
+
+
+def _moter_risiko_og_revisjon(brev, dep, virk, idag):
+    from revisjon.models import Merknad, Revisjonstiltak
+    from risiko.models import Risikotiltak
+    from tests.moter.verden import holdt_mote, mote
+    from tests.risiko.verden import lag_vurdering
+
+    mote(brev, dep, dagsorden_frist=idag + timedelta(days=5), dato=idag + timedelta(days=20))
+    holdt_mote(brev, dep, virk, frist=idag + timedelta(days=6), dato=idag - timedelta(days=10))
+    _, risiko = lag_vurdering(virksomhet=brev.virksomhet, departement=brev.departement, aar=idag.year, delt=True)
+    Risikotiltak.objects.create(risiko=risiko, tekst="Tiltak", frist=idag + timedelta(days=7))
+    merknad = Merknad.objects.create(virksomhet=brev.virksomhet, departement=brev.departement, kilde="aarlig",
+                                     dato=idag, tittel="Merknad", alvorlighet="alvorlig")
+    Revisjonstiltak.objects.create(merknad=merknad, tekst="Ny rutine", frist=idag + timedelta(days=8))
 
 
 def test_departementet_ser_ikke_et_annet_departements_brev_til_samme_virksomhet(client):

@@ -15,7 +15,7 @@ from risiko.models import Risikotiltak
 from tests.factories import FristFactory, MilepaelFactory, OppdragFactory, TildelingsbrevFactory, UserFactory
 from tests.moter.verden import holdt_mote, mote
 from tests.risiko.verden import lag_vurdering
-from varsler.paaminnelser import Kilde, forekomster
+from varsler.paaminnelser import Kilde, forekomster, moduler_i_bruk
 
 pytestmark = pytest.mark.django_db
 
@@ -52,10 +52,48 @@ def test_min_sides_lesning_er_den_samme_uten_mottakere(django_assert_num_queries
     sett = set()
     for bruker in (admin, dep, virk):
         full = [_vist(f) for f in forekomster(fra, til, bruker=bruker)]
-        # frister, milepæler, report deadlines, plikter, meetings, oppfølgingspunkter, two kinds of measures
+        # frister, milepæler, report deadlines, plikter, meetings, oppfølgingspunkter, two kinds of
+        # measures; and which modules beside the letter the person has anything in, unless passed
+        moduler = moduler_i_bruk(bruker)
+        assert moduler == {"moter", "risiko", "revisjon"}
         with django_assert_num_queries(8):
-            side = [_vist(f) for f in forekomster(fra, til, bruker=bruker, mottakere=False)]
+            side = [_vist(f) for f in forekomster(fra, til, bruker=bruker, mottakere=False, moduler=moduler)]
+        with django_assert_num_queries(9):
+            assert [_vist(f) for f in forekomster(fra, til, bruker=bruker, mottakere=False)] == side
         assert side == full
         sett |= {f[0] for f in side}
     assert sett == {Kilde.OPPDRAGSFRIST, Kilde.MILEPAEL, Kilde.DAGSORDEN, Kilde.OPPFOLGINGSPUNKT,
                     Kilde.RISIKOTILTAK, Kilde.REVISJONSTILTAK}
+
+
+def test_a_module_the_person_sees_nothing_in_is_not_read_and_nothing_of_it_is_lost(django_assert_num_queries):
+    """``moduler_i_bruk``: another ministry's meeting, a risk assessment the agency has not shared
+    and a remark to another agency are there, but not for this ministry. Its reading skips those
+    modules (their frister would not be shown to it anyway) and is what the full reading gives."""
+    idag = timezone.localdate()
+    brev = TildelingsbrevFactory(sendt_brev=True, aar=idag.year)
+    dep = UserFactory(organisasjon=brev.departement, rolle=Rolle.DEPARTEMENT_REDAKTOR)
+    virk = UserFactory(organisasjon=brev.virksomhet, rolle=Rolle.VIRKSOMHET_KONTAKT)
+    o = OppdragFactory(tildelingsbrev=brev)
+    FristFactory(oppdrag=o, tildelingsbrev=brev, dato=idag + timedelta(days=3))
+    annet = TildelingsbrevFactory(sendt_brev=True, aar=idag.year)  # another ministry, another agency
+    annen_dep = UserFactory(organisasjon=annet.departement, rolle=Rolle.DEPARTEMENT_REDAKTOR)
+    mote(annet, annen_dep, dagsorden_frist=idag + timedelta(days=5), dato=idag + timedelta(days=20))
+    _, risiko = lag_vurdering(virksomhet=brev.virksomhet, departement=brev.departement, aar=idag.year, delt=False)
+    Risikotiltak.objects.create(risiko=risiko, tekst="Utkast-tiltak-markør-5521", frist=idag + timedelta(days=7))
+    merknad = Merknad.objects.create(virksomhet=annet.virksomhet, departement=annet.departement, kilde="aarlig",
+                                     dato=idag, tittel="Merknad", alvorlighet="alvorlig")
+    Revisjonstiltak.objects.create(merknad=merknad, tekst="Annen rutine", frist=idag + timedelta(days=8))
+    fra, til = idag - timedelta(days=365), idag + timedelta(days=30)
+
+    assert moduler_i_bruk(dep) == frozenset()
+    assert moduler_i_bruk(virk) == {"risiko"}  # its own assessment, draft or not
+    assert moduler_i_bruk(annen_dep) == {"moter", "revisjon"}
+    alle = forekomster(fra, til, bruker=dep, moduler=frozenset({"moter", "risiko", "revisjon"}))
+    # frister, milepæler, report deadlines, plikter and the one question: nothing of the three modules
+    with django_assert_num_queries(5):
+        skjermet = forekomster(fra, til, bruker=dep, mottakere=False)
+    assert [_vist(f) for f in skjermet] == [_vist(f) for f in alle] and [f.kilde for f in alle] == [Kilde.OPPDRAGSFRIST]
+    egne = [f.hva for f in forekomster(fra, til, bruker=virk)]
+    assert any("Utkast-tiltak-markør-5521" in hva for hva in egne)
+    assert {f.kilde for f in forekomster(fra, til, bruker=annen_dep)} == {Kilde.DAGSORDEN, Kilde.REVISJONSTILTAK}
