@@ -12,6 +12,8 @@ from brukere.models import Rolle
 from oppdrag.services import oppdrag_set_status
 from tests.factories import FristFactory, OppdragFactory, TildelingsbrevFactory, UserFactory
 
+from .test_min_side_forekomster import moter_risiko_og_revisjon
+
 pytestmark = pytest.mark.django_db
 
 
@@ -83,7 +85,7 @@ def test_min_side_bruker_like_mange_sporringer_uansett_antall(client, django_ass
         if n % 3 == 0:
             oppdrag_set_status(oppdrag=o, status="paagaar", risiko="gul", risiko_tekst="Forsinket", acting_user=eier)
     if moduler:
-        _moter_risiko_og_revisjon(brev, bruker, eier, idag)
+        moter_risiko_og_revisjon(brev, bruker, eier, idag)
     client.force_login(bruker)
     client.get("/")  # warm the session
     # 14 + the unread notices ("Nytt siden sist") + the agencies of the letters the person may see (the
@@ -97,21 +99,6 @@ def test_min_side_bruker_like_mange_sporringer_uansett_antall(client, django_ass
         html = client.get("/").content.decode()
     if moduler:
         assert "Møter de neste 60 dagene" in html and "Oppfølgingspunkter fra møter" in html
-
-
-def _moter_risiko_og_revisjon(brev, dep, virk, idag):
-    from revisjon.models import Merknad, Revisjonstiltak
-    from risiko.models import Risikotiltak
-    from tests.moter.verden import holdt_mote, mote
-    from tests.risiko.verden import lag_vurdering
-
-    mote(brev, dep, dagsorden_frist=idag + timedelta(days=5), dato=idag + timedelta(days=20))
-    holdt_mote(brev, dep, virk, frist=idag + timedelta(days=6), dato=idag - timedelta(days=10))
-    _, risiko = lag_vurdering(virksomhet=brev.virksomhet, departement=brev.departement, aar=idag.year, delt=True)
-    Risikotiltak.objects.create(risiko=risiko, tekst="Tiltak", frist=idag + timedelta(days=7))
-    merknad = Merknad.objects.create(virksomhet=brev.virksomhet, departement=brev.departement, kilde="aarlig",
-                                     dato=idag, tittel="Merknad", alvorlighet="alvorlig")
-    Revisjonstiltak.objects.create(merknad=merknad, tekst="Ny rutine", frist=idag + timedelta(days=8))
 
 
 def test_departementet_ser_ikke_et_annet_departements_brev_til_samme_virksomhet(client):

@@ -20,6 +20,19 @@ from varsler.paaminnelser import Kilde, forekomster, moduler_i_bruk
 pytestmark = pytest.mark.django_db
 
 
+def moter_risiko_og_revisjon(brev, dep, virk, idag) -> None:
+    """A frist of every module beside the letter, in ``brev``'s agency, all of them shared: a
+    meeting's agenda deadline, an oppfølgingspunkt of approved minutes, a risk measure and a
+    measure after a remark from Riksrevisjonen."""
+    mote(brev, dep, dagsorden_frist=idag + timedelta(days=5), dato=idag + timedelta(days=20))
+    holdt_mote(brev, dep, virk, frist=idag + timedelta(days=6), dato=idag - timedelta(days=10))
+    _, risiko = lag_vurdering(virksomhet=brev.virksomhet, departement=brev.departement, aar=idag.year, delt=True)
+    Risikotiltak.objects.create(risiko=risiko, tekst="Tiltak", frist=idag + timedelta(days=7))
+    merknad = Merknad.objects.create(virksomhet=brev.virksomhet, departement=brev.departement, kilde="aarlig",
+                                     dato=idag, tittel="Merknad", alvorlighet="alvorlig")
+    Revisjonstiltak.objects.create(merknad=merknad, tekst="Ny rutine", frist=idag + timedelta(days=8))
+
+
 def _vist(f) -> tuple:
     """What Min side shows of an occurrence (and of its oppdrag)."""
     o = f.oppdrag
@@ -41,13 +54,7 @@ def test_min_sides_lesning_er_den_samme_uten_mottakere(django_assert_num_queries
     FristFactory(oppdrag=OppdragFactory(tildelingsbrev=brev), tildelingsbrev=brev, dato=idag - timedelta(days=9))
     MilepaelFactory(oppdrag=o, dato=idag + timedelta(days=4), tittel="Egen dag")
     MilepaelFactory(oppdrag=o, dato=idag + timedelta(days=3), tittel="Fristens dag")
-    mote(brev, dep, dagsorden_frist=idag + timedelta(days=5), dato=idag + timedelta(days=20))
-    holdt_mote(brev, dep, virk, frist=idag + timedelta(days=6), dato=idag - timedelta(days=10))
-    _, risiko = lag_vurdering(virksomhet=brev.virksomhet, departement=brev.departement, aar=idag.year, delt=True)
-    Risikotiltak.objects.create(risiko=risiko, tekst="Tiltak", frist=idag + timedelta(days=7))
-    merknad = Merknad.objects.create(virksomhet=brev.virksomhet, departement=brev.departement, kilde="aarlig",
-                                     dato=idag, tittel="Merknad", alvorlighet="alvorlig")
-    Revisjonstiltak.objects.create(merknad=merknad, tekst="Ny rutine", frist=idag + timedelta(days=8))
+    moter_risiko_og_revisjon(brev, dep, virk, idag)
     fra, til = idag - timedelta(days=365), idag + timedelta(days=30)
     sett = set()
     for bruker in (admin, dep, virk):
