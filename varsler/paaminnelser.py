@@ -212,8 +212,9 @@ def moduler_i_bruk(bruker) -> frozenset[str]:
     A page reading skips the frister of a module with nothing in it: each was two queries built and
     compiled by the ORM to find nothing (a ministry's Min side: 14 of the 65 ms of minside.oversikt
     where no meeting, risk assessment or remark has been entered yet). Every frist such a module
-    reminds of hangs off a row the person may see (a meeting of ``Mote.objects.for_user``, a measure of a risk assessment
-    or remark of the module's ``for_user``), so a module without such rows has no frister for them."""
+    reminds of hangs off a row the person may see (a meeting of ``Mote.objects.for_user``, a measure
+    of a risk assessment or remark of the module's ``for_user``), so a module without such rows has
+    no frister for them."""
     from kjerne.querysets import finnes_hver
     from moter.models import Mote
     from revisjon.models import Merknad
