@@ -79,7 +79,7 @@ def _skjema_fra_migreringene_bufret(tmp_path) -> dict[str, set[str]]:
     skjema = _skjema_fra_migreringene(tmp_path)
     buffer.parent.mkdir(parents=True, exist_ok=True)
     for gammel in buffer.parent.glob("migrert-skjema-*.json"):
-        gammel.unlink()
+        gammel.unlink(missing_ok=True)  # another pytest run may have tidied it already
     midlertidig = buffer.with_suffix(f".{os.getpid()}.tmp")
     midlertidig.write_text(json.dumps({t: sorted(k) for t, k in sorted(skjema.items())}), encoding="utf-8")
     midlertidig.replace(buffer)  # whole or not at all, also beside another pytest run
