@@ -101,3 +101,21 @@ def test_a_run_killed_at_the_statement_that_records_one_e_mail_and_claims_the_ne
     assert set(Paaminnelse.objects.values_list("status", flat=True)) == {"sendt"}
     twice = [i for i in set(ider) if ider.count(i) > 1]
     assert twice == ([andre] if naar == "before" else [])  # at most the one in flight, never more
+
+
+def test_a_claims_times_are_the_text_django_would_pass_the_database():
+    """The claim adapts its times itself (``_dt``, a shortcut on SQLite): the same value Django's
+    adapter gives, with and without microseconds, in UTC and in another zone, so that the claim's
+    comparisons with the stored times hold (on SQLite they compare text)."""
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from django.db import connection
+
+    from varsler.services import _dt
+
+    oslo = timezone(timedelta(hours=1))
+    for verdi in (datetime(2024, 6, 23, 8, 5, 0, tzinfo=UTC), datetime(2024, 6, 23, 8, 5, 0, 123, tzinfo=UTC),
+                  datetime(2024, 12, 31, 23, 59, 59, 999999, tzinfo=UTC), datetime(2024, 6, 23, 9, 5, tzinfo=oslo)):
+        assert _dt(verdi) == _dt(verdi, connection) == connection.ops.adapt_datetimefield_value(verdi)
+    if connection.vendor == "sqlite":
+        assert _dt(datetime(2024, 6, 23, 9, 5, tzinfo=oslo)) == "2024-06-23 08:05:00"
