@@ -29,6 +29,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench import nasjonal, paaminnelser, pdf, skala, ui  # noqa: E402
+from bench.maskin import maskin  # noqa: E402
 
 #: The parts in the order they run; `bench/run.py <part> …` runs some. "nasjonal" generates (or
 #: reuses) the national data that "skala" measures; both use databases of their own.
@@ -50,10 +51,9 @@ def main() -> int:
             with connection.cursor() as cursor:
                 cursor.execute("PRAGMA journal_mode = WAL")
     start, load = datetime.now(), os.getloadavg()[0]
-    kalibrering = _kalibrering()
-    print(f"Machine: {kalibrering:.0f} ms CPU for a fixed pure-Python workload (lower is faster; see _kalibrering)")
+    maskinen = maskin()
     t0 = time.perf_counter()
-    rows, goals, figures = [], [], {"machine-calibration-ms": f"{kalibrering:.0f}"}
+    rows, goals, figures = [], [], dict(maskinen)
     for navn, modul in DELER:
         if navn in valgt:
             t_del = time.perf_counter()
@@ -80,26 +80,6 @@ def main() -> int:
     _history(start=start, load=load, parts=sorted(valgt), minutes=total / 60, goals=goals, figures=figures,
              vendor=connection.vendor)
     return 0
-
-
-def _kalibrering() -> float:
-    """CPU milliseconds of a fixed pure-Python workload (dicts, strings, sorting: the kind of work a
-    page does), the fastest of five. The same code on the same machine kind ran 40 % slower in the
-    afternoon of 2026-12-02 than in the morning (reminders 4.43 -> 6.24 s CPU, unchanged code): a
-    figure that moves with this one is the machine, not the code. In bench/history.csv beside the goals."""
-    def arbeid() -> list:
-        tall: dict[str, int] = {}
-        for i in range(200_000):
-            nokkel = f"k{i % 5000}"
-            tall[nokkel] = tall.get(nokkel, 0) + len(nokkel)
-        return sorted(tall.items(), key=lambda kv: (-kv[1], kv[0]))
-
-    tider = []
-    for _ in range(5):
-        c0 = time.process_time()
-        arbeid()
-        tider.append(time.process_time() - c0)
-    return min(tider) * 1000
 
 
 HISTORY = ROOT / "bench" / "history.csv"
