@@ -10,11 +10,18 @@ from django.template import engines
 
 from brukere.models import User
 from minside.oversikt import Virksomhetsstatus
-from minside.rader import forfalte_rader, risiko_rader, virksomhetsrader
+from minside.rader import forfalte_rader, kommende_rader, risiko_rader, virksomhetsrader
 from oppdrag.models import Oppdrag
 from styring.models import Organisasjon
 
 # The loops as templates/minside/min_side.html had them before the rows moved to Python.
+KOMMENDE = engines["django"].from_string(
+    """{% load portal %}{% for f in o.kommende %}
+    <tr><td data-etikett="Dato">{{ f.dato|dato }}</td>
+      <td data-etikett="Hva">{% if f.oppdrag %}<a href="{{ f.sti }}">{{ f.hva|forkort:140|ubrutt }}</a>{% else %}{{ f.hva|forkort:140|ubrutt }}{% endif %}</td>
+      <td data-etikett="Frist i brevet">{{ f.tekst }}</td>
+      <td data-etikett="Ansvarlig">{% if f.oppdrag and f.oppdrag.ansvarlig_id == user.pk %}<span class="merke">Meg</span>{% elif f.oppdrag.ansvarlig %}{{ f.oppdrag.ansvarlig }}{% else %}–{% endif %}</td></tr>
+  {% endfor %}""")
 FORFALTE = engines["django"].from_string(
     """{% load portal %}{% for r in per_oppdrag %}{% with f=r.siste %}
     <tr><td data-etikett="Siste frist">{{ f.dato|dato }}</td><td data-etikett="Oppdrag"><a href="{{ f.sti }}">{{ f.hva|forkort:140|ubrutt }}</a></td>
@@ -67,3 +74,19 @@ def test_virksomhetsrader_som_malen():
              for pk, navn, tall in [(1, "Direktoratet for <ting> & «sånt»", (0, 0, 0, 0)),
                                     (12345, 'Sitat "x"', (1234, 12, 3, 1000))]]
     assert str(virksomhetsrader(rader)) == VIRKSOMHETER.render({"virksomheter": rader})
+
+
+def test_kommende_rader_som_malen():
+    meg = User(pk=7, username="meg")
+    folk = [None, User(pk=8, username="a&b"), User(pk=9, username="x", first_name="Åse <3>", last_name="Ås"), meg]
+    kommende = []
+    for i, tittel in enumerate([*TITLER, "Rapport uten oppdrag"]):
+        o = None if i == len(TITLER) else _oppdrag(i, tittel, ansvarlig=folk[i % 4])
+        if o is not None and o.ansvarlig is not None:
+            o.ansvarlig_id = o.ansvarlig.pk
+        kommende.append(SimpleNamespace(dato=[date(2024, 3, 1), date(2024, 12, 31)][i % 2], sti=f"/oppdrag/{i}/?a=1&b=<2>",
+                                        hva=f"Oppdrag 2024-0{i} {tittel}", tekst=f"Innen 1. mars & <{i}>", oppdrag=o))
+    forventet = KOMMENDE.render({"o": {"kommende": kommende}, "user": meg})
+    assert str(kommende_rader(kommende, meg)) == forventet
+    assert forventet.count("Meg</span>") == 1 and "Åse &lt;3&gt; Ås" in forventet and "–</td>" in forventet
+    assert str(kommende_rader([], meg)) == KOMMENDE.render({"o": {"kommende": []}, "user": meg})
