@@ -28,6 +28,7 @@ def test_varm_opp_rorer_ikke_databasen(tom_malbuffer):
     with mock.patch.object(BaseDatabaseWrapper, "ensure_connection") as kobler:
         tall = varm_opp()
     assert kobler.call_count == 0
+    assert tall["feil"] == []  # every template of the portal compiles
     assert tall["maler"] == len(_malnavn()) > 50
     assert "minside/min_side.html" in _malnavn() and "brev/brev_detalj.html" in _malnavn()
 
@@ -49,3 +50,13 @@ def test_etter_oppvarming_leser_sidene_ingen_mal_fra_disk(client, tom_malbuffer)
         for side in sider:
             assert client.get(side).status_code == 200, side
     assert lest.call_count == 0, sorted({k.args[1].template_name for k in lest.call_args_list})
+
+
+def test_en_mal_som_ikke_kompilerer_stopper_ikke_oppstarten(tom_malbuffer, tmp_path, settings, caplog):
+    (tmp_path / "oppvarming_test").mkdir()
+    (tmp_path / "oppvarming_test" / "odelagt.html").write_text("{% if %}", encoding="utf-8")
+    engine = engines["django"].engine
+    with mock.patch.object(engine, "dirs", [*engine.dirs, str(tmp_path)]):
+        tall = varm_opp()
+    assert tall["feil"] == ["oppvarming_test/odelagt.html"]
+    assert "oppvarming_test/odelagt.html" in caplog.text
