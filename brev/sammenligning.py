@@ -251,9 +251,11 @@ HISTORIKK_DELER = [("brev", "Brevet og teksten"), ("maal", "Mål og styringspara
                    ("budsjett", "Budsjett"), ("rapportering", "Rapportering og kalender"), ("tillegg", "Tillegg")]
 
 
-def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkast: bool = False) -> list:
+def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkast: bool = False,
+                   bruker=None) -> list:
     """Every recorded change to the letter and its parts, newest first, merged across models, each
-    marked with its part (``HISTORIKK_DELER``). ``grense`` keeps only the newest rows.
+    marked with its part (``HISTORIKK_DELER``). ``grense`` keeps only the newest rows. ``bruker``
+    is the reader: an oppdrag's *jf. oppdrag* names only oppdrag they may see.
 
     Parts are found through the history tables, so deleted mål, posts and oppdrag still show.
     Without ``med_utkast`` (anyone but the sending ministry and administrators) only what happened
@@ -330,7 +332,8 @@ def brev_endringer(brev: Tildelingsbrev, grense: int | None = None, *, med_utkas
         kilder = _bare_sendt(brev, kilder, Tillegg)
     alle, oppslag = [], Oppslag()
     for del_, qs in zip(deler, kilder, strict=True):
-        alle.extend(endringer(qs, grense=grense, fast_antall_sporringer=True, del_=del_, oppslag=oppslag))
+        alle.extend(endringer(qs, grense=grense, fast_antall_sporringer=True, del_=del_, oppslag=oppslag,
+                              bruker=bruker))
     alle.sort(key=lambda e: (e.tid, e.history_id), reverse=True)
     return alle if grense is None else alle[:grense]
 

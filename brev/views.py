@@ -306,7 +306,7 @@ def brev_historikk(request, pk: int):
     from kjerne.endringslogg import historikkside
 
     brev = _brev(request, pk)
-    poster = brev_endringer(brev, med_utkast=_er_departementet(request.user, brev))
+    poster = brev_endringer(brev, med_utkast=_er_departementet(request.user, brev), bruker=request.user)
     return render(request, "brev/brev_historikk.html", {
         "brev": brev, **historikkside(request, poster, deler=HISTORIKK_DELER),
         "pdf_historikk": pdf_historikk(kind="tildelingsbrev", object_id=brev.pk)})

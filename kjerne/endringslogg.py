@@ -10,6 +10,13 @@ fields, and a reference to a deleted object is described from that object's last
 ("Oppdrag 2025-03 «Tittel» slettet"); a ``__str__`` that still reaches a missing row falls back
 to the record's own number and title.
 
+Many-to-many fields whose state simple-history keeps with each row (``m2m_fields``: an oppdrag's
+*delt med* and *jf. oppdrag*, a letter's *kopi til*) are compared like the other fields, as the
+list before → the list after. A target in a permission-aware model (one whose queryset has
+``for_user``) is named only when the reader may see it: another ministry's oppdrag or one in a
+draft never shows, not even as a removal. The rows one save writes for one object (the save, then
+one per ``add``/``remove`` of its many-to-many fields) are one entry, against the state before the save.
+
 ``grupper(poster)`` makes one entry per user action: the rows one save writes (one request, one
 command) follow each other within milliseconds (10–40 ms measured for an oppdrag with frister),
 while a person's next save comes a page load later (over a second even when a browser test
@@ -30,6 +37,7 @@ from django import forms
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.paginator import Paginator
 from django.db import models
+from django.db.models import Value
 
 from kjerne.tid import format_dato, format_tidspunkt, oslo
 
@@ -192,11 +200,62 @@ def _relaterte(wanted: dict, fast_antall_sporringer: bool, oppslag: Oppslag) -> 
     return related, slettede
 
 
+def _m2m_felter(hist_model) -> list[tuple[models.ManyToManyField, type, str]]:
+    """The many-to-many fields whose state each history row keeps: the field, simple-history's
+    model of that state (a row per target, pointing at the history row) and its target column."""
+    felter = []
+    for f in getattr(hist_model, "_history_m2m_fields", ()):
+        tilstand = vars(hist_model)[f.name].model  # simple-history's HistoryDescriptor for the field
+        felter.append((f, tilstand, tilstand._meta.get_field(f.m2m_reverse_field_name()).attname))
+    return felter
+
+
+def _m2m_tilstand(felter: list, history_ids: list[int]) -> dict[str, dict[int, frozenset]]:
+    """Per field, each history row's targets: one query for all the fields (a UNION; in chunks
+    of history rows for very long pages)."""
+    per_felt: list[dict[int, set]] = [defaultdict(set) for _ in felter]
+    for start in range(0, len(history_ids), 2000):
+        ids = history_ids[start:start + 2000]
+        deler = [modell.objects.filter(history_id__in=ids).annotate(felt=Value(n)).order_by()
+                 .values_list("felt", "history_id", kolonne) for n, (_, modell, kolonne) in enumerate(felter)]
+        for n, history_id, maal in deler[0].union(*deler[1:], all=True):
+            per_felt[n][history_id].add(maal)
+    return {f.name: {history_id: frozenset(maal) for history_id, maal in rader.items()}
+            for (f, _, _), rader in zip(felter, per_felt, strict=True)}
+
+
+def _synlige(felter: list, tilstand: dict, bruker) -> dict[str, set | None]:
+    """Per field, the targets ``bruker`` may see (``None``: all of them): one query per field whose
+    target model is permission-aware; without a reader, none of those."""
+    synlige: dict[str, set | None] = {}
+    for f, _, _ in felter:
+        qs = f.related_model._default_manager.all()
+        if not hasattr(qs, "for_user"):
+            synlige[f.name] = None
+            continue
+        alle = set().union(*tilstand[f.name].values())
+        synlige[f.name] = set() if bruker is None or not alle else set(
+            qs.for_user(bruker).filter(pk__in=alle).values_list("pk", flat=True))
+    return synlige
+
+
+def _m2m_tekst(f, ids, related: dict, slettede: set) -> str:
+    navn = sorted(_display(f, pk, related, slettede) for pk in ids)
+    return ", ".join(navn) or "–"
+
+
+def _samme_lagring(a, b) -> bool:
+    """Two history rows of one object written by one save (one change set)."""
+    sett = getattr(a, "history_change_reason", None)
+    return bool(sett) and sett == getattr(b, "history_change_reason", None)
+
+
 def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: bool = False,
-              del_: str = "", oppslag: Oppslag | None = None) -> list[Endringspost]:
+              del_: str = "", oppslag: Oppslag | None = None, bruker=None) -> list[Endringspost]:
     """The latest ``grense`` history rows (all with ``None``) as readable entries, each against its
     predecessor, newest first. ``del_`` names the part of the whole the rows belong to (for filters);
-    ``oppslag`` shares the referenced records between the sources of one page.
+    ``oppslag`` shares the referenced records between the sources of one page. ``bruker`` is the
+    reader: many-to-many targets of permission-aware models are named only where they may see them.
 
     Every row's instance gets its references from the loaded objects (deleted ones rebuilt from
     their history), so models whose ``__str__`` reads a relation (Budsjettpost, Frist, Tillegg …)
@@ -233,34 +292,66 @@ def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: 
         for f in model._meta.concrete_fields:
             if f.many_to_one and getattr(r, f.attname) is not None:
                 wanted[f.related_model].add(getattr(r, f.attname))
+    m2m = _m2m_felter(hist_model)
+    tilstand = _m2m_tilstand(m2m, [r.history_id for r in [*rows, *earlier.values()]]) if m2m else {}
+    synlige = _synlige(m2m, tilstand, bruker)
+    for f, _, _ in m2m:
+        for ids in tilstand[f.name].values():
+            wanted[f.related_model].update(ids if synlige[f.name] is None else ids & synlige[f.name])
     related, slettede = _relaterte(wanted, fast_antall_sporringer, oppslag or Oppslag())
+
+    def m2m_av(f, r) -> frozenset:
+        ids = tilstand[f.name].get(r.history_id, frozenset())
+        return ids if synlige[f.name] is None else ids & synlige[f.name]
+
     relasjoner = [f for f in model._meta.concrete_fields if f.many_to_one]
     type_navn = str(model._meta.verbose_name)
     result = []
     for key, objs in by_obj.items():
         chain = objs + ([earlier[key]] if key in earlier else [])
-        for i, r in enumerate(objs):
-            prev = chain[i + 1] if i + 1 < len(chain) else None
+        i = 0
+        while i < len(objs):
+            r = objs[i]
+            # The older rows of the same save (its many-to-many adds and removes, or the creation
+            # they followed) make one entry with it; it is told against the state before the save.
+            j = i
+            while r.history_type == "~" and j + 1 < len(objs) and objs[j + 1].history_type in "~+" \
+                    and _samme_lagring(r, objs[j + 1]):
+                j += 1
+                if objs[j].history_type == "+":
+                    break
+            type_ = objs[j].history_type
+            prev = chain[j + 1] if j + 1 < len(chain) else None
+            i = j + 1
             changes = []
-            if r.history_type == "~" and prev is not None:
+            if type_ == "~" and prev is not None:
                 for f in fields:
                     a, b = getattr(prev, f.attname), getattr(r, f.attname)
                     if a != b:
                         changes.append(Feltendring(str(f.verbose_name).capitalize(),
                                                    _display(f, a, related, slettede),
                                                    _display(f, b, related, slettede)))
-            elif r.history_type == "+":
+                for f, _, _ in m2m:
+                    a, b = m2m_av(f, prev), m2m_av(f, r)
+                    if a != b:
+                        changes.append(Feltendring(str(f.verbose_name).capitalize(),
+                                                   _m2m_tekst(f, a, related, slettede),
+                                                   _m2m_tekst(f, b, related, slettede)))
+            elif type_ == "+":
                 changes = [Feltendring(str(f.verbose_name).capitalize(), "",
                                        _display(f, getattr(r, f.attname), related, slettede))
                            for f in fields if getattr(r, f.attname) not in (None, "", False)]
-            if r.history_type == "~" and prev is not None and not changes:
+                changes += [Feltendring(str(f.verbose_name).capitalize(), "", _m2m_tekst(f, m2m_av(f, r), related,
+                                                                                    slettede))
+                            for f, _, _ in m2m if m2m_av(f, r)]
+            if type_ == "~" and prev is not None and not changes:
                 continue  # a save that changed nothing a person can see (ordering, timestamps)
             instance = r.instance
             for f in relasjoner:
                 obj = related.get((f.related_model, getattr(r, f.attname)))
                 if obj is not None:
                     f.set_cached_value(instance, obj)
-            result.append(Endringspost(r.history_date, r.history_user, HANDLING.get(r.history_type, r.history_type),
+            result.append(Endringspost(r.history_date, r.history_user, HANDLING.get(type_, type_),
                                        etikett(instance), type_navn, changes, del_=del_,
                                        bruker_id=r.history_user_id, history_id=r.history_id,
                                        endringssett=getattr(r, "history_change_reason", None)))

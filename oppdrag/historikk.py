@@ -46,7 +46,7 @@ def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
     ]
     oppslag = _lastet(oppdrag)
     if tilgang.er_admin(user):
-        return _les(kilder, oppslag)
+        return _les(kilder, oppslag, user)
     # The frist as set by a letter or tillegg in force, from the moment it was sent; a ministry
     # also sees the frister its own drafts set (never another ministry's drafts).
     frist_q = ((i_kraft_q() & Q(history_date__gte=F("tildelingsbrev__sendt"))
@@ -66,7 +66,7 @@ def oppdrag_endringer(oppdrag: Oppdrag, user) -> list[Endringspost]:
         if qs.model is Frist.history.model:
             qs = qs.filter(frist_q)
         smalere.append((del_, qs))
-    return _les(smalere, oppslag)
+    return _les(smalere, oppslag, user)
 
 
 def _lastet(oppdrag: Oppdrag) -> Oppslag:
@@ -86,8 +86,9 @@ def _lastet(oppdrag: Oppdrag) -> Oppslag:
     return Oppslag().kjenn(*kjente)
 
 
-def _les(kilder: list, oppslag: Oppslag) -> list[Endringspost]:
+def _les(kilder: list, oppslag: Oppslag, user) -> list[Endringspost]:
     poster = []
     for del_, qs in kilder:
-        poster.extend(endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_, oppslag=oppslag))
+        poster.extend(endringer(qs, grense=None, fast_antall_sporringer=True, del_=del_, oppslag=oppslag,
+                                bruker=user))
     return poster
