@@ -37,8 +37,9 @@ def _dec(v) -> str | None:
     return format(v.normalize(), "f") if hasattr(v, "normalize") else str(v)
 
 
-def _oppdrag_dict(o, *, tittel: str, maal, ny_i_aar: bool, frister: list, orgs: dict) -> dict:
-    """One oppdrag as the letter (or a tillegg) lists it; the organisations it names go into ``orgs``."""
+def _oppdrag_dict(o, *, tittel: str, maal, ny_i_aar: bool, frister: list, orgs: dict, brev) -> dict:
+    """One oppdrag as the letter (or a tillegg) lists it; the organisations it names go into ``orgs``.
+    Its «jf. oppdrag» are those ``brev``'s documents may name (in force, or the letter's own)."""
     for org in [o.hovedansvar, o.departement, *o.delt_med.all()]:
         if org is not None:
             orgs[org.kortnavn] = org
@@ -58,7 +59,7 @@ def _oppdrag_dict(o, *, tittel: str, maal, ny_i_aar: bool, frister: list, orgs: 
         "milepaeler": [{"tittel": m.tittel, **_frist_dict(m)} for m in o.milepaeler.all()],
         "hovedansvar": o.hovedansvar.kortnavn if o.hovedansvar else None,
         "delt_med": sorted(x.kortnavn for x in o.delt_med.all()),
-        "jf_oppdrag": sorted(x.nummer for x in o.jf_oppdrag.all()),
+        "jf_oppdrag": sorted(o.jf_oppdrag.kan_nevnes_i(brev).values_list("nummer", flat=True)),
         # Collaborators outside the portal, in the letter's order; only when there are any.
         **({"samarbeidspartnere": partnere}
            if (partnere := [s.navn for s in o.alle_samarbeidspartnere]) else {}),
@@ -111,7 +112,7 @@ def _tillegg(brev: Tildelingsbrev, orgs: dict) -> list[dict]:
             "kapitler": [{"nummer": a.nummer, "tittel": a.tittel, "tekst": a.tekst}
                          for a in t.avsnitt.order_by("rekkefolge", "id")],
             "oppdrag": [_oppdrag_dict(o, tittel=o.tittel, ny_i_aar=True, frister=list(o.frister.all()), orgs=orgs,
-                                      maal=o.maal.nummer if o.maal_id and o.maal.tildelingsbrev_id == brev.pk else None)
+                                      brev=brev, maal=o.maal.nummer if o.maal_id and o.maal.tildelingsbrev_id == brev.pk else None)
                         for o in gitt],
             "frister": [{"oppdrag": f.oppdrag.nummer, **_frist_dict(f)} for f in frister],
             "budsjettendringer": [{"kapittel": e.post.kapittel.nummer, "post": e.post.post, "endring_kr": e.endring_kr,
@@ -154,7 +155,8 @@ def export_tildelingsbrev(brev: Tildelingsbrev) -> dict:
             if e.oppdrag.tillegg_id is not None and e.oppdrag.tildelingsbrev_id == brev.pk:
                 continue  # given in a tillegg: written with it, under "tillegg"
             oppdrag.append(_oppdrag_dict(e.oppdrag, tittel=e.tittel, maal=gruppe.maal.nummer if gruppe.maal else None,
-                                         ny_i_aar=e.ny_i_aar, frister=_frister_i_brevet(e.oppdrag, brev), orgs=orgs))
+                                         ny_i_aar=e.ny_i_aar, frister=_frister_i_brevet(e.oppdrag, brev), orgs=orgs,
+                                         brev=brev))
     tillegg = _tillegg(brev, orgs)
 
     budsjett, kapittel_sum = [], []

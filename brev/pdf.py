@@ -185,7 +185,8 @@ def _vedlegg_oppdrag(brev: Tildelingsbrev, listing) -> list[Vedleggsoppdrag]:
     nye = {e.oppdrag.pk: e for gruppe in listing for e in gruppe.nye}
     oppdrag = (
         Oppdrag.objects.filter(pk__in=nye).select_related("maal", "hovedansvar")
-        .prefetch_related("milepaeler", "delt_med", "jf_oppdrag", "finansiering", "samarbeidspartnere")
+        .prefetch_related("milepaeler", "delt_med", "finansiering", "samarbeidspartnere",
+                          Prefetch("jf_oppdrag", queryset=Oppdrag.objects.kan_nevnes_i(brev)))
     )
     by_pk = {o.pk: o for o in oppdrag}
     result = []

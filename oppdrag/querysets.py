@@ -68,6 +68,12 @@ class OppdragQuerySet(TilgangQuerySet):
     def i_kraft(self):
         return self.filter(self.i_kraft_q())
 
+    def kan_nevnes_i(self, brev):
+        """The oppdrag a document of ``brev`` (its print document and PDF, its archive export) may
+        name, e.g. as «jf. oppdrag»: those in force, and the letter's own. Never one in a draft
+        letter or an unsent tillegg, which the document's readers may not see."""
+        return self.filter(self.i_kraft_q() | Q(tildelingsbrev=brev, tillegg__isnull=True))
+
     def for_departement(self, departement_id: int):
         return self.filter(departement_id=departement_id)
 

@@ -123,7 +123,7 @@ def _bygg() -> Verden:
     kap24 = BudsjettkapittelFactory(tildelingsbrev=a24, nummer=671)
     post24 = BudsjettpostFactory(kapittel=kap24, post=1, betegnelse="Driftsutgifter")
     t1 = Tillegg.objects.create(tildelingsbrev=a24, nummer=1, tittel="Sendt tillegg", status="sendt", sendt=nå)
-    OppdragFactory(tildelingsbrev=a24, tillegg=t1, maal=m24, nummer="2024-T1", tittel="Oppdrag i sendt tillegg")
+    ot1 = OppdragFactory(tildelingsbrev=a24, tillegg=t1, maal=m24, nummer="2024-T1", tittel="Oppdrag i sendt tillegg")
     t2 = Tillegg.objects.create(
         tildelingsbrev=a24, nummer=2, tittel=w.plant("tillegg_tittel", DEP_A, "tittel på tillegg som ikke er sendt"),
         tekst=w.plant("tillegg_tekst", DEP_A, "tekst i tillegg som ikke er sendt"))
@@ -175,6 +175,15 @@ def _bygg() -> Verden:
     # Its frist falls in 2024: it would be "gitt tidligere" in DEPA's 2024 letter.
     FristFactory(oppdrag=o22, tildelingsbrev=b22, dato=date(2026, 11, 24),
                  tekst="24.11.2026 " + w.plant("b_utkast_frist", {"dep_b"}, "frist i DEPBs utkast"))
+
+    # --- «Jf. oppdrag» from the 2024 oppdrag in force: to the sent tillegg's oppdrag, to one in
+    # DEPB's draft and to one in DEPA's unsent tillegg. The letter's PDF names such oppdrag by their
+    # numbers, so those two carry the markers in their numbers.
+    jf_b = OppdragFactory(tildelingsbrev=b22, aar=2022, tittel="Oppdrag i DEPBs utkast",
+                          nummer=w.plant("jfb", {"dep_b"}, "nummer på oppdrag i DEPBs utkast, som jf. oppdrag"))
+    jf_t2 = OppdragFactory(tildelingsbrev=a24, tillegg=t2, maal=m24, tittel="Oppdrag i tillegg som ikke er sendt",
+                           nummer=w.plant("jft2", DEP_A, "nummer på oppdrag i tillegg som ikke er sendt, som jf. oppdrag"))
+    o24.jf_oppdrag.add(ot1, jf_b, jf_t2)
 
     # --- DEPD: only a draft letter for VIRKA, restating the 2024 oppdrag ----------------------------
     d27 = TildelingsbrevFactory(virksomhet=virk_a, departement=dep_d, aar=2027)
@@ -417,6 +426,8 @@ def test_brevets_pdf_og_arkiv_bare_med_det_som_er_sendt(verden):
     for hvor, tekst in (("utskriftsdokumentet", html), ("PDF-en", pdf), ("arkiveksporten", arkiv)):
         feil += _lekkasjer(tekst, "virk_a_kontakt", hvor, w.markorer)
     assert feil == [], "\n".join(feil)
+    assert "<dt>Jf. oppdrag</dt><dd>2024-T1</dd>" in html  # the «jf. oppdrag» in force is named
+    assert json.loads(arkiv)["oppdrag"][0]["jf_oppdrag"] == ["2024-T1"]
 
 
 def test_rapporten_forhaandsutfylles_bare_fra_det_som_er_sendt(verden):

@@ -63,3 +63,30 @@ def test_another_agencys_oppdrag_never_appear(to_brev):
     other = OppdragFactory(nummer="2023-09")
     FristFactory(oppdrag=other, dato=date(2024, 6, 1))
     assert _tidligere(b24) == []
+
+
+def test_jf_oppdrag_i_brevets_dokumenter_er_de_i_kraft_og_brevets_egne():
+    """What a letter's PDF and archive export may name as «jf. oppdrag»: oppdrag in force (a sent
+    letter, a sent tillegg, imported history without a letter) and the letter's own, also while it
+    is a draft; never an oppdrag in another draft or in a tillegg not yet sent."""
+    from django.utils import timezone
+
+    from oppdrag.models import Oppdrag
+    from styring.models import Tillegg
+
+    utkast = TildelingsbrevFactory(aar=2025)
+    sendt = TildelingsbrevFactory(aar=2024, virksomhet=utkast.virksomhet, departement=utkast.departement,
+                                  status="sendt", sendt=timezone.now())
+    sendt_tillegg = Tillegg.objects.create(tildelingsbrev=sendt, nummer=1, status="sendt", sendt=timezone.now())
+    usendt_tillegg = Tillegg.objects.create(tildelingsbrev=sendt, nummer=2)
+    annet_utkast = TildelingsbrevFactory(aar=2026, virksomhet=utkast.virksomhet)
+    egne = OppdragFactory(tildelingsbrev=utkast, nummer="2025-01")
+    i_kraft = OppdragFactory(tildelingsbrev=sendt, nummer="2024-01")
+    i_sendt_tillegg = OppdragFactory(tildelingsbrev=sendt, tillegg=sendt_tillegg, nummer="2024-T1")
+    importert = OppdragFactory(tildelingsbrev=None, virksomhet=utkast.virksomhet, aar=2019, maal=None, nummer="2019-04")
+    OppdragFactory(tildelingsbrev=sendt, tillegg=usendt_tillegg, nummer="2024-T2")
+    OppdragFactory(tildelingsbrev=annet_utkast, nummer="2026-01")
+    forventet = {egne.pk, i_kraft.pk, i_sendt_tillegg.pk, importert.pk}
+    assert set(Oppdrag.objects.kan_nevnes_i(utkast).values_list("pk", flat=True)) == forventet
+    # The sent letter's documents: its own and what is in force; the other letter's draft oppdrag not.
+    assert set(Oppdrag.objects.kan_nevnes_i(sendt).values_list("pk", flat=True)) == forventet - {egne.pk}
