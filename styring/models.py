@@ -454,7 +454,7 @@ class Rapporteringskrav(models.Model):
                                                 help_text="Styringsparameterne kravet gjelder, om brevet nevner noen.")
     rekkefolge = models.PositiveIntegerField("rekkefølge", default=0)
 
-    history = historikk()
+    history = historikk(m2m_fields=[styringsparametere])
 
     class Meta:
         verbose_name = "rapporteringskrav"

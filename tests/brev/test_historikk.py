@@ -46,9 +46,10 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Session and user, the letter, one per history table (26), one per model whose history keeps the
-# state of many-to-many fields (the letter's kopi til; an oppdrag's delt med and jf. oppdrag: 2),
-# the referenced records once per model for the whole page, the PDF list.
-HISTORIKK_SPORRINGER = 40
+# state of many-to-many fields (the letter's kopi til; an oppdrag's delt med and jf. oppdrag; a
+# rapporteringskrav's styringsparametere: 3), the referenced records once per model for the whole
+# page, the PDF list.
+HISTORIKK_SPORRINGER = 41
 
 
 @pytest.fixture

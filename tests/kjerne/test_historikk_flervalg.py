@@ -124,3 +124,47 @@ def test_jf_oppdrag_som_leseren_ikke_ser_nevnes_ikke(client, jf_til_utkast):
                          ("Jf. oppdrag", str(synlig), f"{synlig}, {skjult}"), ("Jf. oppdrag", "–", str(synlig))]
     # Without a reader the permission-aware targets are never named.
     assert jf(None) == []
+
+
+def test_rapporteringskravets_styringsparametere_i_brevets_historikk(client):
+    """A krav's styringsparametere changed in the letter editor: the letter's history says which."""
+    from tests.brev.test_rapporteringskrav import _brev
+
+    brev, m1, m2, krav = _brev()
+    k = krav["R 10 og 11"]
+    client.force_login(UserFactory(organisasjon=brev.departement))
+    url = reverse("brev:rediger-krav", args=[brev.pk, k.pk])
+    versjon = re.search(r'name="versjon" value="([^"]+)"', client.get(url).content.decode()).group(1)
+    sp2 = m2.styringsparametere.get(kode="SP 2")
+    r = client.post(url, {"kode": k.kode, "tekst": k.tekst, "maal": str(m2.pk), "styringsparametere": [str(sp2.pk)],
+                          "frekvens": k.frekvens, "frekvens_tekst": "", "versjon": versjon})
+    assert r.status_code == 302, r.content.decode()[:2000]
+    html = client.get(reverse("brev:brev-historikk", args=[brev.pk])).content.decode()
+    # Newest first: the edit (SP 2 and SP 3 → SP 2), then the set-up that gave each krav its own.
+    endret = [(fra, til) for felt, fra, til in _rader(html) if felt == "Styringsparametere"]
+    fra, til = endret[0]
+    assert ("–", fra) in endret[1:]  # the set-up gave it what the edit starts from
+    assert fra.count("SP ") == 2 and "SP 3" in fra
+    assert til.count("SP ") == 1 and "SP 2" in til
+
+
+def test_migreringen_gir_kravets_siste_historikkrad_dagens_styringsparametere():
+    """Before styring 0005 the history kept no styringsparametere: the migration gives each krav's
+    latest history row the ones it has, so its next change is told against them, not against none."""
+    import importlib
+
+    from django.apps import apps
+
+    from styring.models import Rapporteringskrav
+    from tests.brev.test_rapporteringskrav import _brev
+
+    migrering = importlib.import_module("styring.migrations.0005_rapporteringskrav_historikk_styringsparametere")
+    brev, m1, m2, krav = _brev()
+    Tilstand = vars(Rapporteringskrav.history.model)["styringsparametere"].model
+    Tilstand.objects.all().delete()  # as the history stood before the migration
+    eldre = Rapporteringskrav.history.filter(id=krav["R 10 og 11"].pk).earliest("history_date")
+    migrering.naavaerende_tilstand(apps, None)
+    siste = krav["R 10 og 11"].history.latest("history_date", "history_id")
+    assert sorted(Tilstand.objects.filter(history_id=siste.history_id)
+                  .values_list("styringsparameter__kode", flat=True)) == ["SP 2", "SP 3"]
+    assert not Tilstand.objects.filter(history_id=eldre.history_id).exists() or eldre.history_id == siste.history_id
