@@ -29,4 +29,6 @@ def test_tillegg_til_ekte_brev_kan_redigeres(client, demo):
     o = Oppdrag.objects.filter(virksomhet=demo.virksomhet, aar=2023).first()
     side = client.get(reverse("brev:rediger-tillegg-tidligere", args=[demo.pk, 9, o.pk])).content.decode()
     assert o.nummer in side and "Frister fra andre brev" in side
-    assert client.get(reverse("brev:rediger-tillegg-oppdrag-ny", args=[demo.pk, 9])).status_code == 200
+    side = client.get(reverse("brev:rediger-tillegg-oppdrag-ny", args=[demo.pk, 9])).content.decode()
+    # The form says the status of what is edited: the tillegg is a draft, though the letter is sent.
+    assert "Tildelingsbrev 2024 – IMDi · Tillegg nr. 9 · Utkast</p>" in side and "· Sendt</p>" not in side
