@@ -167,4 +167,6 @@ def test_migreringen_gir_kravets_siste_historikkrad_dagens_styringsparametere():
     siste = krav["R 10 og 11"].history.latest("history_date", "history_id")
     assert sorted(Tilstand.objects.filter(history_id=siste.history_id)
                   .values_list("styringsparameter__kode", flat=True)) == ["SP 2", "SP 3"]
-    assert not Tilstand.objects.filter(history_id=eldre.history_id).exists() or eldre.history_id == siste.history_id
+    # Only the latest row: the creation before it had none, and is not given today's.
+    assert eldre.history_id != siste.history_id
+    assert not Tilstand.objects.filter(history_id=eldre.history_id).exists()
