@@ -87,6 +87,31 @@ def _rask_passordhash():
         yield
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test databases, and at the end every PostgreSQL connection the tests opened
+    closed before they are dropped. After the first browser test the tests get their connections
+    from another Django connection object than the session's (seen: a different object for
+    ``connections["default"]`` in the tests than at the session's start and end), so pytest-django's
+    teardown closed only the session's, and dropping the database failed with «being accessed by
+    other users» (a warning in every CI run, and the test database left behind)."""
+    from weakref import WeakSet
+
+    from django.db.backends.signals import connection_created
+
+    aapne: WeakSet = WeakSet()
+
+    def husk(sender, connection, **kwargs):
+        aapne.add(connection)
+
+    connection_created.connect(husk, weak=False, dispatch_uid="tests.conftest.django_db_setup")
+    yield
+    connection_created.disconnect(dispatch_uid="tests.conftest.django_db_setup")
+    for forbindelse in list(aapne):
+        if forbindelse.vendor == "postgresql":
+            forbindelse.close()
+
+
 def _redis_ok(url: str) -> str | None:
     try:
         import redis
