@@ -315,7 +315,7 @@ def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: 
             # The older rows of the same save (its many-to-many adds and removes, or the creation
             # they followed) make one entry with it; it is told against the state before the save.
             j = i
-            while r.history_type == "~" and j + 1 < len(objs) and objs[j + 1].history_type in "~+" \
+            while r.history_type == "~" and j + 1 < len(objs) and objs[j + 1].history_type in ("~", "+") \
                     and _samme_lagring(r, objs[j + 1]):
                 j += 1
                 if objs[j].history_type == "+":
@@ -341,8 +341,8 @@ def endringer(historikk_qs, *, grense: int | None = 50, fast_antall_sporringer: 
                 changes = [Feltendring(str(f.verbose_name).capitalize(), "",
                                        _display(f, getattr(r, f.attname), related, slettede))
                            for f in fields if getattr(r, f.attname) not in (None, "", False)]
-                changes += [Feltendring(str(f.verbose_name).capitalize(), "", _m2m_tekst(f, m2m_av(f, r), related,
-                                                                                    slettede))
+                changes += [Feltendring(str(f.verbose_name).capitalize(), "",
+                                        _m2m_tekst(f, m2m_av(f, r), related, slettede))
                             for f, _, _ in m2m if m2m_av(f, r)]
             if type_ == "~" and prev is not None and not changes:
                 continue  # a save that changed nothing a person can see (ordering, timestamps)
