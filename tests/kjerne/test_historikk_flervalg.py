@@ -170,3 +170,21 @@ def test_migreringen_gir_kravets_siste_historikkrad_dagens_styringsparametere():
     # Only the latest row: the creation before it had none, and is not given today's.
     assert eldre.history_id != siste.history_id
     assert not Tilstand.objects.filter(history_id=eldre.history_id).exists()
+
+
+def test_en_slettet_virksomhet_i_delt_med_bryter_ikke_historikken(client, brev):
+    """An agency the oppdrag was shared with is deleted afterwards: the history still reads, naming
+    it from its own history with «(slettet)»."""
+    borte, blir = VirksomhetFactory(kortnavn="BORTE", navn="Nedlagt direktorat"), VirksomhetFactory(kortnavn="BLIR")
+    red = UserFactory(organisasjon=brev.departement)
+    o = OppdragFactory(tildelingsbrev=brev, nummer="2025-07")
+    with acting_user(red):
+        o.delt_med.set([borte, blir])
+    with acting_user(red):
+        o.delt_med.remove(borte)
+    borte.delete()
+    client.force_login(red)
+    r = client.get(reverse("oppdrag:detalj", args=[o.pk]))
+    assert r.status_code == 200
+    rader = _rader(_historikk(r.content.decode()))
+    assert ("Delt med", f"{blir}, {borte} (slettet)", str(blir)) in rader
